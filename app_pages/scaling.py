@@ -1,0 +1,110 @@
+"""Topic page: scaling by sqrt(d_k). Lesson `scaling` (why divide by sqrt(d_k) before the softmax)."""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from tf_core import limits
+from tf_core.lab import scaling as lab
+from ui import charts, lesson, params
+from ui.i18n import t
+from ui.sidebar import show_device
+from ui.text import num
+
+LESSON = "scaling"
+# d_k slider positions: powers of two and the midpoints between them (1.5 x), 1 to 4096.
+DK_OPTIONS = tuple(sorted({2**i for i in range(13)} | {3 * 2**i for i in range(11)}))
+SIGMA_OPTIONS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+PARAMS = (
+    params.Param("dk", limits.SCALING_DK, options=DK_OPTIONS),
+    params.Param("n", limits.SCALING_N),
+    params.Param("sigma", limits.SCALING_SIGMA, options=SIGMA_OPTIONS),
+    params.Param("seed", limits.SEED),
+)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def run(dk: int, n: int, seed: int, sigma: float) -> lab.ScalingResult:
+    return lab.run(dk=dk, n=n, seed=seed, sigma=sigma)
+
+
+def card_values(r: lab.ScalingResult) -> dict[str, str]:
+    """The live numbers the card quotes, formatted once for both languages."""
+    big = -1  # the largest d_k of the curves
+    return {
+        "dk": str(r.dk),
+        "n": str(r.n),
+        "sigma": num(r.sigma),
+        "pairs": str(r.n_pairs),
+        "queries": str(r.n_queries),
+        "var_raw": num(r.at_var_raw),
+        "std_raw": num(math.sqrt(r.at_var_raw)),
+        "var_theory": num(r.at_var_theory),
+        "var_scaled": num(r.at_var_scaled),
+        "pmax_raw": num(r.at_raw.pmax),
+        "pmax_scaled": num(r.at_scaled.pmax),
+        "ent_raw": num(r.at_raw.entropy),
+        "ent_scaled": num(r.at_scaled.entropy),
+        "ent_max": num(r.entropy_uniform),
+        "jac_raw": num(r.at_raw.jacobian_norm),
+        "jac_scaled": num(r.at_scaled.jacobian_norm),
+        "uniform": num(1 / r.n),
+        "dk_big": str(int(r.dk_grid[big])),
+        "pmax_raw_big": num(r.pmax_raw[big]),
+        "pmax_scaled_big": num(r.pmax_scaled[big]),
+        "jac_raw_big": num(r.jacobian_raw[big]),
+        "jac_scaled_big": num(r.jacobian_scaled[big]),
+        "ent_raw_big": num(r.entropy_raw[big]),
+        "ent_scaled_big": num(r.entropy_scaled[big]),
+        "var_ratio_big": num(r.var_raw[big] / r.dk_grid[big]),
+    }
+
+
+lang = st.session_state.get("lang", "en")
+params.init_from_url(LESSON, PARAMS, lang)
+show_device(lang)
+
+lesson.title(LESSON, lang)
+params.show_notices()
+
+v = params.values(LESSON, PARAMS)
+result = run(dk=int(v["dk"]), n=int(v["n"]), seed=int(v["seed"]), sigma=float(v["sigma"]))
+sections = lesson.card(LESSON, lang, card_values(result))
+lesson.short_answer(sections, lang)
+
+st.subheader(t("lesson.experiment", lang), divider="gray")
+c_dk, c_n, c_sigma, c_seed = st.columns([3, 3, 2, 2])
+dk_range, n_range, seed_range = limits.SCALING_DK, limits.SCALING_N, limits.SEED
+c_dk.select_slider(t("scaling.dk", lang), options=DK_OPTIONS, key=f"{LESSON}.dk",
+                   help=t("scaling.dk_help", lang, lo=dk_range.lo, hi=dk_range.hi))
+c_n.slider(t("scaling.n", lang), min_value=n_range.lo, max_value=n_range.hi, key=f"{LESSON}.n",
+           help=t("scaling.n_help", lang, lo=n_range.lo, hi=n_range.hi))
+c_sigma.select_slider(t("scaling.sigma", lang), options=SIGMA_OPTIONS, key=f"{LESSON}.sigma",
+                      help=t("scaling.sigma_help", lang))
+c_seed.slider(t("scaling.seed", lang), min_value=seed_range.lo, max_value=seed_range.hi, key=f"{LESSON}.seed",
+              help=t("scaling.seed_help", lang, lo=seed_range.lo, hi=seed_range.hi))
+lesson.reset_button(LESSON, PARAMS, lang)
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.scaling_variance(result, lang), width="stretch", key=f"{LESSON}.chart.var")
+    st.caption(t("scaling.var.caption", lang, dk=result.dk, var=num(result.at_var_raw),
+                 theory=num(result.at_var_theory), pairs=result.n_pairs, var_scaled=num(result.at_var_scaled)))
+with right:
+    st.altair_chart(charts.scaling_weights(result, lang), width="stretch", key=f"{LESSON}.chart.weights")
+    st.caption(t("scaling.weights.caption", lang, top_raw=num(float(result.weights_raw.max())),
+                 top_scaled=num(float(result.weights_scaled.max())), uniform=num(1 / result.n)))
+
+st.plotly_chart(charts.scaling_softmax_health(result, lang), width="stretch", key=f"{LESSON}.chart.health")
+st.caption(t("scaling.health.caption", lang, queries=result.n_queries, n=result.n, dk=result.dk,
+             pmax_raw=num(result.at_raw.pmax), ent_raw=num(result.at_raw.entropy), ent_max=num(result.entropy_uniform),
+             jac_raw=num(result.at_raw.jacobian_norm), pmax_scaled=num(result.at_scaled.pmax),
+             ent_scaled=num(result.at_scaled.entropy), jac_scaled=num(result.at_scaled.jacobian_norm)))
+st.caption(t("scaling.float64_note", lang))
+
+lesson.wrong_answer(sections, lang)
+lesson.full_answer(sections, lang)
+lesson.code(lab.run, lang)
+
+params.write_url(LESSON, LESSON, PARAMS, lang)

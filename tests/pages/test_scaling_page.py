@@ -1,0 +1,160 @@
+"""AppTest of the `scaling` lesson: every widget at both ends, in both languages, URLs and reset."""
+from __future__ import annotations
+
+import pytest
+from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_charts
+
+from tf_core import limits
+from ui.curriculum import load as load_curriculum
+from ui.i18n import t
+from ui.qa import PLACEHOLDER
+
+DK, N, SIGMA, SEED = limits.SCALING_DK, limits.SCALING_N, limits.SCALING_SIGMA, limits.SEED
+TITLE = {lang: load_curriculum().get("scaling").title(lang) for lang in ("en", "zh")}
+
+
+def widget(at, name):
+    key = f"scaling.{name}"
+    if name in ("dk", "sigma"):
+        return at.select_slider(key=key)
+    return at.slider(key=key)
+
+
+def assert_healthy(at, lang):
+    assert not exceptions(at), exceptions(at)
+    assert at.title[0].value == TITLE[lang]
+    figs = plotly_figures(at)
+    assert len(figs) == 2 and all(fig["data"] for fig in figs)
+    assert len(vega_charts(at)) == 1
+    text = page_text(at)
+    assert not PLACEHOLDER.search(text)  # every card placeholder was filled
+
+
+@pytest.fixture(params=["en", "zh"])
+def lang(request):
+    return request.param
+
+
+@pytest.fixture
+def scaling_app(lang):
+    at = open_app(q="scaling", lang=lang)
+    assert_healthy(at, lang)
+    return at
+
+
+@pytest.mark.parametrize(
+    "name, ends",
+    [("dk", (DK.lo, DK.hi)), ("n", (N.lo, N.hi)), ("sigma", (SIGMA.lo, SIGMA.hi)), ("seed", (SEED.lo, SEED.hi))],
+)
+def test_every_widget_at_both_ends_changes_live_numbers(scaling_app, lang, name, ends):
+    at = scaling_app
+    before = page_text(at)
+    for value in ends:
+        widget(at, name).set_value(value).run()
+        assert_healthy(at, lang)
+        assert widget(at, name).value == value
+        assert at.query_params[name] == (str(value) if name != "sigma" else f"{value:g}")
+        after = page_text(at)
+        # seed 0 and sigma 0.25... all differ from the defaults except where an end IS the default
+        if value != widget_default(name):
+            assert after != before, f"{name}={value} changed nothing on the page"
+        before = after
+
+
+def widget_default(name):
+    return {"dk": DK.default, "n": N.default, "sigma": SIGMA.default, "seed": SEED.default}[name]
+
+
+@pytest.mark.parametrize("dk, n", [(DK.lo, N.lo), (DK.lo, N.hi), (DK.hi, N.lo), (DK.hi, N.hi)])
+def test_pairs_of_extremes(dk, n):
+    at = open_app(q="scaling", lang="en", dk=str(dk), n=str(n), sigma=str(SIGMA.hi), seed=str(SEED.hi))
+    assert_healthy(at, "en")
+    assert widget(at, "dk").value == dk and widget(at, "n").value == n
+    assert not at.info  # valid values: no notice
+
+
+def test_live_number_in_short_answer_is_the_lab_result():
+    from tf_core.lab import scaling as lab
+    from ui.text import num
+
+    at = open_app(q="scaling", lang="en", dk="4096", n="1024", seed="7")
+    r = lab.run(dk=4096, n=1024, seed=7)
+    short = at.markdown[0].value
+    assert f"**{num(r.at_raw.pmax)}** unscaled" in short
+    assert f"**{num(r.at_scaled.pmax)}** scaled" in short
+
+
+def test_deep_link_from_root_opens_the_lesson_with_its_settings():
+    at = open_app(q="scaling", lang="zh", dk="4096", n="100", sigma="2", seed="3")
+    assert_healthy(at, "zh")
+    assert (widget(at, "dk").value, widget(at, "n").value, widget(at, "sigma").value, widget(at, "seed").value) == (
+        4096, 100, 2.0, 3)
+    assert dict(at.query_params) == {"q": "scaling", "lang": "zh", "dk": "4096", "n": "100", "sigma": "2", "seed": "3"}
+
+
+def test_deep_link_from_the_page_path(lang):
+    at = open_app(q="scaling", lang=lang)
+    at.switch_page("app_pages/scaling.py").run()
+    assert_healthy(at, lang)
+
+
+@pytest.mark.parametrize(
+    "query, expected, notice_key",
+    [
+        ({"dk": "abc"}, {"dk": 64}, "notice.bad_value"),
+        ({"dk": "100"}, {"dk": 96}, "notice.snapped"),
+        ({"dk": "1e9"}, {"dk": 4096}, "notice.clamped"),
+        ({"n": "-5"}, {"n": 2}, "notice.clamped"),
+        ({"n": "3.5"}, {"n": 32}, "notice.bad_value"),
+        ({"sigma": "nan"}, {"sigma": 1.0}, "notice.bad_value"),
+        ({"seed": "inf"}, {"seed": 0}, "notice.bad_value"),
+        ({"foo": "1"}, {}, "notice.unknown_param"),
+    ],
+)
+def test_bad_url_values_fall_back_with_a_notice(query, expected, notice_key):
+    at = open_app(q="scaling", lang="en", **query)
+    assert_healthy(at, "en")
+    for name, value in expected.items():
+        assert widget(at, name).value == value
+    notices = " ".join(i.value for i in at.info)
+    prefix = t(notice_key, "en", name="X", value="X", used="X", lo=0, hi=0).split("X")[0]
+    assert prefix and prefix in notices
+
+
+def test_url_text_is_never_rendered_as_markup():
+    at = open_app(q="scaling", lang="en", dk="<script>alert(1)</script>", **{"[x](javascript:alert(1))": "1"})
+    assert_healthy(at, "en")
+    notices = " ".join(i.value for i in at.info)
+    assert "<script>" not in notices and "](javascript" not in notices
+    assert r"\<script\>" in notices
+
+
+def test_control_characters_and_huge_values_in_url():
+    at = open_app(q="scaling", lang="en", dk="\x00\x1b[31m" + "9" * 5000, n="\u202e12")
+    assert_healthy(at, "en")
+    assert all(len(i.value) < 300 for i in at.info)
+
+
+def test_language_switch_keeps_page_and_settings():
+    at = open_app(q="scaling", lang="en")
+    widget(at, "dk").set_value(256).run()
+    widget(at, "n").set_value(100).run()
+    at.radio(key="lang").set_value("zh").run()
+    assert_healthy(at, "zh")
+    assert widget(at, "dk").value == 256 and widget(at, "n").value == 100
+    assert at.query_params["lang"] == "zh" and at.query_params["dk"] == "256"
+
+
+def test_reset_restores_defaults():
+    at = open_app(q="scaling", lang="en", dk="4096", n="1000", sigma="4", seed="9")
+    at.button(key="scaling.reset").click().run()
+    assert_healthy(at, "en")
+    assert (widget(at, "dk").value, widget(at, "n").value, widget(at, "sigma").value, widget(at, "seed").value) == (
+        DK.default, N.default, SIGMA.default, SEED.default)
+    assert at.query_params["dk"] == str(DK.default)
+
+
+def test_limits_are_shown_with_the_controls():
+    at = open_app(q="scaling", lang="en")
+    assert str(DK.hi) in widget(at, "dk").help and str(N.hi) in widget(at, "n").help
+    assert str(SEED.hi) in widget(at, "seed").help

@@ -1,0 +1,64 @@
+"""The Q&A cards: fixed sections, the same placeholders in both languages, nothing left unfilled."""
+from __future__ import annotations
+
+import pytest
+
+from ui import qa
+from ui.curriculum import LANGS, QA_DIR
+from ui.curriculum import load as load_curriculum
+
+CUR = load_curriculum()
+CARD_IDS = sorted({p.stem for lang in LANGS for p in (QA_DIR / lang).glob("*.md")})
+
+
+def test_every_card_file_names_a_curriculum_question():
+    assert CARD_IDS, "no cards found"
+    assert set(CARD_IDS) <= {q.id for q in CUR.questions}
+
+
+@pytest.mark.parametrize("qid", CARD_IDS)
+def test_card_exists_in_both_languages_with_same_sections_and_placeholders(qid):
+    cards = {lang: qa.load(qid, lang) for lang in LANGS}
+    en, zh = cards["en"], cards["zh"]
+    assert tuple(en.sections) == tuple(zh.sections) == qa.SECTIONS
+    for section in qa.SECTIONS:
+        assert en.placeholders(section) == zh.placeholders(section), f"{qid}/{section}"
+    assert en.placeholders("short"), "the short answer must quote at least one live number"
+
+
+@pytest.mark.parametrize("qid", CARD_IDS)
+def test_card_fills_completely(qid):
+    card = qa.load(qid, "en")
+    values = {name: f"<{name}>" for name in card.placeholders()}
+    filled = card.filled(values)
+    assert not any(qa.PLACEHOLDER.search(body) for body in filled.values())
+    missing = dict(values)
+    missing.pop(sorted(values)[0])
+    with pytest.raises(KeyError):
+        card.filled(missing)
+
+
+def test_parse_rejects_broken_cards():
+    good = "## A {#short}\nx {{a}}\n## B {#wrong}\ny\n## C {#full}\nz\n## D {#followups}\nw\n"
+    assert qa.parse(good).placeholders() == {"a"}
+    with pytest.raises(ValueError):  # a section missing
+        qa.parse("## A {#short}\nx\n## C {#full}\nz\n## D {#followups}\nw\n")
+    with pytest.raises(ValueError):  # sections out of order
+        qa.parse("## B {#wrong}\ny\n## A {#short}\nx\n## C {#full}\nz\n## D {#followups}\nw\n")
+    with pytest.raises(ValueError):  # an empty section
+        qa.parse(good.replace("y\n", ""))
+    with pytest.raises(ValueError):  # text before the first section
+        qa.parse("intro\n" + good)
+
+
+def test_scaling_page_supplies_every_placeholder_of_its_card():
+    """The page's values dict covers the card (checked without Streamlit running)."""
+    import ast
+    from pathlib import Path
+
+    src = (Path(__file__).resolve().parents[2] / "app_pages" / "scaling.py").read_text(encoding="utf-8")
+    fn = next(n for n in ast.parse(src).body if isinstance(n, ast.FunctionDef) and n.name == "card_values")
+    ret = next(n for n in ast.walk(fn) if isinstance(n, ast.Return))
+    keys = {k.value for k in ret.value.keys}
+    for lang in LANGS:
+        assert qa.load("scaling", lang).placeholders() <= keys

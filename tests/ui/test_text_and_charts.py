@@ -1,0 +1,54 @@
+"""Escaping of user text, number formatting, and the chart builders."""
+from __future__ import annotations
+
+import pytest
+
+from ui.text import md_escape, num, plotly_escape, strip_controls
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["<script>alert(1)</script>", "[link](javascript:alert(1))", "**bold** _it_ `code`", "$x^2$", "# head",
+     "![img](http://x/y.png)", "a|b|c"],
+)
+def test_md_escape_neutralises_markup(raw):
+    out = md_escape(raw)
+    for marker in "<>[]()*_`$#!|":
+        assert all(out[i - 1] == "\\" for i, ch in enumerate(out) if ch == marker), (raw, out)
+
+
+def test_md_escape_cuts_and_strips_controls():
+    assert md_escape("x" * 500, max_len=10) == "x" * 9 + "…"
+    assert "\x00" not in md_escape("a\x00b") and "\u202e" not in md_escape("a\u202eb")
+    assert md_escape("注意力🤖") == "注意力🤖"
+
+
+def test_plotly_escape():
+    assert plotly_escape("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
+    assert plotly_escape('a"b') == "a&quot;b"
+    assert strip_controls("a\x07b\nc") == "a?b\nc"
+
+
+@pytest.mark.parametrize(
+    "x, expected",
+    [(0, "0"), (0.5, "0.5"), (0.123456, "0.123"), (1.0, "1"), (58.76, "58.8"), (4321.4, "4,321"),
+     (1e-7, "1.00e-07"), (float("nan"), "NaN"), (-2.5, "-2.5")],
+)
+def test_num(x, expected):
+    assert num(x) == expected
+
+
+def test_scaling_charts_carry_the_lab_result():
+    from tf_core.lab import scaling as lab
+    from ui import charts
+
+    r = lab.run(dk=256, n=16, seed=1)
+    for lang in ("en", "zh"):
+        var = charts.scaling_variance(r, lang)
+        sampled = next(tr for tr in var.data if tr.mode == "lines+markers")
+        assert list(sampled.y) == pytest.approx(list(r.var_raw))
+        assert var.layout.xaxis.type == "log" and var.layout.yaxis.type == "log"
+        health = charts.scaling_softmax_health(r, lang)
+        assert len([tr for tr in health.data if tr.mode == "lines+markers"]) == 6
+        spec = charts.scaling_weights(r, lang).to_dict()
+        assert spec["mark"]["type"] == "bar"

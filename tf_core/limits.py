@@ -1,0 +1,76 @@
+"""Every cap on user input, as plain data, in one place.
+
+The lab functions enforce these (a notebook user gets the same caps as the app) and the UI shows
+them next to the controls they bound. Nothing here imports torch: the home page reads this module.
+Raising a cap is a deliberate change: each comment says what the cap protects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IntRange:
+    """An inclusive integer range with the default a lesson starts from."""
+
+    lo: int
+    hi: int
+    default: int
+
+    def __post_init__(self) -> None:
+        if not (self.lo <= self.default <= self.hi):
+            raise ValueError(f"default {self.default} outside [{self.lo}, {self.hi}]")
+
+    def clamp(self, value: int) -> int:
+        return max(self.lo, min(self.hi, int(value)))
+
+    def check(self, name: str, value: int) -> int:
+        """Return ``value`` if it is an int inside the range, else raise ``ValueError``."""
+        if isinstance(value, bool) or int(value) != value:
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        if not (self.lo <= value <= self.hi):
+            raise ValueError(f"{name}={value} is outside the limit [{self.lo}, {self.hi}]")
+        return int(value)
+
+
+@dataclass(frozen=True)
+class FloatRange:
+    """An inclusive float range with a default."""
+
+    lo: float
+    hi: float
+    default: float
+
+    def __post_init__(self) -> None:
+        if not (self.lo <= self.default <= self.hi):
+            raise ValueError(f"default {self.default} outside [{self.lo}, {self.hi}]")
+
+    def clamp(self, value: float) -> float:
+        return max(self.lo, min(self.hi, float(value)))
+
+    def check(self, name: str, value: float) -> float:
+        value = float(value)
+        if not (self.lo <= value <= self.hi):  # also rejects NaN
+            raise ValueError(f"{name}={value} is outside the limit [{self.lo}, {self.hi}]")
+        return value
+
+
+# Any lesson's random seed.
+SEED = IntRange(0, 9_999, 0)
+
+# Lesson `scaling` (why divide by sqrt(d_k)).
+# d_k up to 4096: the largest head size worth showing; the sampled curves always run to it.
+SCALING_DK = IntRange(1, 4096, 64)
+# n keys in one softmax row. The curves cost O(queries * n * sum(d_k grid)): 1024 keeps a cache
+# miss under ~100 ms on a 2-core CPU.
+SCALING_N = IntRange(2, 1024, 32)
+# Standard deviation of every q and k component (1 = the textbook assumption).
+SCALING_SIGMA = FloatRange(0.25, 4.0, 1.0)
+# q.k pairs sampled for the variance curve: the relative standard error of the sampled variance is
+# about sqrt(2 / pairs) = 4.4% (sqrt(8 / pairs) at d_k = 1, where q.k is a product of two normals).
+SCALING_PAIRS = 1024
+# Queries whose softmax statistics are averaged per d_k (each against the same n keys).
+SCALING_QUERIES = 64
+
+# The home page's search box (characters): a search is a few words, never a document.
+SEARCH_CHARS = 100

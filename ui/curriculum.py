@@ -1,0 +1,82 @@
+"""The curriculum table (assets/curriculum.toml) as data, without importing torch."""
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CURRICULUM_FILE = ROOT / "assets" / "curriculum.toml"
+PAGES_DIR = ROOT / "app_pages"
+QA_DIR = ROOT / "assets" / "qa"
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic page: app_pages/<name>.py holds the lessons of its questions."""
+
+    name: str
+    en: str
+    zh: str
+    icon: str
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / f"{self.name}.py"
+
+    @property
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    page: str
+    en: str
+    zh: str
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def card_path(self, lang: str) -> Path:
+        return QA_DIR / lang / f"{self.id}.md"
+
+    @property
+    def built(self) -> bool:
+        """Built = its topic page exists and its card exists in both languages."""
+        return (PAGES_DIR / f"{self.page}.py").is_file() and all(
+            self.card_path(lang).is_file() for lang in LANGS
+        )
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    topics: dict[str, Topic]
+    questions: tuple[Question, ...]
+
+    def get(self, qid: str) -> Question | None:
+        return next((q for q in self.questions if q.id == qid), None)
+
+    def on_page(self, page: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.page == page)
+
+
+@functools.cache
+def load(path: Path = CURRICULUM_FILE) -> Curriculum:
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    topics = {name: Topic(name=name, **fields) for name, fields in data["pages"].items()}
+    questions = tuple(Question(**q) for q in data["question"])
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate question id in curriculum")
+    for q in questions:
+        if q.page not in topics:
+            raise ValueError(f"question {q.id} names unknown page {q.page}")
+    return Curriculum(topics=topics, questions=questions)

@@ -1,0 +1,177 @@
+"""Every UI string, in English and Chinese side by side (one key each).
+
+Long texts (the Q&A cards) live in assets/qa/. A key missing in either language is a test failure,
+not a silent fallback. Strings are ``str.format`` templates; both languages must use the same
+fields (tests check that too).
+"""
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+DEFAULT_LANG = "en"
+LANG_NAMES = {"en": "English", "zh": "中文"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    # --- app frame -----------------------------------------------------------------------------
+    "app.title": {"en": "Transformer Details Lab", "zh": "Transformer 细节实验室"},
+    "app.tagline": {
+        "en": "Interview questions about the Transformer, each answered by a live experiment.",
+        "zh": "Transformer 面试题，每一道都由一个实时实验来回答。",
+    },
+    "nav.home": {"en": "All questions", "zh": "全部问题"},
+    "nav.section.lessons": {"en": "Lessons", "zh": "课程"},
+    "sidebar.language": {"en": "Language", "zh": "语言"},
+    "sidebar.device": {"en": "Computing on: {device}", "zh": "计算设备：{device}"},
+    # --- notices about URL parameters ------------------------------------------------------------
+    "notice.unknown_param": {
+        "en": "Ignored the unknown URL parameter “{name}”.",
+        "zh": "已忽略未知的 URL 参数“{name}”。",
+    },
+    "notice.bad_value": {
+        "en": "URL parameter {name}={value} is not valid here; using {used}.",
+        "zh": "URL 参数 {name}={value} 无效，改用 {used}。",
+    },
+    "notice.clamped": {
+        "en": "URL parameter {name}={value} is outside [{lo}, {hi}]; using {used}.",
+        "zh": "URL 参数 {name}={value} 超出范围 [{lo}, {hi}]，改用 {used}。",
+    },
+    "notice.snapped": {
+        "en": "URL parameter {name}={value} is not a slider position; using the nearest, {used}.",
+        "zh": "URL 参数 {name}={value} 不是滑块上的取值，改用最接近的 {used}。",
+    },
+    "notice.bad_lang": {
+        "en": "Unknown language “{value}”; showing English. Use lang=en or lang=zh.",
+        "zh": "未知语言“{value}”，已显示英文。请使用 lang=en 或 lang=zh。",
+    },
+    "notice.unknown_question": {
+        "en": "There is no question with id “{value}”. Here is the full list.",
+        "zh": "没有 id 为“{value}”的问题。以下是全部问题。",
+    },
+    "notice.not_built": {
+        "en": "The lesson “{title}” is not built yet. Here is the full list.",
+        "zh": "课程“{title}”尚未完成。以下是全部问题。",
+    },
+    "notice.other_lesson": {
+        "en": "“{value}” is not a lesson of this page; showing this page's lesson.",
+        "zh": "“{value}”不属于本页面，已显示本页面的课程。",
+    },
+    # --- home page -------------------------------------------------------------------------------
+    "home.intro": {
+        "en": "Pick a question. Each built lesson runs a real Transformer computation on your inputs: "
+        "every chart and number is computed live, and the answer card quotes those numbers.",
+        "zh": "选择一个问题。每个已完成的课程都会用你的输入实时运行真实的 Transformer 计算："
+        "所有图表和数字都是现场算出的，答案卡片引用的正是这些数字。",
+    },
+    "home.search": {"en": "Search the questions (English or Chinese)", "zh": "搜索问题（中文或英文均可）"},
+    "home.search_placeholder": {"en": "e.g. softmax, mask, 缓存", "zh": "例如：softmax、掩码、cache"},
+    "home.progress": {
+        "en": "{built} of {total} questions have a live lesson so far.",
+        "zh": "目前 {total} 个问题中已有 {built} 个配有实时课程。",
+    },
+    "home.matches": {"en": "{count} matching questions", "zh": "{count} 个匹配的问题"},
+    "home.no_match": {
+        "en": "No question matches this search. Try a shorter word, or search in the other language.",
+        "zh": "没有匹配的问题。试试更短的词，或换一种语言搜索。",
+    },
+    "home.not_built": {"en": "not built yet", "zh": "尚未完成"},
+    "home.open": {"en": "Open the lesson", "zh": "打开课程"},
+    "home.search_too_long": {
+        "en": "The search was cut to its first {limit} characters.",
+        "zh": "搜索内容过长，只使用前 {limit} 个字符。",
+    },
+    # --- lesson frame ----------------------------------------------------------------------------
+    "lesson.short": {"en": "Short answer", "zh": "简答"},
+    "lesson.experiment": {"en": "The experiment", "zh": "实验"},
+    "lesson.wrong": {"en": "A common wrong answer", "zh": "常见的错误回答"},
+    "lesson.full": {"en": "Full answer: derivation and trade-offs", "zh": "完整回答：推导与取舍"},
+    "lesson.followups": {"en": "Follow-up questions an interviewer may ask", "zh": "面试官可能的追问"},
+    "lesson.code": {"en": "The code behind this experiment", "zh": "本实验的代码"},
+    "lesson.reset": {"en": "Reset", "zh": "重置"},
+    "lesson.reset_help": {
+        "en": "Restore the default settings of this experiment",
+        "zh": "恢复本实验的默认设置",
+    },
+    "lesson.link_hint": {
+        "en": "The page address holds these settings: copy it to reproduce this exact picture.",
+        "zh": "页面地址包含当前设置：复制它即可复现完全相同的图。",
+    },
+    "lesson.limits": {"en": "Limits: {text}", "zh": "取值上限：{text}"},
+    # --- lesson: scaling -------------------------------------------------------------------------
+    "scaling.dk": {"en": "Key dimension d_k", "zh": "键维度 d_k"},
+    "scaling.n": {"en": "Keys per row n", "zh": "每行键数 n"},
+    "scaling.sigma": {"en": "Component std σ", "zh": "分量标准差 σ"},
+    "scaling.seed": {"en": "Random seed", "zh": "随机种子"},
+    "scaling.dk_help": {
+        "en": "Dimension of each query and key vector ({lo} to {hi}).",
+        "zh": "每个查询向量和键向量的维度（{lo} 到 {hi}）。",
+    },
+    "scaling.n_help": {
+        "en": "How many keys one query attends over: the length of one softmax row ({lo} to {hi}).",
+        "zh": "一个查询要关注的键的个数，即一行 softmax 的长度（{lo} 到 {hi}）。",
+    },
+    "scaling.sigma_help": {
+        "en": "Every component of q and k is drawn from N(0, σ²). The textbook derivation assumes σ = 1.",
+        "zh": "q 和 k 的每个分量都从 N(0, σ²) 中采样。教科书中的推导假设 σ = 1。",
+    },
+    "scaling.seed_help": {
+        "en": "Same seed, same samples, same picture ({lo} to {hi}).",
+        "zh": "种子相同，样本就相同，图也相同（{lo} 到 {hi}）。",
+    },
+    "scaling.var.title": {"en": "Variance of q·k grows linearly with d_k", "zh": "q·k 的方差随 d_k 线性增长"},
+    "scaling.var.x": {"en": "d_k (log scale)", "zh": "d_k（对数坐标）"},
+    "scaling.var.y": {"en": "variance (log scale)", "zh": "方差（对数坐标）"},
+    "scaling.var.raw": {"en": "Var(q·k), sampled", "zh": "Var(q·k)，采样值"},
+    "scaling.var.theory": {"en": "theory: d_k·σ⁴", "zh": "理论值：d_k·σ⁴"},
+    "scaling.var.scaled": {"en": "Var(q·k/√d_k), sampled", "zh": "Var(q·k/√d_k)，采样值"},
+    "scaling.var.theory_scaled": {"en": "theory: σ⁴", "zh": "理论值：σ⁴"},
+    "scaling.var.chosen": {"en": "your d_k", "zh": "当前 d_k"},
+    "scaling.var.caption": {
+        "en": "Look at the slope: at d_k = {dk} the sampled variance of q·k is {var} (theory {theory}) "
+        "over {pairs} sampled pairs; after dividing by √d_k it is {var_scaled}.",
+        "zh": "看斜率：d_k = {dk} 时，{pairs} 对样本中 q·k 的方差为 {var}（理论值 {theory}）；"
+        "除以 √d_k 之后为 {var_scaled}。",
+    },
+    "scaling.health.title": {
+        "en": "A row of n softmax weights as d_k grows",
+        "zh": "随着 d_k 增大，一行 n 个 softmax 权重的变化",
+    },
+    "scaling.health.pmax": {"en": "largest weight", "zh": "最大权重"},
+    "scaling.health.entropy": {"en": "entropy (nats)", "zh": "熵（奈特）"},
+    "scaling.health.jacobian": {"en": "‖diag(p) − ppᵀ‖_F", "zh": "‖diag(p) − ppᵀ‖_F"},
+    "scaling.health.raw": {"en": "unscaled q·k", "zh": "不缩放 q·k"},
+    "scaling.health.scaled": {"en": "scaled q·k/√d_k", "zh": "缩放 q·k/√d_k"},
+    "scaling.health.uniform": {"en": "uniform (1/n, log n)", "zh": "均匀分布（1/n，log n）"},
+    "scaling.health.caption": {
+        "en": "Mean over {queries} queries at n = {n}. At d_k = {dk}, unscaled: largest weight {pmax_raw}, "
+        "entropy {ent_raw} of a possible {ent_max}, Jacobian norm {jac_raw}; scaled: {pmax_scaled}, "
+        "{ent_scaled}, {jac_scaled}. A one-hot row has entropy 0 and a zero Jacobian: no gradient "
+        "reaches the scores.",
+        "zh": "n = {n}，对 {queries} 个查询取平均。d_k = {dk} 时，不缩放：最大权重 {pmax_raw}，"
+        "熵 {ent_raw}（最大可能值 {ent_max}），雅可比范数 {jac_raw}；缩放后：{pmax_scaled}、"
+        "{ent_scaled}、{jac_scaled}。独热（one-hot）的一行熵为 0、雅可比为零：梯度传不回分数。",
+    },
+    "scaling.weights.title": {
+        "en": "One query's attention weights at d_k = {dk}",
+        "zh": "d_k = {dk} 时一个查询的注意力权重",
+    },
+    "scaling.weights.x": {"en": "key rank by weight (log scale)", "zh": "键按权重的排名（对数坐标）"},
+    "scaling.weights.y": {"en": "weight", "zh": "权重"},
+    "scaling.weights.caption": {
+        "en": "The same query and keys: unscaled, the top key takes {top_raw} of the weight; "
+        "scaled, {top_scaled}. Uniform would be {uniform}.",
+        "zh": "同一个查询和同一组键：不缩放时最大的键拿走 {top_raw} 的权重；缩放后为 {top_scaled}。"
+        "均匀分布时每个键为 {uniform}。",
+    },
+    "scaling.float64_note": {
+        "en": "Components are sampled in float32; scores, softmax and statistics are computed in float64 "
+        "(unscaled scores at large d_k underflow float32 weights).",
+        "zh": "分量以 float32 采样；分数、softmax 和各项统计量用 float64 计算"
+        "（d_k 较大时不缩放的分数会让 float32 权重下溢）。",
+    },
+}
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """The string ``key`` in ``lang``, formatted with ``fields``. Unknown key or language raises."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}")
+    return STRINGS[key][lang].format(**fields)

@@ -1,0 +1,65 @@
+"""The frame every lesson shares: title, short answer, controls, wrong answer, card, code.
+
+A page composes these in the order of DESIGN.md's "anatomy of a lesson"; the experiment itself
+(controls, lab call, charts) stays in the page.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+
+import streamlit as st
+
+from ui import curriculum, qa
+from ui.i18n import t
+from ui.params import Param, reset
+
+
+def title(qid: str, lang: str) -> None:
+    question = curriculum.load().get(qid)
+    st.title(question.title(lang))
+
+
+def card(qid: str, lang: str, values: Mapping[str, object]) -> dict[str, str]:
+    """The card's sections with the live values filled in (raises if one is left unfilled)."""
+    return qa.load(qid, lang).filled(values)
+
+
+def short_answer(sections: Mapping[str, str], lang: str) -> None:
+    st.subheader(t("lesson.short", lang), divider="gray")
+    st.markdown(sections["short"])
+
+
+def reset_button(lesson: str, params: tuple[Param, ...], lang: str) -> None:
+    """The reset button, beside the hint that the URL holds the settings."""
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.caption(t("lesson.link_hint", lang))
+    right.button(
+        t("lesson.reset", lang),
+        key=f"{lesson}.reset",
+        help=t("lesson.reset_help", lang),
+        on_click=reset,
+        args=(lesson, params),
+        icon=":material/restart_alt:",
+        width="stretch",
+    )
+
+
+def wrong_answer(sections: Mapping[str, str], lang: str) -> None:
+    st.subheader(t("lesson.wrong", lang), divider="gray")
+    with st.container(border=True):
+        st.markdown(sections["wrong"])
+
+
+def full_answer(sections: Mapping[str, str], lang: str) -> None:
+    with st.expander(t("lesson.full", lang), icon=":material/menu_book:"):
+        st.markdown(sections["full"])
+    with st.expander(t("lesson.followups", lang), icon=":material/forum:"):
+        st.markdown(sections["followups"])
+
+
+def code(fn: Callable, lang: str) -> None:
+    """The lab function's module source, for learners who read code."""
+    with st.expander(t("lesson.code", lang), icon=":material/code:"):
+        module = inspect.getmodule(fn)
+        st.code(inspect.getsource(module), language="python", line_numbers=True)
