@@ -85,6 +85,7 @@ c_sigma.select_slider(t("scaling.sigma", lang), options=SIGMA_OPTIONS, key=f"{LE
 c_seed.slider(t("scaling.seed", lang), min_value=seed_range.lo, max_value=seed_range.hi, key=f"{LESSON}.seed",
               help=t("scaling.seed_help", lang, lo=seed_range.lo, hi=seed_range.hi))
 lesson.reset_button(LESSON, PARAMS, lang)
+lesson.limits_caption(lang, [("d_k", dk_range), ("n", n_range), ("σ", limits.SCALING_SIGMA), (t("scaling.seed", lang), seed_range)])
 
 left, right = st.columns(2)
 with left:

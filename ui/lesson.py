@@ -45,6 +45,12 @@ def reset_button(lesson: str, params: tuple[Param, ...], lang: str) -> None:
     )
 
 
+def limits_caption(lang: str, bounds: list[tuple[str, object]]) -> None:
+    """Show the caps (from tf_core.limits) that bound this lesson's controls."""
+    text = " · ".join(f"{name} {b.lo:g}–{b.hi:g}" for name, b in bounds)
+    st.caption(t("lesson.limits", lang, text=text))
+
+
 def wrong_answer(sections: Mapping[str, str], lang: str) -> None:
     st.subheader(t("lesson.wrong", lang), divider="gray")
     with st.container(border=True):

@@ -158,3 +158,5 @@ def test_limits_are_shown_with_the_controls():
     at = open_app(q="scaling", lang="en")
     assert str(DK.hi) in widget(at, "dk").help and str(N.hi) in widget(at, "n").help
     assert str(SEED.hi) in widget(at, "seed").help
+    shown = " ".join(c.value for c in at.caption)
+    assert f"d_k {DK.lo}–{DK.hi}" in shown and f"n {N.lo}–{N.hi}" in shown

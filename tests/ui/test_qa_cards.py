@@ -62,3 +62,15 @@ def test_scaling_page_supplies_every_placeholder_of_its_card():
     keys = {k.value for k in ret.value.keys}
     for lang in LANGS:
         assert qa.load("scaling", lang).placeholders() <= keys
+
+
+@pytest.mark.parametrize("qid", CARD_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_display_math_is_fenced_on_its_own_lines(qid, lang):
+    """Streamlit's Markdown renders $$...$$ as display math only with each $$ alone on its line
+    (otherwise the whole paragraph after it shows as raw red LaTeX)."""
+    text = (QA_DIR / lang / f"{qid}.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if "$$" in line:
+            assert line.strip() == "$$", f"{lang}/{qid}: {line!r}"
+    assert text.count("$$") % 2 == 0
