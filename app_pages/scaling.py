@@ -6,7 +6,6 @@ import math
 import streamlit as st
 
 from tf_core import limits
-from tf_core.lab import scaling as lab
 from ui import charts, lesson, params
 from ui.i18n import t
 from ui.sidebar import show_device
@@ -22,6 +21,14 @@ PARAMS = (
     params.Param("sigma", limits.SCALING_SIGMA, options=SIGMA_OPTIONS),
     params.Param("seed", limits.SEED),
 )
+
+
+lang = st.session_state.get("lang", "en")
+params.init_from_url(LESSON, PARAMS, lang)
+lesson.title(LESSON, lang)
+params.show_notices()
+lab = lesson.import_lab(LESSON, lang)  # torch loads here, once per process, under a spinner
+show_device(lang)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -60,13 +67,6 @@ def card_values(r: lab.ScalingResult) -> dict[str, str]:
         "var_ratio_big": num(r.var_raw[big] / r.dk_grid[big]),
     }
 
-
-lang = st.session_state.get("lang", "en")
-params.init_from_url(LESSON, PARAMS, lang)
-show_device(lang)
-
-lesson.title(LESSON, lang)
-params.show_notices()
 
 v = params.values(LESSON, PARAMS)
 result = run(dk=int(v["dk"]), n=int(v["n"]), seed=int(v["seed"]), sigma=float(v["sigma"]))

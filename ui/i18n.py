@@ -94,6 +94,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The page address holds these settings: copy it to reproduce this exact picture.",
         "zh": "页面地址包含当前设置：复制它即可复现完全相同的图。",
     },
+    "lesson.loading_core": {
+        "en": "Loading the PyTorch core (once per server start)…",
+        "zh": "正在加载 PyTorch 核心（每次启动服务只需一次）……",
+    },
     "lesson.limits": {"en": "Limits: {text}", "zh": "取值上限：{text}"},
     # --- lesson: scaling -------------------------------------------------------------------------
     "scaling.dk": {"en": "Key dimension d_k", "zh": "键维度 d_k"},

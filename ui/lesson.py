@@ -5,7 +5,9 @@ A page composes these in the order of DESIGN.md's "anatomy of a lesson"; the exp
 """
 from __future__ import annotations
 
+import importlib
 import inspect
+import sys
 from collections.abc import Callable, Mapping
 
 import streamlit as st
@@ -18,6 +20,16 @@ from ui.params import Param, reset
 def title(qid: str, lang: str) -> None:
     question = curriculum.load().get(qid)
     st.title(question.title(lang))
+
+
+def import_lab(name: str, lang: str):
+    """Import tf_core.lab.<name>. The first import in a process loads torch (seconds on a cold
+    start), so it happens under a spinner after the title is on screen."""
+    module = f"tf_core.lab.{name}"
+    if module in sys.modules:
+        return sys.modules[module]
+    with st.spinner(t("lesson.loading_core", lang)):
+        return importlib.import_module(module)
 
 
 def card(qid: str, lang: str, values: Mapping[str, object]) -> dict[str, str]:
