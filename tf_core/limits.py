@@ -26,7 +26,11 @@ class IntRange:
 
     def check(self, name: str, value: int) -> int:
         """Return ``value`` if it is an int inside the range, else raise ``ValueError``."""
-        if isinstance(value, bool) or int(value) != value:
+        try:
+            whole = int(value)
+        except (TypeError, ValueError, OverflowError):  # None, "x", NaN, inf
+            raise ValueError(f"{name} must be an integer, got {value!r}") from None
+        if isinstance(value, bool) or whole != value:
             raise ValueError(f"{name} must be an integer, got {value!r}")
         if not (self.lo <= value <= self.hi):
             raise ValueError(f"{name}={value} is outside the limit [{self.lo}, {self.hi}]")
@@ -49,7 +53,10 @@ class FloatRange:
         return max(self.lo, min(self.hi, float(value)))
 
     def check(self, name: str, value: float) -> float:
-        value = float(value)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
         if not (self.lo <= value <= self.hi):  # also rejects NaN
             raise ValueError(f"{name}={value} is outside the limit [{self.lo}, {self.hi}]")
         return value

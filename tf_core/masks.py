@@ -41,8 +41,9 @@ def padding_mask(lengths: torch.Tensor | list[int], max_len: int | None = None) 
         raise ValueError("lengths must be 1-D (one length per sequence)")
     if (lengths < 0).any():
         raise ValueError("lengths must be non-negative")
-    max_len = int(lengths.max()) if max_len is None else max_len
-    if max_len < int(lengths.max(initial=0)):
+    longest = int(lengths.max()) if lengths.numel() else 0
+    max_len = longest if max_len is None else max_len
+    if max_len < longest:
         raise ValueError("max_len is shorter than a sequence")
     keep = torch.arange(max_len, device=lengths.device) < lengths[:, None]  # (B, T)
     return keep[:, None, None, :]  # (B, 1, 1, T)

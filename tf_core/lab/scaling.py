@@ -151,9 +151,13 @@ def run(dk: int, n: int, seed: int, sigma: float = 1.0) -> ScalingResult:
     raw = [x.mean(dim=-1) for x in softmax_row_stats(scores)]  # each (G,)
     scaled = [x.mean(dim=-1) for x in softmax_row_stats(scores / grid.sqrt()[:, None, None])]
 
-    # The chosen d_k (any integer, not only a grid point), from the same draw.
-    dot_at = prod[:, :dk].double().sum(dim=1)  # (P,)
-    s_at = Q[:, :dk].double() @ K[:, :dk].double().T  # (T, n)
+    # The chosen d_k (any integer, not only a grid point), from the same draw and summed the same
+    # way: the whole blocks below d_k, then the part of the next block up to d_k. At a grid point
+    # the partial block is empty and the values equal the curve's.
+    j = max(i for i, b in enumerate(bounds) if b <= dk)  # blocks 0..j-1 lie inside [0, dk)
+    start = bounds[j]
+    dot_at = dot_blocks[:, :j].double().sum(dim=1) + prod[:, start:dk].sum(dim=1).double()  # (P,)
+    s_at = score_blocks[:j].double().sum(dim=0) + (Q[:, start:dk] @ K[:, start:dk].T).double()  # (T, n)
     s_at_scaled = s_at / math.sqrt(dk)
     at_raw = RowStats(*(float(x.mean()) for x in softmax_row_stats(s_at)))
     at_scaled = RowStats(*(float(x.mean()) for x in softmax_row_stats(s_at_scaled)))
