@@ -284,3 +284,39 @@ def test_run_accepts_the_limits_themselves():
     r = scaling.run(dk=limits.SCALING_DK.lo, n=limits.SCALING_N.lo, seed=limits.SEED.hi, sigma=limits.SCALING_SIGMA.hi)
     assert r.weights_raw.shape == (2,)
     assert np.isfinite(r.var_raw).all()
+
+
+# --------------------------------------------------------------------------- run: exact relations
+
+
+@pytest.mark.parametrize("dk", [1, 4, 9, 97])
+def test_raw_weights_are_scaled_weights_to_the_power_sqrt_dk(dk):
+    """weights_raw = softmax(s) and weights_scaled = softmax(s / sqrt(d_k)) of the same query:
+    so weights_raw is proportional to weights_scaled ** sqrt(d_k) (equal when d_k = 1)."""
+    r = scaling.run(dk=dk, n=7, seed=8)
+    powered = r.weights_scaled ** math.sqrt(dk)
+    np.testing.assert_allclose(r.weights_raw, powered / powered.sum(), rtol=1e-9, atol=1e-300)
+    if dk > 1:
+        assert r.weights_raw.max() > r.weights_scaled.max()
+
+
+@pytest.mark.parametrize("sigma", [0.5, 2.0])
+def test_sigma_rescales_the_same_draw(sigma):
+    """Every component is randn * sigma from the same generator, and multiplying by a power of two
+    is exact in floating point: with sigma = 2^j the products q_i k_i and the scores are exactly
+    sigma^2 times those of sigma = 1, so Var scales by sigma^4 and the weights by a power sigma^2."""
+    base = scaling.run(dk=97, n=32, seed=6, sigma=1.0)
+    r = scaling.run(dk=97, n=32, seed=6, sigma=sigma)
+    s4 = sigma**4
+    np.testing.assert_allclose(r.var_raw, s4 * base.var_raw, rtol=1e-12)
+    np.testing.assert_allclose(r.var_scaled, s4 * base.var_scaled, rtol=1e-12)
+    assert r.at_var_raw == pytest.approx(s4 * base.at_var_raw, rel=1e-12)
+    for w, w1 in ((r.weights_raw, base.weights_raw), (r.weights_scaled, base.weights_scaled)):
+        powered = w1 ** (sigma**2)  # softmax(c * s) is proportional to softmax(s) ** c
+        np.testing.assert_allclose(w, powered / powered.sum(), rtol=1e-9, atol=1e-300)
+    # larger sigma sharpens the (scaled) softmax: division by sqrt(d_k) does not undo sigma
+    i = DK_GRID.index(64)
+    if sigma > 1:
+        assert r.pmax_scaled[i] > base.pmax_scaled[i]
+    else:
+        assert r.pmax_scaled[i] < base.pmax_scaled[i]

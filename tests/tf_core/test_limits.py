@@ -38,7 +38,7 @@ def test_int_check_rejects_outside(value):
         R.check("x", value)
 
 
-@pytest.mark.parametrize("value", [True, False, 2.5, 1.0000001, float("nan"), "5"])
+@pytest.mark.parametrize("value", [True, False, 2.5, 1.0000001, float("nan"), "5", "abc", None])
 def test_int_check_rejects_non_integers(value):
     with pytest.raises(ValueError):
         R.check("x", value)
@@ -85,6 +85,12 @@ def test_float_check_accepts_inside(value):
 @pytest.mark.parametrize("value", [0.2499, 4.0001, -1.0, math.nan, math.inf, -math.inf])
 def test_float_check_rejects_outside_and_nan(value):
     with pytest.raises(ValueError, match="outside the limit"):
+        F_.check("s", value)
+
+
+@pytest.mark.parametrize("value", [None, "abc", [1.0]])
+def test_float_check_rejects_non_numbers(value):
+    with pytest.raises(ValueError):
         F_.check("s", value)
 
 

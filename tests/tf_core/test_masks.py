@@ -11,7 +11,6 @@ from tf_core.attention import scaled_dot_product_attention
 from tf_core.masks import causal_mask, combine_masks, padding_mask, to_additive, to_blocked
 
 
-
 def _ref_causal(n_q: int, n_k: int) -> torch.Tensor:
     """Query i may see key j iff j <= i + (n_k - n_q): queries are the last n_q positions."""
     offset = n_k - n_q
@@ -88,6 +87,11 @@ def test_padding_mask_values(lengths, max_len):
 def test_padding_mask_accepts_tensor_lengths():
     m = padding_mask(torch.tensor([2, 4]), 4)
     assert torch.equal(m, _ref_padding([2, 4], 4))
+
+
+def test_padding_mask_no_sequences():
+    assert padding_mask([], max_len=3).shape == (0, 1, 1, 3)
+    assert padding_mask([]).shape == (0, 1, 1, 0)
 
 
 def test_padding_mask_rejects_negative_lengths():

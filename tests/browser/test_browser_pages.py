@@ -1,0 +1,223 @@
+"""Real-browser tests: every page in both languages at two window sizes, deep links, widgets,
+the language switch, a hostile URL and the reset button, against a live ``streamlit run`` server.
+
+Pages come from the curriculum, so a newly built topic page is covered without editing this file.
+Screenshots go to artifacts/screenshots/<page>_<lang>_<W>x<H>.png (git-ignored).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the conftest's fixtures then fail, or skip with TDL_SKIP_BROWSER=1
+    if os.environ.get("TDL_SKIP_BROWSER") == "1":
+        pytest.skip("browser tests skipped (TDL_SKIP_BROWSER=1): playwright is missing", allow_module_level=True)
+    pytest.fail("the playwright Python package is missing: run `bash scripts/install.sh test`", pytrace=False)
+
+import browser_helpers as bh  # noqa: E402
+from ui import curriculum  # noqa: E402
+from ui.i18n import LANGS, t  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = bh.ARTIFACTS / "screenshots"
+VIEWPORTS = ((1366, 768), (1920, 1080))
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+HOME = "home"
+# Topic pages known to draw an Altair chart (every lesson page must draw a Plotly one).
+ALTAIR_PAGES = {"scaling"}
+
+
+def _pages() -> list[tuple[str, str | None]]:
+    """(page name, first built question id) for home and every topic page with a built question."""
+    cur = curriculum.load()
+    pages: list[tuple[str, str | None]] = [(HOME, None)]
+    for name, topic in cur.topics.items():
+        built = [q for q in cur.on_page(name) if q.built]
+        if topic.exists and built:
+            pages.append((name, built[0].id))
+    return pages
+
+
+PAGES = _pages()
+
+
+def _path(page: str, qid: str | None, lang: str) -> str:
+    return f"/?lang={lang}" if page == HOME else f"/{page}?q={qid}&lang={lang}"
+
+
+def _title(qid: str | None, lang: str) -> str:
+    return t("app.title", lang) if qid is None else curriculum.load().get(qid).title(lang)
+
+
+def _caption_prefix(key: str, lang: str) -> str:
+    """The fixed text a caption template starts with (up to its first field)."""
+    from ui.i18n import STRINGS
+
+    return STRINGS[key][lang].split("{", 1)[0]
+
+
+def _h1(page):
+    return page.locator(bh.MAIN).locator("h1").first
+
+
+def _open(page, url: str, *, lesson: bool) -> None:
+    page.goto(url)
+    bh.wait_page(page, lesson=lesson)
+
+
+def _assert_no_exception(page) -> None:
+    exc = page.locator(bh.EXCEPTION)
+    assert exc.count() == 0, "the page shows an exception:\n" + "\n---\n".join(exc.all_inner_texts())
+
+
+def _assert_charts(page, altair: bool = True) -> None:
+    """At least one Plotly chart drawn; every Altair chart drawn (and at least one if ``altair``)."""
+    plotly = page.locator(bh.PLOTLY_SVG)
+    assert plotly.count() >= 1, "no Plotly chart rendered"
+    # A drawn Plotly chart has axis tick labels as SVG text.
+    assert plotly.first.locator("text").count() > 0, "the Plotly chart has no text: not drawn"
+    charts = page.locator(bh.ALTAIR)
+    if altair:
+        expect(charts.first).to_be_visible()
+    for i in range(charts.count()):
+        expect(charts.nth(i).locator("canvas, svg.marks").first).to_be_attached()
+
+
+def _wait_query(page, **expected: str) -> dict[str, str]:
+    """Wait until the URL holds every ``name=value`` in ``expected``; return its parameters."""
+    page.wait_for_url(
+        lambda url: all(bh.query(url).get(k) == v for k, v in expected.items()), timeout=60_000
+    )
+    return bh.query(page.url)
+
+
+def _slider(page, key: str, lang: str):
+    """The slider labelled ``t(key, lang)``: its hidden range input, which takes the keyboard."""
+    return bh.slider(page, t(key, lang))
+
+
+@pytest.mark.parametrize("width,height", VIEWPORTS, ids=[f"{w}x{h}" for w, h in VIEWPORTS])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name,qid", PAGES, ids=[p for p, _ in PAGES])
+def test_page_renders(server, new_page, name, qid, lang, width, height):
+    page = new_page(width, height)
+    lesson = name != HOME
+    _open(page, server + _path(name, qid, lang), lesson=lesson)
+
+    _assert_no_exception(page)
+    expect(_h1(page)).to_have_text(_title(qid, lang))
+    assert urlsplit(page.url).path == ("/" if not lesson else f"/{name}")
+    if lesson:
+        _assert_charts(page, altair=name in ALTAIR_PAGES)
+    if lang == "zh":
+        assert CJK.search(page.locator(bh.MAIN).inner_text()), "a Chinese page shows no Chinese characters"
+    bh.full_page_screenshot(page, SCREENSHOTS / f"{name}_{lang}_{width}x{height}.png")
+    _assert_no_exception(page)
+
+
+def test_deep_link_from_root(server, new_page):
+    page = new_page()
+    page.goto(server + "/?q=scaling&lang=zh&dk=4096&n=1024&sigma=1&seed=0")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/scaling", timeout=60_000)
+    bh.wait_page(page, lesson=True)
+
+    _assert_no_exception(page)
+    expect(_h1(page)).to_have_text(curriculum.load().get("scaling").title("zh"))
+    params = _wait_query(page, q="scaling", lang="zh", dk="4096", n="1024")
+    assert params["sigma"] == "1" and params["seed"] == "0", params
+    dk = _slider(page, "scaling.dk", "zh")
+    expect(dk).to_have_attribute("aria-valuetext", "4096")
+    thumb = page.locator('[data-testid="stSlider"]').filter(has=dk).get_by_test_id("stSliderThumbValue")
+    expect(thumb).to_have_text("4096")
+    _assert_charts(page)
+
+
+def test_slider_change_rerenders(server, new_page):
+    page = new_page()
+    _open(page, server + "/scaling?q=scaling&lang=en", lesson=True)
+    caption = page.locator(bh.CAPTION).filter(has_text=_caption_prefix("scaling.var.caption", "en"))
+    expect(caption).to_have_count(1)
+    before = caption.inner_text()
+    assert "d_k = 64 " in before, before
+
+    dk = _slider(page, "scaling.dk", "en")
+    dk.focus()
+    page.keyboard.press("End")
+    expect(caption).not_to_have_text(before, timeout=60_000)
+    expect(caption).to_contain_text("d_k = 4096 ")
+    _wait_query(page, dk="4096")
+    bh.wait_rerun(page)
+    expect(dk).to_have_attribute("aria-valuetext", "4096")
+
+    dk.focus()
+    page.keyboard.press("Home")
+    expect(caption).to_contain_text("d_k = 1 ", timeout=60_000)
+    _wait_query(page, dk="1")
+    bh.wait_rerun(page)
+    _assert_no_exception(page)
+
+
+def test_language_switch_keeps_page_and_settings(server, new_page):
+    page = new_page()
+    _open(page, server + "/scaling?q=scaling&lang=en&dk=256&n=100", lesson=True)
+    expect(_h1(page)).to_have_text(_title("scaling", "en"))
+
+    page.locator(bh.SIDEBAR).get_by_text("中文", exact=True).click()
+    expect(_h1(page)).to_have_text(_title("scaling", "zh"), timeout=60_000)
+    params = _wait_query(page, lang="zh", dk="256", n="100")
+    bh.wait_rerun(page)
+    assert urlsplit(page.url).path == "/scaling"
+    assert params["q"] == "scaling", params
+    expect(_slider(page, "scaling.dk", "zh")).to_have_attribute("aria-valuetext", "256")
+    expect(_slider(page, "scaling.n", "zh")).to_have_attribute("aria-valuetext", "100")
+    _assert_no_exception(page)
+    _assert_charts(page)
+
+
+def test_bad_url_is_cleaned_not_executed(server, new_page):
+    page = new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _open(page, server + "/scaling?q=scaling&dk=abc&n=999999&foo=<script>alert(1)</script>&lang=xx", lesson=True)
+
+    _assert_no_exception(page)
+    alerts = page.locator(bh.ALERT)
+    assert alerts.count() >= 1, "no notice about the bad URL"
+    text = "\n".join(alerts.all_inner_texts())
+    assert t("notice.clamped", "en", name="n", value="999999", lo=2, hi=1024, used=1024) in text, text
+    assert t("notice.bad_value", "en", name="dk", value="abc", used=64) in text, text
+    _assert_charts(page)
+    assert page.locator("script", has_text="alert(1)").count() == 0, "the URL injected a <script>"
+    assert not dialogs, f"a dialog opened: {dialogs}"
+
+    params = _wait_query(page, n="1024", dk="64", lang="en", q="scaling")
+    assert "foo" not in params, params
+    expect(_h1(page)).to_have_text(_title("scaling", "en"))
+
+
+def test_reset_button(server, new_page):
+    page = new_page()
+    _open(page, server + "/scaling?q=scaling&lang=en", lesson=True)
+    dk = _slider(page, "scaling.dk", "en")
+    dk.focus()
+    page.keyboard.press("End")
+    _wait_query(page, dk="4096")
+    bh.wait_rerun(page)
+
+    page.get_by_role("button", name=t("lesson.reset", "en"), exact=True).click()
+    _wait_query(page, dk="64", n="32", seed="0", sigma="1")
+    bh.wait_rerun(page)
+    expect(dk).to_have_attribute("aria-valuetext", "64")
+    _assert_no_exception(page)
