@@ -15,6 +15,7 @@ import streamlit as st
 from ui import curriculum
 from ui.i18n import t
 from ui.params import add_notice
+from ui.perf import freeze_heap
 from ui.sidebar import init_language, language_switch
 from ui.text import md_escape
 
@@ -49,4 +50,5 @@ if raw_q is not None:
         if page.url_path != target.url_path:
             st.switch_page(target, query_params=dict(st.query_params))
 
+freeze_heap("app")  # what every page imports; see ui/perf.py
 page.run()

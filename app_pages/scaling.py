@@ -68,44 +68,55 @@ def card_values(r: lab.ScalingResult) -> dict[str, str]:
     }
 
 
-v = params.values(LESSON, PARAMS)
-result = run(dk=int(v["dk"]), n=int(v["n"]), seed=int(v["seed"]), sigma=float(v["sigma"]))
-sections = lesson.card(LESSON, lang, card_values(result))
-lesson.short_answer(sections, lang)
+@st.fragment
+def lesson_body() -> None:
+    """Everything below the title. A fragment: moving a slider reruns only this, not the
+    navigation, the sidebar and the title around it (and the browser redraws only this)."""
+    v = params.values(LESSON, PARAMS)
+    result = run(dk=int(v["dk"]), n=int(v["n"]), seed=int(v["seed"]), sigma=float(v["sigma"]))
+    sections = lesson.card(LESSON, lang, card_values(result))
+    lesson.short_answer(sections, lang)
 
-st.subheader(t("lesson.experiment", lang), divider="gray")
-c_dk, c_n, c_sigma, c_seed = st.columns([3, 3, 2, 2])
-dk_range, n_range, seed_range = limits.SCALING_DK, limits.SCALING_N, limits.SEED
-c_dk.select_slider(t("scaling.dk", lang), options=DK_OPTIONS, key=f"{LESSON}.dk",
-                   help=t("scaling.dk_help", lang, lo=dk_range.lo, hi=dk_range.hi))
-c_n.slider(t("scaling.n", lang), min_value=n_range.lo, max_value=n_range.hi, key=f"{LESSON}.n",
-           help=t("scaling.n_help", lang, lo=n_range.lo, hi=n_range.hi))
-c_sigma.select_slider(t("scaling.sigma", lang), options=SIGMA_OPTIONS, key=f"{LESSON}.sigma",
-                      help=t("scaling.sigma_help", lang))
-c_seed.slider(t("scaling.seed", lang), min_value=seed_range.lo, max_value=seed_range.hi, key=f"{LESSON}.seed",
-              help=t("scaling.seed_help", lang, lo=seed_range.lo, hi=seed_range.hi))
-lesson.reset_button(LESSON, PARAMS, lang)
-lesson.limits_caption(lang, [("d_k", dk_range), ("n", n_range), ("σ", limits.SCALING_SIGMA), (t("scaling.seed", lang), seed_range)])
+    st.subheader(t("lesson.experiment", lang), divider="gray")
+    c_dk, c_n, c_sigma, c_seed = st.columns([3, 3, 2, 2])
+    dk_range, n_range, seed_range = limits.SCALING_DK, limits.SCALING_N, limits.SEED
+    c_dk.select_slider(t("scaling.dk", lang), options=DK_OPTIONS, key=f"{LESSON}.dk",
+                       help=t("scaling.dk_help", lang, lo=dk_range.lo, hi=dk_range.hi))
+    c_n.slider(t("scaling.n", lang), min_value=n_range.lo, max_value=n_range.hi, key=f"{LESSON}.n",
+               help=t("scaling.n_help", lang, lo=n_range.lo, hi=n_range.hi))
+    c_sigma.select_slider(t("scaling.sigma", lang), options=SIGMA_OPTIONS, key=f"{LESSON}.sigma",
+                          help=t("scaling.sigma_help", lang))
+    c_seed.slider(t("scaling.seed", lang), min_value=seed_range.lo, max_value=seed_range.hi, key=f"{LESSON}.seed",
+                  help=t("scaling.seed_help", lang, lo=seed_range.lo, hi=seed_range.hi))
+    lesson.reset_button(LESSON, PARAMS, lang)
+    lesson.limits_caption(lang, [("d_k", dk_range), ("n", n_range), ("σ", limits.SCALING_SIGMA), (t("scaling.seed", lang), seed_range)])
 
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(charts.scaling_variance(result, lang), width="stretch", key=f"{LESSON}.chart.var")
-    st.caption(t("scaling.var.caption", lang, dk=result.dk, var=num(result.at_var_raw),
-                 theory=num(result.at_var_theory), pairs=result.n_pairs, var_scaled=num(result.at_var_scaled)))
-with right:
-    st.altair_chart(charts.scaling_weights(result, lang), width="stretch", key=f"{LESSON}.chart.weights")
-    st.caption(t("scaling.weights.caption", lang, top_raw=num(float(result.weights_raw.max())),
-                 top_scaled=num(float(result.weights_scaled.max())), uniform=num(1 / result.n)))
+    left, right = st.columns(2)
+    with left:
+        lesson.chart(charts.scaling_variance(result, lang), key=f"{LESSON}.chart.var")
+        st.caption(t("scaling.var.caption", lang, dk=result.dk, var=num(result.at_var_raw),
+                     theory=num(result.at_var_theory), pairs=result.n_pairs, var_scaled=num(result.at_var_scaled)))
+    with right:
+        lesson.chart(charts.scaling_weights(result, lang), key=f"{LESSON}.chart.weights")
+        st.caption(t("scaling.weights.caption", lang, dk=result.dk, n=result.n, top_raw=num(float(result.weights_raw.max())),
+                     top_scaled=num(float(result.weights_scaled.max())), uniform=num(1 / result.n)))
 
-st.plotly_chart(charts.scaling_softmax_health(result, lang), width="stretch", key=f"{LESSON}.chart.health")
-st.caption(t("scaling.health.caption", lang, queries=result.n_queries, n=result.n, dk=result.dk,
-             pmax_raw=num(result.at_raw.pmax), ent_raw=num(result.at_raw.entropy), ent_max=num(result.entropy_uniform),
-             jac_raw=num(result.at_raw.jacobian_norm), pmax_scaled=num(result.at_scaled.pmax),
-             ent_scaled=num(result.at_scaled.entropy), jac_scaled=num(result.at_scaled.jacobian_norm)))
-st.caption(t("scaling.float64_note", lang))
+    st.markdown(f"**{t('scaling.health.title', lang)}**")
+    lesson.chart(charts.scaling_health_legend(lang), key=f"{LESSON}.chart.health_legend")
+    for column, metric in zip(st.columns(len(charts.HEALTH_METRICS)), charts.HEALTH_METRICS):
+        with column:
+            lesson.chart(charts.scaling_health(result, lang, metric), key=f"{LESSON}.chart.{metric}")
+    st.caption(t("scaling.health.caption", lang, queries=result.n_queries, n=result.n, dk=result.dk,
+                 pmax_raw=num(result.at_raw.pmax), ent_raw=num(result.at_raw.entropy), ent_max=num(result.entropy_uniform),
+                 jac_raw=num(result.at_raw.jacobian_norm), pmax_scaled=num(result.at_scaled.pmax),
+                 ent_scaled=num(result.at_scaled.entropy), jac_scaled=num(result.at_scaled.jacobian_norm)))
+    st.caption(t("scaling.float64_note", lang))
 
-lesson.wrong_answer(sections, lang)
-lesson.full_answer(sections, lang)
-lesson.code(lab.run, lang)
+    lesson.wrong_answer(sections, lang)
+    lesson.full_answer(LESSON, sections, lang)
+    lesson.code(LESSON, lab.run, lang)
 
-params.write_url(LESSON, LESSON, PARAMS, lang)
+    params.write_url(LESSON, LESSON, PARAMS, lang)
+
+
+lesson_body()

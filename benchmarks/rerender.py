@@ -403,6 +403,9 @@ def apptest_rerender(runs: int) -> dict[str, list[float]]:
 
 
 # --- main --------------------------------------------------------------------------------------------
+PARTS = ("first", "browser", "apptest")
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -411,6 +414,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=20, help="timed key presses / set_value calls per slider")
     ap.add_argument("--first-runs", type=int, default=20, help="fresh server starts per first-page URL")
+    ap.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
+                    help="measure only these parts (default: all)")
     args = ap.parse_args()
     print("command: " + shlex.join(getattr(sys, "orig_argv", [sys.executable, *sys.argv])), flush=True)
     print(f"cwd:     {os.getcwd()}")
@@ -426,8 +431,8 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = bh.launch_chromium(pw)
         try:
-            first = first_page(browser, args.first_runs, log_dir)
-            rerender, rss = browser_rerender(browser, args.runs, log_dir)
+            first = first_page(browser, args.first_runs, log_dir) if "first" in args.only else {}
+            rerender, rss = browser_rerender(browser, args.runs, log_dir) if "browser" in args.only else ({}, {})
         finally:
             browser.close()
 
@@ -435,11 +440,11 @@ def main() -> None:
     for when, kib in rss.items():
         print(f"  {when:22s} {kib / 1024:7.1f} MiB")
 
-    apptest = apptest_rerender(args.runs)
+    apptest = apptest_rerender(args.runs) if "apptest" in args.only else {}
 
     section("summary")
     misses = [r["total"] for name, rs in rerender.items() if "hit" not in name for r in rs]
-    rows = [
+    rows = [] if not first else [
         ("first page: home h1 (s)", p50(first["home"]), pct(first["home"], 95),
          f"< {TARGET_FIRST_S:g} s", verdict(pct(first["home"], 95) < TARGET_FIRST_S)),
         ("first visit /scaling?q=scaling h1 (s)", p50(first["deep_h1"]), pct(first["deep_h1"], 95),
@@ -447,16 +452,17 @@ def main() -> None:
         ("first visit /scaling?q=scaling ready (s)", p50(first["deep_ready"]), pct(first["deep_ready"], 95),
          "(info)", ""),
     ]
-    for name in ("d_k", "n", "seed"):
+    for name in ("d_k", "n", "seed") if rerender else ():
         v = [r["total"] for r in rerender[name]]
         rows.append((f"browser re-render, miss, {name} (ms)", p50(v), pct(v, 95),
                      f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",
                      verdict(p50(v) < TARGET_P50_MS and pct(v, 95) < TARGET_P95_MS)))
-    rows.append(("browser re-render, miss, all (ms)", p50(misses), pct(misses, 95),
-                 f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",
-                 verdict(p50(misses) < TARGET_P50_MS and pct(misses, 95) < TARGET_P95_MS)))
-    hits = [r["total"] for r in rerender["seed (cache hit)"]]
-    rows.append(("browser re-render, cache hit, seed (ms)", p50(hits), pct(hits, 95), "(info)", ""))
+    if rerender:
+        rows.append(("browser re-render, miss, all (ms)", p50(misses), pct(misses, 95),
+                     f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",
+                     verdict(p50(misses) < TARGET_P50_MS and pct(misses, 95) < TARGET_P95_MS)))
+        hits = [r["total"] for r in rerender["seed (cache hit)"]]
+        rows.append(("browser re-render, cache hit, seed (ms)", p50(hits), pct(hits, 95), "(info)", ""))
     if apptest:
         rows.append(("AppTest re-render, miss, all (ms)", p50(apptest["all"]), pct(apptest["all"], 95),
                      f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",

@@ -1,127 +1,232 @@
-"""Chart builders: lab results in, Plotly / Altair figures out. Pages only place them.
+"""Chart builders: lab results in, charts out. Pages only place them.
+
+A chart here is a Vega-Lite spec authored with Altair plus the DataFrame it draws
+(``VegaChart``). The spec holds no live value: it is built once per language and shape and
+cached, and only the data changes when a slider moves. Streamlit then sends a few kB of Arrow
+data, the browser updates the existing Vega view in place instead of rebuilding the chart, and
+the server skips Altair's schema work (tens of ms per layered chart) on every rerun. Live numbers
+go in the data, the tooltips and the caption under the chart.
 
 Colours: one colour per meaning across the app (unscaled = orange, scaled = blue, theory = grey),
 from a colour-blind-safe palette (Okabe–Ito), with line widths and fonts sized for a projector.
-Any label that could carry user text goes through ``ui.text.plotly_escape``.
+Any label that could carry user text goes through ``ui.text`` escaping.
 """
 from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from ui.i18n import t
 
 RAW = "#E69F00"  # Okabe–Ito orange
 SCALED = "#0072B2"  # Okabe–Ito blue
 THEORY = "#6b6b6b"
-FONT = dict(size=14)
-HEIGHT = 380
+CHOSEN = "#000000"
+HEIGHT = 380  # total height of the two charts side by side, legends included
+HEALTH_HEIGHT = 260
+DK_TICKS = [1, 4, 16, 64, 256, 1024, 4096]
+HEALTH_METRICS = ("pmax", "entropy", "jacobian")
+# Log axes with one tick per decade: the data carries log10 of the value ("log10"), a linear axis
+# with integer ticks draws it, and the label shows the value itself (short from 1e-9 to 1e9).
+DECADE_LABEL = ("pow(10, datum.value) >= 1e4 || pow(10, datum.value) < 1e-3 ? "
+                "format(pow(10, datum.value), '.0e') : format(pow(10, datum.value), '~g')")
 
 
-def _layout(fig: go.Figure, title: str, height: int = HEIGHT) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
-        template="plotly_white",
-        font=FONT,
-        height=height,
-        margin=dict(l=10, r=10, t=56, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left"),
-        hovermode="x unified",
+@dataclass(frozen=True)
+class VegaChart:
+    """A Vega-Lite spec and the data it draws (``st.vega_lite_chart(chart.data, chart.spec)``).
+
+    ``spec`` is shared between reruns and sessions (cached): never mutate it."""
+
+    spec: dict
+    data: pd.DataFrame
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite dict of an Altair chart authored without data (its layers read the data
+    passed beside the spec)."""
+    spec = chart.to_dict()
+    spec.pop("datasets", None)
+    for part in [spec, *spec.get("layer", [])]:
+        if part.get("data") == {"name": "empty"}:
+            del part["data"]
+    return spec
+
+
+def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (chart.configure_axis(labelFontSize=13, titleFontSize=14)
+            .configure_legend(labelFontSize=13, labelLimit=400, symbolStrokeWidth=3)
+            .configure_title(fontSize=16, anchor="start"))
+
+
+def _dk_axis(lang: str) -> alt.X:
+    return alt.X("dk:Q", title=t("scaling.var.x", lang),
+                 scale=alt.Scale(type="log", base=2, nice=False),
+                 axis=alt.Axis(values=DK_TICKS, format="d"))
+
+
+def _tooltip(lang: str, y_title: str) -> list[alt.Tooltip]:
+    return [alt.Tooltip("series:N", title=" "), alt.Tooltip("dk:Q", title="d_k"),
+            alt.Tooltip("value:Q", title=y_title, format=".4g")]
+
+
+def _curves(x: np.ndarray, curves: list[tuple[str, np.ndarray]], at_label: str, dk: int,
+            at_values: tuple[float, float]) -> pd.DataFrame:
+    """Long-form rows (dk, value, log10, series, kind): the curves, then the two points at the
+    chosen d_k. Built as whole columns (one DataFrame, no concat: this runs on every rerun)."""
+    m = len(x)
+    value = np.concatenate([np.asarray(y, dtype=float) for _, y in curves] + [np.asarray(at_values, dtype=float)])
+    with np.errstate(divide="ignore"):
+        log10 = np.log10(value)  # -inf for a zero: Vega leaves that point out
+    return pd.DataFrame({
+        "dk": np.concatenate([np.tile(np.asarray(x, dtype=float), len(curves)), [dk, dk]]),
+        "value": value,
+        "log10": log10,
+        "series": [label for label, _ in curves for _ in range(m)] + [at_label, at_label],
+        "kind": ["curve"] * (m * len(curves)) + ["at", "at"],
+    })
+
+
+def _chosen_layer(lang: str, y: alt.Y, tooltip) -> alt.Chart:
+    """Open black diamonds at the chosen d_k, with their own legend entry."""
+    return alt.Chart().transform_filter(alt.datum.kind == "at").mark_point(
+        filled=False, size=260, strokeWidth=3, color=CHOSEN, opacity=1,
+    ).encode(
+        x=_dk_axis(lang), y=y, tooltip=tooltip,
+        shape=alt.Shape("series:N", scale=alt.Scale(domain=[t("scaling.var.chosen", lang)], range=["diamond"]),
+                        legend=alt.Legend(title=None, orient="bottom", symbolStrokeColor=CHOSEN,
+                                          symbolStrokeWidth=3)),
     )
-    return fig
 
 
-def scaling_variance(r, lang: str) -> go.Figure:
+# --- scaling --------------------------------------------------------------------------------------
+@functools.cache
+def _variance_spec(lang: str) -> dict:
+    domain = [t("scaling.var.theory", lang), t("scaling.var.raw", lang),
+              t("scaling.var.theory_scaled", lang), t("scaling.var.scaled", lang)]
+    y_title = t("scaling.var.y", lang)
+    y = alt.Y("log10:Q", title=y_title, scale=alt.Scale(zero=False, nice=False),
+              axis=alt.Axis(labelExpr=DECADE_LABEL, tickMinStep=1, format="d"))
+    tip = _tooltip(lang, y_title)
+    color = alt.Color("series:N", scale=alt.Scale(domain=domain, range=[THEORY, RAW, THEORY, SCALED]),
+                      legend=alt.Legend(title=None, orient="bottom", columns=2, symbolType="stroke", symbolSize=400))
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[[6, 4], [1, 0], [2, 3], [1, 0]]),
+                          legend=None)
+    curves = alt.Chart().transform_filter(alt.datum.kind == "curve")
+    lines = curves.mark_line(strokeWidth=3).encode(x=_dk_axis(lang), y=y, color=color, strokeDash=dash, tooltip=tip)
+    sampled = curves.transform_filter(alt.FieldOneOfPredicate("series", [domain[1], domain[3]])).mark_point(
+        filled=True, size=60, opacity=1).encode(x=_dk_axis(lang), y=y, color=color, tooltip=tip)
+    chart = alt.layer(lines, sampled, _chosen_layer(lang, y, tip)).properties(
+        title=t("scaling.var.title", lang), height=HEIGHT).resolve_legend(shape="independent")
+    return _spec(_configure(chart))
+
+
+def scaling_variance(r, lang: str) -> VegaChart:
     """Sampled Var(q.k) and Var(q.k/sqrt(d_k)) against d_k, log-log, with the theory lines."""
     x = r.dk_grid
-    fig = go.Figure()
-    fig.add_scatter(x=x, y=r.var_theory, name=t("scaling.var.theory", lang), mode="lines",
-                    line=dict(color=THEORY, dash="dash", width=2))
-    fig.add_scatter(x=x, y=r.var_raw, name=t("scaling.var.raw", lang), mode="lines+markers",
-                    line=dict(color=RAW, width=3), marker=dict(size=8))
-    fig.add_scatter(x=x, y=np.full(len(x), r.sigma**4), name=t("scaling.var.theory_scaled", lang),
-                    mode="lines", line=dict(color=THEORY, dash="dot", width=2))
-    fig.add_scatter(x=x, y=r.var_scaled, name=t("scaling.var.scaled", lang), mode="lines+markers",
-                    line=dict(color=SCALED, width=3), marker=dict(size=8))
-    fig.add_scatter(x=[r.dk, r.dk], y=[r.at_var_raw, r.at_var_scaled], name=t("scaling.var.chosen", lang),
-                    mode="markers", marker=dict(color="black", size=14, symbol="diamond-open", line=dict(width=3)))
-    fig.update_xaxes(type="log", title=t("scaling.var.x", lang), dtick=np.log10(4))
-    fig.update_yaxes(type="log", title=t("scaling.var.y", lang), exponentformat="power", dtick=1)
-    fig = _layout(fig, t("scaling.var.title", lang))
-    # The curves rise from bottom-left to top-right: the top-left corner is free for the legend.
-    fig.update_layout(legend=dict(orientation="v", x=0.01, y=0.99, xanchor="left", yanchor="top",
-                                  bgcolor="rgba(255,255,255,0.85)", font=dict(size=12)))
-    return fig
+    data = _curves(x, [(t("scaling.var.theory", lang), r.var_theory), (t("scaling.var.raw", lang), r.var_raw),
+                       (t("scaling.var.theory_scaled", lang), np.full(len(x), r.sigma**4)),
+                       (t("scaling.var.scaled", lang), r.var_scaled)],
+                   t("scaling.var.chosen", lang), r.dk, (r.at_var_raw, r.at_var_scaled))
+    return VegaChart(_variance_spec(lang), data)
 
 
-def scaling_softmax_health(r, lang: str) -> go.Figure:
-    """Largest weight, entropy and Jacobian norm of a softmax row against d_k, both ways.
-
-    Three side-by-side panels laid out by hand (axis domains) rather than with make_subplots,
-    which costs ~50 ms per call on a 2-core CPU: this figure is rebuilt on every slider move."""
-    panels = (
-        ("scaling.health.pmax", r.pmax_raw, r.pmax_scaled, 1.0 / r.n, r.at_raw.pmax, r.at_scaled.pmax),
-        ("scaling.health.entropy", r.entropy_raw, r.entropy_scaled, r.entropy_uniform,
-         r.at_raw.entropy, r.at_scaled.entropy),
-        ("scaling.health.jacobian", r.jacobian_raw, r.jacobian_scaled, None,
-         r.at_raw.jacobian_norm, r.at_scaled.jacobian_norm),
-    )
-    gap, width = 0.07, (1 - 2 * 0.07) / 3
-    x = r.dk_grid.tolist()
-    traces, layout = [], {}
-    for i, (key, raw, scaled, uniform, at_raw, at_scaled) in enumerate(panels):
-        ax = "" if i == 0 else str(i + 1)
-        left = i * (width + gap)
-        layout[f"xaxis{ax}"] = dict(domain=[left, left + width], type="log", dtick=float(np.log10(8)),
-                                    title=dict(text=t("scaling.var.x", lang)), anchor=f"y{ax}")
-        layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}")
-        common = dict(xaxis=f"x{ax}", yaxis=f"y{ax}", showlegend=i == 0)
-        if uniform is not None:
-            traces.append(go.Scatter(x=x, y=[uniform] * len(x), mode="lines", legendgroup="u",
-                                     line=dict(color=THEORY, dash="dash", width=2),
-                                     name=t("scaling.health.uniform", lang), **common))
-        traces.append(go.Scatter(x=x, y=raw.tolist(), mode="lines+markers", line=dict(color=RAW, width=3),
-                                 name=t("scaling.health.raw", lang), legendgroup="raw", **common))
-        traces.append(go.Scatter(x=x, y=scaled.tolist(), mode="lines+markers", line=dict(color=SCALED, width=3),
-                                 name=t("scaling.health.scaled", lang), legendgroup="scaled", **common))
-        traces.append(go.Scatter(x=[r.dk, r.dk], y=[at_raw, at_scaled], mode="markers", legendgroup="at",
-                                 marker=dict(color="black", size=13, symbol="diamond-open", line=dict(width=3)),
-                                 name=t("scaling.var.chosen", lang), **common))
-    layout["annotations"] = [
-        dict(text=t(p[0], lang), x=i * (width + gap) + width / 2, y=1.0, xref="paper", yref="paper",
-             xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=15))
-        for i, p in enumerate(panels)
-    ]
-    fig = go.Figure(data=traces, layout=layout)
-    return _layout(fig, t("scaling.health.title", lang), height=HEIGHT + 20)
+@functools.cache
+def _health_spec(lang: str, metric: str) -> dict:
+    domain = [t("scaling.health.raw", lang), t("scaling.health.scaled", lang), t("scaling.health.uniform", lang)]
+    y_title = t(f"scaling.health.{metric}", lang)
+    y = alt.Y("value:Q", title=None)
+    tip = _tooltip(lang, y_title)
+    color = alt.Color("series:N", scale=alt.Scale(domain=domain, range=[RAW, SCALED, THEORY]), legend=None)
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 4]]), legend=None)
+    curves = alt.Chart().transform_filter(alt.datum.kind == "curve")
+    lines = curves.mark_line(strokeWidth=3).encode(x=_dk_axis(lang), y=y, color=color, strokeDash=dash, tooltip=tip)
+    points = curves.transform_filter(alt.FieldOneOfPredicate("series", domain[:2])).mark_point(
+        filled=True, size=50, opacity=1).encode(x=_dk_axis(lang), y=y, color=color, tooltip=tip)
+    chosen = alt.Chart().transform_filter(alt.datum.kind == "at").mark_point(
+        shape="diamond", filled=False, size=260, strokeWidth=3, color=CHOSEN, opacity=1).encode(
+        x=_dk_axis(lang), y=y, tooltip=tip)
+    chart = alt.layer(lines, points, chosen).properties(title=y_title, height=HEALTH_HEIGHT)
+    return _spec(_configure(chart))
 
 
-def scaling_weights(r, lang: str) -> alt.Chart:
+@functools.cache
+def _health_legend_spec(lang: str) -> dict:
+    domain = [t("scaling.health.raw", lang), t("scaling.health.scaled", lang), t("scaling.health.uniform", lang)]
+    at_label = t("scaling.var.chosen", lang)
+    base = alt.Chart().encode(x=alt.X("x:Q", axis=None), y=alt.Y("x:Q", axis=None))
+    lines = base.mark_line(strokeWidth=0).encode(
+        color=alt.Color("series:N", scale=alt.Scale(domain=domain, range=[RAW, SCALED, THEORY]),
+                        legend=alt.Legend(title=None, orient="top", direction="horizontal", symbolType="stroke",
+                                          symbolSize=400)),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 4]]),
+                                  legend=None))
+    chosen = base.mark_point(size=0).encode(
+        shape=alt.Shape("chosen:N", scale=alt.Scale(domain=[at_label], range=["diamond"]),
+                        legend=alt.Legend(title=None, orient="top", symbolStrokeColor=CHOSEN,
+                                          symbolStrokeWidth=3, symbolSize=200)))
+    # "pad": the view is 1 px high and the legend grows the chart around it (the default "fit"
+    # would squeeze the legend into that 1 px).
+    chart = (alt.layer(lines, chosen).properties(height=1, autosize=alt.AutoSizeParams(type="pad"))
+             .configure_view(stroke=None))
+    return _spec(_configure(chart))
+
+
+def scaling_health_legend(lang: str) -> VegaChart:
+    """The legend the three softmax-health panels share, drawn once above them."""
+    domain = [t("scaling.health.raw", lang), t("scaling.health.scaled", lang), t("scaling.health.uniform", lang)]
+    data = pd.DataFrame({"x": [0.0] * 3, "series": domain, "chosen": t("scaling.var.chosen", lang)})
+    return VegaChart(_health_legend_spec(lang), data)
+
+
+def scaling_health(r, lang: str, metric: str) -> VegaChart:
+    """One measure of a softmax row (largest weight, entropy or Jacobian norm) against d_k,
+    unscaled and scaled, with the uniform row's value where it has one; ``metric`` is one of
+    HEALTH_METRICS."""
+    raw, scaled, uniform, at = {
+        "pmax": (r.pmax_raw, r.pmax_scaled, 1.0 / r.n, (r.at_raw.pmax, r.at_scaled.pmax)),
+        "entropy": (r.entropy_raw, r.entropy_scaled, r.entropy_uniform, (r.at_raw.entropy, r.at_scaled.entropy)),
+        "jacobian": (r.jacobian_raw, r.jacobian_scaled, None, (r.at_raw.jacobian_norm, r.at_scaled.jacobian_norm)),
+    }[metric]
+    x = r.dk_grid
+    curves = [(t("scaling.health.raw", lang), raw), (t("scaling.health.scaled", lang), scaled)]
+    if uniform is not None:
+        curves.append((t("scaling.health.uniform", lang), np.full(len(x), uniform)))
+    data = _curves(x, curves, t("scaling.var.chosen", lang), r.dk, at)
+    return VegaChart(_health_spec(lang, metric), data)
+
+
+@functools.cache
+def _weights_spec(lang: str) -> dict:
+    raw_label, scaled_label = t("scaling.health.raw", lang), t("scaling.health.scaled", lang)
+    x_title, y_title = t("scaling.weights.x", lang), t("scaling.weights.y", lang)
+    chart = alt.Chart().mark_bar(opacity=0.6, binSpacing=0).encode(
+        x=alt.X("rank:Q", title=x_title, scale=alt.Scale(type="log", nice=False)),
+        x2="end:Q",
+        y=alt.Y("weight:Q", title=y_title, stack=None, scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=[raw_label, scaled_label], range=[RAW, SCALED]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("kind:N", title=" "), alt.Tooltip("rank:Q", title=x_title),
+                 alt.Tooltip("weight:Q", title=y_title, format=".4g")],
+    ).properties(title=t("scaling.weights.title", lang), height=HEIGHT)
+    return _spec(_configure(chart))
+
+
+def scaling_weights(r, lang: str) -> VegaChart:
     """One query's n weights, unscaled and scaled, keys sorted by unscaled weight (the same order
     for both: dividing by a positive constant keeps the ranking). Key rank is on a log axis so
     that the top key stays visible as a bar when n is large."""
     order = np.argsort(-r.weights_raw, kind="stable")
     rank = np.arange(1, r.n + 1)
     raw_label, scaled_label = t("scaling.health.raw", lang), t("scaling.health.scaled", lang)
-    df = pd.concat([
-        pd.DataFrame({"rank": rank, "end": rank + 1, "weight": r.weights_raw[order], "kind": raw_label}),
-        pd.DataFrame({"rank": rank, "end": rank + 1, "weight": r.weights_scaled[order], "kind": scaled_label}),
-    ])
-    x_title, y_title = t("scaling.weights.x", lang), t("scaling.weights.y", lang)
-    return (
-        alt.Chart(df, title=alt.Title(t("scaling.weights.title", lang, dk=r.dk), anchor="start", fontSize=16))
-        .mark_bar(opacity=0.6, binSpacing=0)
-        .encode(
-            x=alt.X("rank:Q", title=x_title, scale=alt.Scale(type="log", domain=[1, r.n + 1])),
-            x2="end:Q",
-            y=alt.Y("weight:Q", title=y_title, stack=None, scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=[raw_label, scaled_label], range=[RAW, SCALED]),
-                            legend=alt.Legend(orient="bottom", labelFontSize=14, labelLimit=400)),
-            tooltip=[alt.Tooltip("kind:N", title=""), alt.Tooltip("rank:Q", title=x_title),
-                     alt.Tooltip("weight:Q", title=y_title, format=".4g")],
-        )
-        .properties(height=HEIGHT - 60)
-        .configure_axis(labelFontSize=13, titleFontSize=14)
-    )
+    data = pd.DataFrame({
+        "rank": np.tile(rank, 2),
+        "end": np.tile(rank + 1, 2),
+        "weight": np.concatenate([r.weights_raw[order], r.weights_scaled[order]]),
+        "kind": [raw_label] * r.n + [scaled_label] * r.n,
+    })
+    return VegaChart(_weights_spec(lang), data)

@@ -154,16 +154,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "{ent_scaled}、{jac_scaled}。独热（one-hot）的一行熵为 0、雅可比为零：梯度传不回分数。",
     },
     "scaling.weights.title": {
-        "en": "One query's attention weights at d_k = {dk}",
-        "zh": "d_k = {dk} 时一个查询的注意力权重",
+        "en": "One query's attention weights, unscaled and scaled",
+        "zh": "一个查询的注意力权重：不缩放与缩放",
     },
     "scaling.weights.x": {"en": "key rank by weight (log scale)", "zh": "键按权重的排名（对数坐标）"},
     "scaling.weights.y": {"en": "weight", "zh": "权重"},
     "scaling.weights.caption": {
-        "en": "The same query and keys: unscaled, the top key takes {top_raw} of the weight; "
-        "scaled, {top_scaled}. Uniform would be {uniform}.",
-        "zh": "同一个查询和同一组键：不缩放时最大的键拿走 {top_raw} 的权重；缩放后为 {top_scaled}。"
-        "均匀分布时每个键为 {uniform}。",
+        "en": "At d_k = {dk}, the same query and {n} keys: unscaled, the top key takes {top_raw} of the "
+        "weight; scaled, {top_scaled}. Uniform would be {uniform}.",
+        "zh": "d_k = {dk} 时，同一个查询和同一组 {n} 个键：不缩放时最大的键拿走 {top_raw} 的权重；"
+        "缩放后为 {top_scaled}。均匀分布时每个键为 {uniform}。",
     },
     "scaling.float64_note": {
         "en": "Components are sampled in float32; scores, softmax and statistics are computed in float64 "

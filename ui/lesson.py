@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from ui import curriculum, qa
+from ui.charts import VegaChart
+from ui.perf import freeze_heap
 from ui.i18n import t
 from ui.params import Param, reset
 
@@ -29,7 +31,9 @@ def import_lab(name: str, lang: str):
     if module in sys.modules:
         return sys.modules[module]
     with st.spinner(t("lesson.loading_core", lang)):
-        return importlib.import_module(module)
+        lab = importlib.import_module(module)
+        freeze_heap(module)  # torch and the chart libraries are in by now: see ui/perf.py
+    return lab
 
 
 def card(qid: str, lang: str, values: Mapping[str, object]) -> dict[str, str]:
@@ -57,6 +61,12 @@ def reset_button(lesson: str, params: tuple[Param, ...], lang: str) -> None:
     )
 
 
+def chart(c: VegaChart, key: str) -> None:
+    """Place a chart from ui.charts at the full column width (the cached spec is copied, not
+    handed over: Streamlit adds its own keys to the dict it gets)."""
+    st.vega_lite_chart(c.data, dict(c.spec), width="stretch", key=key)
+
+
 def limits_caption(lang: str, bounds: list[tuple[str, object]]) -> None:
     """Show the caps (from tf_core.limits) that bound this lesson's controls."""
     text = " · ".join(f"{name} {b.lo:g}–{b.hi:g}" for name, b in bounds)
@@ -69,15 +79,29 @@ def wrong_answer(sections: Mapping[str, str], lang: str) -> None:
         st.markdown(sections["wrong"])
 
 
-def full_answer(sections: Mapping[str, str], lang: str) -> None:
-    with st.expander(t("lesson.full", lang), icon=":material/menu_book:"):
-        st.markdown(sections["full"])
-    with st.expander(t("lesson.followups", lang), icon=":material/forum:"):
-        st.markdown(sections["followups"])
+def _lazy_expander(key: str, label: str, icon: str):
+    """A collapsed expander whose content is built only while it is open (opening it reruns the
+    page). Closed, it costs nothing: Streamlit otherwise sends and the browser typesets every
+    closed expander's Markdown and KaTeX on each slider move, ~70 ms per rerun on 2 cores here
+    (benchmarks/rerender.py)."""
+    return st.expander(label, key=key, icon=icon, on_change="rerun")
 
 
-def code(fn: Callable, lang: str) -> None:
+def full_answer(qid: str, sections: Mapping[str, str], lang: str) -> None:
+    full = _lazy_expander(f"{qid}.full", t("lesson.full", lang), ":material/menu_book:")
+    if full.open:
+        with full:
+            st.markdown(sections["full"])
+    followups = _lazy_expander(f"{qid}.followups", t("lesson.followups", lang), ":material/forum:")
+    if followups.open:
+        with followups:
+            st.markdown(sections["followups"])
+
+
+def code(qid: str, fn: Callable, lang: str) -> None:
     """The lab function's module source, for learners who read code."""
-    with st.expander(t("lesson.code", lang), icon=":material/code:"):
-        module = inspect.getmodule(fn)
-        st.code(inspect.getsource(module), language="python", line_numbers=True)
+    box = _lazy_expander(f"{qid}.code", t("lesson.code", lang), ":material/code:")
+    if box.open:
+        with box:
+            module = inspect.getmodule(fn)
+            st.code(inspect.getsource(module), language="python", line_numbers=True)

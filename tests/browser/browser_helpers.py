@@ -37,6 +37,8 @@ STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
 PLOTLY_SVG = '[data-testid="stPlotlyChart"] .main-svg'
 ALTAIR = '[data-testid="stVegaLiteChart"]'
+# A chart that has drawn: Plotly's SVG, or a Vega view's canvas / SVG marks.
+CHART_DRAWN = f'{PLOTLY_SVG}, {ALTAIR} canvas, {ALTAIR} svg.marks'
 # Vega renders into a canvas or an svg inside the chart element, once the chart has data.
 ALTAIR_DRAWN = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
 ALERT = '[data-testid="stAlert"], [data-testid="stAlertContainer"]'
@@ -128,7 +130,7 @@ def wait_page(page, *, lesson: bool, timeout: float = 90_000) -> None:
     page.wait_for_selector(f"h1, {EXCEPTION}", state="visible", timeout=timeout)
     if lesson:
         # Stop early, with the traceback, when the script raised instead of drawing its charts.
-        page.wait_for_selector(f"{PLOTLY_SVG}, {EXCEPTION}", state="visible", timeout=timeout)
+        page.wait_for_selector(f"{CHART_DRAWN}, {EXCEPTION}", state="visible", timeout=timeout)
         raise_on_exception(page)
     wait_rerun(page, timeout)
     raise_on_exception(page)

@@ -35,8 +35,6 @@ SCREENSHOTS = bh.ARTIFACTS / "screenshots"
 VIEWPORTS = ((1366, 768), (1920, 1080))
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 HOME = "home"
-# Topic pages known to draw an Altair chart (every lesson page must draw a Plotly one).
-ALTAIR_PAGES = {"scaling"}
 
 
 def _pages() -> list[tuple[str, str | None]]:
@@ -82,17 +80,15 @@ def _assert_no_exception(page) -> None:
     assert exc.count() == 0, "the page shows an exception:\n" + "\n---\n".join(exc.all_inner_texts())
 
 
-def _assert_charts(page, altair: bool = True) -> None:
-    """At least one Plotly chart drawn; every Altair chart drawn (and at least one if ``altair``)."""
-    plotly = page.locator(bh.PLOTLY_SVG)
-    assert plotly.count() >= 1, "no Plotly chart rendered"
-    # A drawn Plotly chart has axis tick labels as SVG text.
-    assert plotly.first.locator("text").count() > 0, "the Plotly chart has no text: not drawn"
-    charts = page.locator(bh.ALTAIR)
-    if altair:
-        expect(charts.first).to_be_visible()
-    for i in range(charts.count()):
-        expect(charts.nth(i).locator("canvas, svg.marks").first).to_be_attached()
+def _assert_charts(page) -> None:
+    """At least one chart, and every chart on the page drawn: a Plotly chart has its axis labels
+    as SVG text, a Vega-Lite (Altair) chart its canvas or SVG marks."""
+    plotly, vega = page.locator(bh.PLOTLY_SVG), page.locator(bh.ALTAIR)
+    assert plotly.count() + vega.count() >= 1, "no chart rendered"
+    for i in range(plotly.count()):
+        assert plotly.nth(i).locator("text").count() > 0, f"Plotly chart {i} has no text: not drawn"
+    for i in range(vega.count()):
+        expect(vega.nth(i).locator("canvas, svg.marks").first).to_be_attached()
 
 
 def _wait_query(page, **expected: str) -> dict[str, str]:
@@ -120,7 +116,7 @@ def test_page_renders(server, new_page, name, qid, lang, width, height):
     expect(_h1(page)).to_have_text(_title(qid, lang))
     assert urlsplit(page.url).path == ("/" if not lesson else f"/{name}")
     if lesson:
-        _assert_charts(page, altair=name in ALTAIR_PAGES)
+        _assert_charts(page)
     if lang == "zh":
         assert CJK.search(page.locator(bh.MAIN).inner_text()), "a Chinese page shows no Chinese characters"
     bh.full_page_screenshot(page, SCREENSHOTS / f"{name}_{lang}_{width}x{height}.png")
@@ -221,3 +217,22 @@ def test_reset_button(server, new_page):
     bh.wait_rerun(page)
     expect(dk).to_have_attribute("aria-valuetext", "64")
     _assert_no_exception(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_full_answer_opens_with_typeset_math(server, new_page, lang):
+    """The card's expanders build their content only when opened: opening one shows the derivation
+    with its math typeset (KaTeX), not raw LaTeX, and the code expander shows the lab's source."""
+    page = new_page(1366, 768)
+    _open(page, server + f"/scaling?q=scaling&lang={lang}", lesson=True)
+    for key in ("lesson.full", "lesson.code"):
+        page.locator(bh.MAIN).get_by_text(t(key, lang), exact=True).click()
+        bh.wait_rerun(page)
+    full = page.locator('[data-testid="stExpander"]').filter(has_text=t("lesson.full", lang))
+    expect(full.locator(".katex").first).to_be_visible()
+    text = full.inner_text()
+    assert "$$" not in text and "\\frac" not in text and "{{" not in text, text[:500]
+    code = page.locator('[data-testid="stExpander"]').filter(has_text=t("lesson.code", lang))
+    expect(code.get_by_text("def run(").first).to_be_attached()
+    _assert_no_exception(page)
+    bh.full_page_screenshot(page, SCREENSHOTS / f"scaling_open-card_{lang}_1366x768.png")

@@ -31,6 +31,25 @@ def vega_charts(at: AppTest) -> list:
     return list(at.get("vega_lite_chart"))
 
 
+def vega_frames(at: AppTest) -> list[tuple[dict, "pandas.DataFrame"]]:  # noqa: F821
+    """Every Vega-Lite chart on the page as (spec, the data it draws)."""
+    import pyarrow as pa
+
+    out = []
+    for el in vega_charts(at):
+        data = el.proto.data.data
+        frame = pa.ipc.open_stream(data).read_pandas() if data else None
+        out.append((json.loads(el.proto.spec), frame))
+    return out
+
+
+def open_expanders(at: AppTest, *keys: str) -> AppTest:
+    """Open the lazy expanders (``st.expander(key=..., on_change="rerun")``) with these keys."""
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()
+
+
 def page_text(at: AppTest) -> str:
     """Every markdown, caption, title and notice on the page, joined (for 'did it change' checks)."""
     parts = []

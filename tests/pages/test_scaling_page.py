@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_charts
+from apptest_helpers import exceptions, open_app, open_expanders, page_text, plotly_figures, vega_frames
 
 from tf_core import limits
 from ui.curriculum import load as load_curriculum
@@ -23,9 +23,10 @@ def widget(at, name):
 def assert_healthy(at, lang):
     assert not exceptions(at), exceptions(at)
     assert at.title[0].value == TITLE[lang]
-    figs = plotly_figures(at)
-    assert len(figs) == 2 and all(fig["data"] for fig in figs)
-    assert len(vega_charts(at)) == 1
+    charts = vega_frames(at)
+    # variance, weights, the health legend and its three panels; each drawing rows of data
+    assert len(charts) == 6 and all(frame is not None and len(frame) for _, frame in charts)
+    assert not plotly_figures(at)
     text = page_text(at)
     assert not PLACEHOLDER.search(text)  # every card placeholder was filled
 
@@ -82,6 +83,37 @@ def test_live_number_in_short_answer_is_the_lab_result():
     short = at.markdown[0].value
     assert f"**{num(r.at_raw.pmax)}** unscaled" in short
     assert f"**{num(r.at_scaled.pmax)}** scaled" in short
+
+
+def test_charts_draw_the_lab_result():
+    from tf_core.lab import scaling as lab
+
+    at = open_app(q="scaling", lang="en", dk="96", n="50", sigma="1.5", seed="11")
+    r = lab.run(dk=96, n=50, seed=11, sigma=1.5)
+    (_, var), (_, weights), _, (_, pmax), (_, entropy), (_, jac) = vega_frames(at)
+    chosen = var[var["kind"] == "at"]
+    assert chosen["dk"].tolist() == [96, 96]
+    assert chosen["value"].tolist() == pytest.approx([r.at_var_raw, r.at_var_scaled], rel=1e-12)
+    sampled = var[var["series"] == t("scaling.var.raw", "en")]
+    assert sampled["value"].tolist() == pytest.approx(r.var_raw.tolist(), rel=1e-12)
+    assert len(weights) == 2 * 50 and weights["weight"].max() == pytest.approx(r.weights_raw.max(), rel=1e-12)
+    for frame, at_values in ((pmax, r.at_raw.pmax), (entropy, r.at_raw.entropy), (jac, r.at_raw.jacobian_norm)):
+        assert frame[frame["kind"] == "at"]["value"].iloc[0] == pytest.approx(at_values, rel=1e-12)
+
+
+def test_closed_expanders_are_lazy_and_open_ones_are_filled(lang):
+    at = open_app(q="scaling", lang=lang)
+    assert [len(e.children) for e in at.expander] == [0, 0, 0]  # nothing built while closed
+    assert not at.code
+    open_expanders(at, "scaling.full", "scaling.followups", "scaling.code")
+    assert not exceptions(at), exceptions(at)
+    assert all(len(e.children) == 1 for e in at.expander)
+    full = at.expander[0].markdown[0].value
+    assert "$$" in full and not PLACEHOLDER.search(page_text(at))
+    assert "def run(" in at.code[0].value
+    # the open card follows the sliders
+    widget(at, "n").set_value(N.hi).run()
+    assert at.expander[0].markdown[0].value != full
 
 
 def test_deep_link_from_root_opens_the_lesson_with_its_settings():

@@ -1,8 +1,10 @@
 """Escaping of user text, number formatting, and the chart builders."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from ui.i18n import t
 from ui.text import md_escape, num, plotly_escape, strip_controls
 
 
@@ -43,12 +45,23 @@ def test_scaling_charts_carry_the_lab_result():
     from ui import charts
 
     r = lab.run(dk=256, n=16, seed=1)
+    other = lab.run(dk=3, n=1000, seed=2, sigma=4.0)
     for lang in ("en", "zh"):
         var = charts.scaling_variance(r, lang)
-        sampled = next(tr for tr in var.data if tr.mode == "lines+markers")
-        assert list(sampled.y) == pytest.approx(list(r.var_raw))
-        assert var.layout.xaxis.type == "log" and var.layout.yaxis.type == "log"
-        health = charts.scaling_softmax_health(r, lang)
-        assert len([tr for tr in health.data if tr.mode == "lines+markers"]) == 6
-        spec = charts.scaling_weights(r, lang).to_dict()
-        assert spec["mark"]["type"] == "bar"
+        sampled = var.data[var.data["series"] == t("scaling.var.raw", lang)]
+        assert sampled["value"].tolist() == pytest.approx(list(r.var_raw))
+        assert sampled["log10"].tolist() == pytest.approx(list(np.log10(r.var_raw)))
+        assert var.data[var.data["kind"] == "at"]["dk"].tolist() == [256, 256]
+        for metric in charts.HEALTH_METRICS:
+            panel = charts.scaling_health(r, lang, metric)
+            assert set(panel.data["kind"]) == {"curve", "at"}
+        weights = charts.scaling_weights(r, lang)
+        assert len(weights.data) == 2 * 16 and weights.spec["mark"]["type"] == "bar"
+        # The spec holds no live value: the same object whatever the inputs (cached per language),
+        # and no data of its own (the page sends the data beside it).
+        assert charts.scaling_variance(other, lang).spec is var.spec
+        assert charts.scaling_weights(other, lang).spec is weights.spec
+        for spec in (var.spec, weights.spec, charts.scaling_health_legend(lang).spec):
+            assert "datasets" not in spec and "data" not in spec
+            assert all("data" not in layer for layer in spec.get("layer", []))
+    assert charts.scaling_variance(r, "en").spec != charts.scaling_variance(r, "zh").spec
