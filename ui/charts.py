@@ -98,8 +98,9 @@ def _chosen_layer(lang: str, y: alt.Y, tooltip) -> alt.Chart:
     ).encode(
         x=_dk_axis(lang), y=y, tooltip=tooltip,
         shape=alt.Shape("series:N", scale=alt.Scale(domain=[t("scaling.var.chosen", lang)], range=["diamond"]),
-                        legend=alt.Legend(title=None, orient="bottom", symbolStrokeColor=CHOSEN,
-                                          symbolStrokeWidth=3)),
+                        # one entry, in the corner the rising curves leave empty
+                        legend=alt.Legend(title=None, orient="top-left", symbolStrokeColor=CHOSEN,
+                                          symbolStrokeWidth=3, fillColor="rgba(255,255,255,0.85)")),
     )
 
 
@@ -162,16 +163,17 @@ def _health_legend_spec(lang: str) -> dict:
     lines = base.mark_line(strokeWidth=0).encode(
         color=alt.Color("series:N", scale=alt.Scale(domain=domain, range=[RAW, SCALED, THEORY]),
                         legend=alt.Legend(title=None, orient="top", direction="horizontal", symbolType="stroke",
-                                          symbolSize=400)),
+                                          symbolSize=400, offset=0)),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 4]]),
                                   legend=None))
     chosen = base.mark_point(size=0).encode(
         shape=alt.Shape("chosen:N", scale=alt.Scale(domain=[at_label], range=["diamond"]),
-                        legend=alt.Legend(title=None, orient="top", symbolStrokeColor=CHOSEN,
+                        legend=alt.Legend(title=None, orient="top", offset=0, symbolStrokeColor=CHOSEN,
                                           symbolStrokeWidth=3, symbolSize=200)))
     # "pad": the view is 1 px high and the legend grows the chart around it (the default "fit"
     # would squeeze the legend into that 1 px).
-    chart = (alt.layer(lines, chosen).properties(height=1, autosize=alt.AutoSizeParams(type="pad"))
+    chart = (alt.layer(lines, chosen)
+             .properties(height=1, autosize=alt.AutoSizeParams(type="pad"), padding={"top": 0, "bottom": 0})
              .configure_view(stroke=None))
     return _spec(_configure(chart))
 
