@@ -17,6 +17,8 @@ What is measured:
                   it, the script state notRunning and the status widget gone. Split into key ->
                   script start (frontend + websocket), script start -> script state notRunning
                   (the rerun, as the page sees it), and notRunning -> everything above true.
+                  The lesson's body is an st.fragment, so a press reruns that fragment (its
+                  lab call, card, charts and URL), not the navigation and title around it.
   AppTest         streamlit.testing.v1.AppTest: ``set_value(v).run()`` on the same sliders, new
                   values each time (the script only, no browser, no websocket).
   server RSS      VmRSS of the server process and its children after the home page, after the

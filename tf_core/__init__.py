@@ -26,7 +26,11 @@ _EXPORTS = {
     "padding_mask": "masks",
     "combine_masks": "masks",
     "to_additive": "masks",
+    "to_blocked": "masks",
+    "pick_device": "device",
     "get_device": "device",
+    "describe": "device",
+    "synchronize": "device",
     "time_call": "device",
     "limits": None,  # the module itself
 }
