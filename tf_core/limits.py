@@ -81,5 +81,13 @@ SCALING_PAIRS = 1024
 # Queries whose softmax statistics are averaged per d_k (each against the same n keys).
 SCALING_QUERIES = 64
 
+# Lessons that run a pretrained encoder on the learner's sentence.
+# Tokens per sentence, special tokens included: an all-heads overview draws layers x heads maps of
+# T x T cells, and 128 keeps it readable and a cache miss well under a second on a 2-core CPU.
+ENCODER_TOKENS = 128
+# Characters of text taken from the learner before tokenizing (a sentence, not a document); the
+# token cap above is what usually cuts, with a notice.
+ENCODER_TEXT_CHARS = 2_000
+
 # The home page's search box (characters): a search is a few words, never a document.
 SEARCH_CHARS = 100

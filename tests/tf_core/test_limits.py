@@ -127,7 +127,7 @@ def test_every_range_constant_is_consistent():
 
 
 def test_scalar_caps_are_positive_integers():
-    for name in ("SCALING_PAIRS", "SCALING_QUERIES"):
+    for name in ("SCALING_PAIRS", "SCALING_QUERIES", "ENCODER_TOKENS", "ENCODER_TEXT_CHARS"):
         value = getattr(limits, name)
         assert type(value) is int and value > 0, name
     # the scaling lesson's d_k grid is powers of two up to the cap

@@ -1,0 +1,244 @@
+"""A BERT-style Transformer encoder, written to be read (and to match BertModel to 1e-5).
+
+The architecture of BERT (Devlin et al., 2019), which all-MiniLM-L6-v2 and multilingual-e5-small
+both use:
+
+    x = LayerNorm(word_emb[ids] + pos_emb[0..T) + type_emb[0])        embeddings
+    for each block (post-LN, as in the original Transformer):
+        x = LayerNorm(x + W_O · MultiHeadAttention(x))                 attention sub-layer
+        x = LayerNorm(x + W_2 · GELU(W_1 · x))                         feed-forward sub-layer
+
+Deviations from "Attention Is All You Need" that BERT makes, stated: learned position embeddings
+instead of sinusoids, a segment ("token type") embedding, LayerNorm after the embeddings, GELU
+(the exact erf form) instead of ReLU. No dropout: this module only runs inference.
+
+Everything a lesson draws comes back in ``EncoderOutput``: every layer's hidden states and every
+head's attention weights; with ``trace_layer`` also every intermediate of one block
+(``BlockTrace``). Nothing is stored on the module (a model in st.cache_resource is shared by every
+user), and a ``head_mask`` can switch heads off (the multi-head lesson zeroes one head).
+
+Loaders (``tf_core.models.minilm``, ``tf_core.models.e5``) build ``EncoderConfig`` and a state dict
+with exactly the parameter names of ``Encoder.state_dict()``; ``Encoder.load`` checks the names and
+every shape before copying.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from tf_core.attention import merge_heads, scaled_dot_product_attention, split_heads
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    vocab_size: int  # rows of the word-embedding table (WordPiece 30,522; XLM-R unigram 250,037)
+    d_model: int  # width of the residual stream ("hidden_size")
+    n_layers: int  # encoder blocks, applied one after another
+    n_heads: int  # attention heads per block; each works in d_model / n_heads dimensions
+    d_ff: int  # width of the feed-forward hidden layer (4 x d_model in BERT)
+    max_positions: int  # learned position embeddings: the longest input the model can read
+    type_vocab_size: int = 2  # segment embeddings (sentence A / B); single sentences use type 0
+    ln_eps: float = 1e-12  # BERT's LayerNorm epsilon (PyTorch's default 1e-5 changes the outputs)
+    pad_token_id: int = 0  # id used to pad a batch; padded keys are masked out of attention
+
+    def __post_init__(self) -> None:
+        for name in ("vocab_size", "d_model", "n_layers", "n_heads", "d_ff", "max_positions", "type_vocab_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
+
+    @property
+    def d_head(self) -> int:
+        return self.d_model // self.n_heads
+
+
+@dataclass(frozen=True)
+class BlockTrace:
+    """Every intermediate of one encoder block, for the walk-through lesson. (B, T, D) unless noted."""
+
+    x_in: torch.Tensor  # the block's input (the residual stream)
+    q: torch.Tensor  # (B, H, T, Dh) queries, per head
+    k: torch.Tensor  # (B, H, T, Dh)
+    v: torch.Tensor  # (B, H, T, Dh)
+    scores: torch.Tensor  # (B, H, T, T) q.k / sqrt(Dh) before the softmax (masked keys: -inf)
+    weights: torch.Tensor  # (B, H, T, T) softmax of the scores (after any head mask)
+    context: torch.Tensor  # heads' outputs concatenated, before W_O
+    attn_out: torch.Tensor  # W_O . context
+    resid1: torch.Tensor  # x_in + attn_out
+    ln1: torch.Tensor  # LayerNorm(resid1): the attention sub-layer's output
+    ffn_hidden: torch.Tensor  # (B, T, d_ff) W_1 . ln1, before GELU
+    ffn_act: torch.Tensor  # (B, T, d_ff) GELU of it
+    ffn_out: torch.Tensor  # W_2 . ffn_act
+    resid2: torch.Tensor  # ln1 + ffn_out
+    x_out: torch.Tensor  # LayerNorm(resid2): the block's output
+
+
+@dataclass(frozen=True)
+class EncoderOutput:
+    """hidden_states: n_layers + 1 tensors (B, T, D), the embeddings' output then each block's.
+    attentions: n_layers tensors (B, H, T, T), or empty when weights were not asked for.
+    mask: (B, T) bool, True at real tokens. trace: one block's intermediates, when asked for."""
+
+    hidden_states: tuple[torch.Tensor, ...]
+    attentions: tuple[torch.Tensor, ...]
+    mask: torch.Tensor
+    trace: BlockTrace | None = None
+
+    @property
+    def last_hidden_state(self) -> torch.Tensor:
+        return self.hidden_states[-1]
+
+    def mean_pooled(self) -> torch.Tensor:
+        """(B, D) mean of the last hidden states over real tokens (sentence-transformers / e5 pooling)."""
+        m = self.mask.unsqueeze(-1).to(self.last_hidden_state.dtype)  # (B, T, 1)
+        return (self.last_hidden_state * m).sum(dim=1) / m.sum(dim=1).clamp_min(1.0)
+
+
+class Embeddings(nn.Module):
+    def __init__(self, cfg: EncoderConfig):
+        super().__init__()
+        self.word = nn.Embedding(cfg.vocab_size, cfg.d_model)
+        self.position = nn.Embedding(cfg.max_positions, cfg.d_model)
+        self.token_type = nn.Embedding(cfg.type_vocab_size, cfg.d_model)
+        self.ln = nn.LayerNorm(cfg.d_model, eps=cfg.ln_eps)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids: (B, T) -> (B, T, D)."""
+        T = ids.shape[1]
+        pos = torch.arange(T, device=ids.device)  # (T,)
+        x = self.word(ids) + self.position(pos) + self.token_type.weight[0]  # (B, T, D)
+        return self.ln(x)
+
+
+class Block(nn.Module):
+    """One post-LN encoder block: attention sub-layer, then feed-forward sub-layer."""
+
+    def __init__(self, cfg: EncoderConfig):
+        super().__init__()
+        self.n_heads = cfg.n_heads
+        self.q = nn.Linear(cfg.d_model, cfg.d_model)
+        self.k = nn.Linear(cfg.d_model, cfg.d_model)
+        self.v = nn.Linear(cfg.d_model, cfg.d_model)
+        self.o = nn.Linear(cfg.d_model, cfg.d_model)
+        self.ln1 = nn.LayerNorm(cfg.d_model, eps=cfg.ln_eps)
+        self.ff1 = nn.Linear(cfg.d_model, cfg.d_ff)
+        self.ff2 = nn.Linear(cfg.d_ff, cfg.d_model)
+        self.ln2 = nn.LayerNorm(cfg.d_model, eps=cfg.ln_eps)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        key_mask: torch.Tensor,
+        head_mask: torch.Tensor | None = None,
+        need_weights: bool = True,
+        trace: bool = False,
+    ) -> tuple[torch.Tensor, torch.Tensor | None, BlockTrace | None]:
+        """x: (B, T, D); key_mask: (B, 1, 1, T) bool, True = may attend; head_mask: (H,) floats
+        multiplying each head's output (0 switches a head off). Returns (x_out, weights, trace)."""
+        q = split_heads(self.q(x), self.n_heads)  # (B, H, T, Dh)
+        k = split_heads(self.k(x), self.n_heads)  # (B, H, T, Dh)
+        v = split_heads(self.v(x), self.n_heads)  # (B, H, T, Dh)
+        att = scaled_dot_product_attention(q, k, v, mask=key_mask, need_weights=need_weights or trace)
+        heads, weights = att.output, att.weights  # (B, H, T, Dh), (B, H, T, T) or None
+        if head_mask is not None:
+            hm = head_mask.to(heads.dtype).view(1, -1, 1, 1)  # (1, H, 1, 1)
+            heads = heads * hm  # = (weights * hm) @ v: BertModel's head_mask semantics
+            weights = None if weights is None else weights * hm
+        context = merge_heads(heads)  # (B, T, D)
+        attn_out = self.o(context)  # (B, T, D)
+        resid1 = x + attn_out  # residual connection
+        h = self.ln1(resid1)  # (B, T, D)
+        ffn_hidden = self.ff1(h)  # (B, T, d_ff)
+        ffn_act = F.gelu(ffn_hidden)  # exact (erf) GELU, as BERT
+        ffn_out = self.ff2(ffn_act)  # (B, T, D)
+        resid2 = h + ffn_out
+        out = self.ln2(resid2)  # (B, T, D)
+        tr = None
+        if trace:
+            scale = 1.0 / math.sqrt(q.shape[-1])
+            scores = (q @ k.transpose(-2, -1) * scale).masked_fill(~key_mask, float("-inf"))  # (B, H, T, T)
+            tr = BlockTrace(x_in=x, q=q, k=k, v=v, scores=scores, weights=weights, context=context,
+                            attn_out=attn_out, resid1=resid1, ln1=h, ffn_hidden=ffn_hidden, ffn_act=ffn_act,
+                            ffn_out=ffn_out, resid2=resid2, x_out=out)
+        return out, (weights if need_weights else None), tr
+
+
+class Encoder(nn.Module):
+    def __init__(self, cfg: EncoderConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.embeddings = Embeddings(cfg)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
+
+    @torch.inference_mode()
+    def forward(
+        self,
+        ids: torch.Tensor,
+        mask: torch.Tensor | None = None,
+        *,
+        need_weights: bool = True,
+        head_mask: torch.Tensor | None = None,
+        trace_layer: int | None = None,
+    ) -> EncoderOutput:
+        """ids: (B, T) token ids; mask: (B, T) bool, True at real tokens (default: all real).
+        head_mask: (n_layers, n_heads) multipliers (1 keeps a head, 0 removes it).
+        trace_layer: the block whose intermediates to return (``EncoderOutput.trace``)."""
+        B, T = ids.shape
+        if T > self.cfg.max_positions:
+            raise ValueError(f"{T} tokens exceed the model's {self.cfg.max_positions} positions")
+        if mask is None:
+            mask = torch.ones(B, T, dtype=torch.bool, device=ids.device)
+        if head_mask is not None and tuple(head_mask.shape) != (self.cfg.n_layers, self.cfg.n_heads):
+            raise ValueError(f"head_mask must be ({self.cfg.n_layers}, {self.cfg.n_heads}), got {tuple(head_mask.shape)}")
+        if trace_layer is not None and not 0 <= trace_layer < self.cfg.n_layers:
+            raise ValueError(f"trace_layer must be in [0, {self.cfg.n_layers}), got {trace_layer}")
+        key_mask = mask[:, None, None, :]  # (B, 1, 1, T): every query may look at every real key
+        x = self.embeddings(ids)  # (B, T, D)
+        hidden, attentions, trace = [x], [], None
+        for i, block in enumerate(self.blocks):
+            hm = None if head_mask is None else head_mask[i]
+            x, w, tr = block(x, key_mask, hm, need_weights=need_weights, trace=i == trace_layer)
+            hidden.append(x)
+            if need_weights:
+                attentions.append(w)
+            trace = tr if tr is not None else trace
+        return EncoderOutput(hidden_states=tuple(hidden), attentions=tuple(attentions), mask=mask, trace=trace)
+
+    def load(self, state: Mapping[str, torch.Tensor]) -> Encoder:
+        """Copy ``state`` (exactly this module's parameter names and shapes) into the weights."""
+        own = self.state_dict()
+        missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
+        if missing or extra:
+            raise KeyError(f"state dict mismatch: missing {missing[:5]}, unexpected {extra[:5]}")
+        for name, tensor in state.items():
+            if tuple(tensor.shape) != tuple(own[name].shape):
+                raise ValueError(f"{name}: shape {tuple(tensor.shape)}, expected {tuple(own[name].shape)}")
+        self.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()}, strict=True)
+        return self.eval()
+
+
+def hf_bert_names(n_layers: int, prefix: str = "") -> dict[str, str]:
+    """Our parameter name -> the Hugging Face BertModel name (both checkpoints use these names)."""
+    names = {
+        "embeddings.word.weight": "embeddings.word_embeddings.weight",
+        "embeddings.position.weight": "embeddings.position_embeddings.weight",
+        "embeddings.token_type.weight": "embeddings.token_type_embeddings.weight",
+        "embeddings.ln.weight": "embeddings.LayerNorm.weight",
+        "embeddings.ln.bias": "embeddings.LayerNorm.bias",
+    }
+    per_block = {
+        "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+        "o": "attention.output.dense", "ln1": "attention.output.LayerNorm",
+        "ff1": "intermediate.dense", "ff2": "output.dense", "ln2": "output.LayerNorm",
+    }
+    for i in range(n_layers):
+        for ours, theirs in per_block.items():
+            for p in ("weight", "bias"):
+                names[f"blocks.{i}.{ours}.{p}"] = f"encoder.layer.{i}.{theirs}.{p}"
+    return {k: prefix + v for k, v in names.items()}
