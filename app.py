@@ -30,7 +30,8 @@ lesson_pages = {
     for name, topic in cur.topics.items()
     if topic.exists
 }
-page = st.navigation([home, *lesson_pages.values()])
+about = st.Page("app_pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about")
+page = st.navigation([home, *lesson_pages.values(), about])
 language_switch()
 
 # Deep link: ?q=<id> opens the page holding that question, wherever the link points.

