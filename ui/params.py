@@ -10,6 +10,7 @@ Widget keys are "<lesson>.<name>"; the URL uses the bare name (``?q=scaling&dk=6
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 
 import streamlit as st
@@ -19,6 +20,8 @@ from ui.i18n import t
 from ui.text import md_escape
 
 NOTICES_KEY = "_notices"
+# Characters that reorder the text around them when displayed (a "Trojan source" trick).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 GLOBAL_PARAMS = ("q", "lang")
 
 
@@ -41,12 +44,18 @@ class Param:
     def default(self):
         return self.bounds.default
 
+    def default_for(self, lang: str):
+        return self.default
+
     @property
     def is_int(self) -> bool:
         return isinstance(self.bounds, IntRange)
 
     def key(self, lesson: str) -> str:
         return f"{lesson}.{self.name}"
+
+    def to_url(self, value) -> str:
+        return str(int(value)) if self.is_int else f"{float(value):g}"
 
     def parse(self, raw: str, lang: str) -> tuple[float, str | None]:
         """The value a URL string asks for, and a notice when it had to be changed."""
@@ -70,6 +79,70 @@ class Param:
         return value, None
 
 
+@dataclass(frozen=True)
+class TextParam:
+    """A piece of the learner's text (a sentence): control characters removed, at most
+    ``max_chars`` characters (cut with a notice), a default sentence per language."""
+
+    name: str
+    max_chars: int
+    defaults: tuple[tuple[str, str], ...]  # ((lang, sentence), ...)
+
+    def default_for(self, lang: str) -> str:
+        table = dict(self.defaults)
+        return table.get(lang, table["en"])
+
+    def key(self, lesson: str) -> str:
+        return f"{lesson}.{self.name}"
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+    def clean(self, raw: str) -> tuple[str, bool]:
+        """The text without control characters and bidirectional overrides (whitespace controls
+        become spaces; the zero-width joiners inside emoji stay), and whether it was cut."""
+        text = "".join(
+            " " if ch in "\t\n\r\v\f" else "" if unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS else ch
+            for ch in str(raw)
+        )
+        return (text[: self.max_chars], True) if len(text) > self.max_chars else (text, False)
+
+    def parse(self, raw: str, lang: str) -> tuple[str, str | None]:
+        text, cut = self.clean(raw)
+        return text, (t("notice.text_cut", lang, name=self.name, hi=self.max_chars) if cut else None)
+
+
+@dataclass(frozen=True)
+class ChoiceParam:
+    """One of a few named options (a model, a mode)."""
+
+    name: str
+    options: tuple[str, ...]
+    default: str
+
+    def __post_init__(self) -> None:
+        if self.default not in self.options:
+            raise ValueError(f"{self.name}: default is not one of the options")
+
+    def default_for(self, lang: str) -> str:
+        return self.default
+
+    def key(self, lesson: str) -> str:
+        return f"{lesson}.{self.name}"
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+    def parse(self, raw: str, lang: str) -> tuple[str, str | None]:
+        if raw in self.options:
+            return raw, None
+        return self.default, t("notice.bad_value", lang, name=self.name, value=md_escape(raw, max_len=24),
+                               used=self.default)
+
+
+AnyParam = Param | TextParam | ChoiceParam
+
+
 def add_notice(text: str) -> None:
     st.session_state.setdefault(NOTICES_KEY, []).append(text)
 
@@ -80,7 +153,7 @@ def show_notices() -> None:
         st.info(text, icon=":material/info:")
 
 
-def init_from_url(lesson: str, params: tuple[Param, ...], lang: str) -> None:
+def init_from_url(lesson: str, params: tuple[AnyParam, ...], lang: str) -> None:
     """Seed each widget's state from the URL (validated) or the default, once per widget life."""
     known = set(GLOBAL_PARAMS) | {p.name for p in params}
     for name in list(st.query_params.keys()):
@@ -92,7 +165,7 @@ def init_from_url(lesson: str, params: tuple[Param, ...], lang: str) -> None:
             continue
         raw = st.query_params.get(p.name)
         if raw is None:
-            st.session_state[key] = p.default
+            st.session_state[key] = p.default_for(lang)
             continue
         value, notice = p.parse(raw, lang)
         st.session_state[key] = value
@@ -100,21 +173,20 @@ def init_from_url(lesson: str, params: tuple[Param, ...], lang: str) -> None:
             add_notice(notice)
 
 
-def values(lesson: str, params: tuple[Param, ...]) -> dict[str, float]:
+def values(lesson: str, params: tuple[AnyParam, ...]) -> dict[str, float]:
     return {p.name: st.session_state[p.key(lesson)] for p in params}
 
 
-def write_url(qid: str, lesson: str, params: tuple[Param, ...], lang: str) -> None:
+def write_url(qid: str, lesson: str, params: tuple[AnyParam, ...], lang: str) -> None:
     """Put the question, the language and every setting in the address bar."""
     url = {"q": qid, "lang": lang}
     for p in params:
-        v = st.session_state[p.key(lesson)]
-        url[p.name] = str(int(v)) if p.is_int else f"{float(v):g}"
+        url[p.name] = p.to_url(st.session_state[p.key(lesson)])
     if dict(st.query_params) != url:
         st.query_params.from_dict(url)
 
 
-def reset(lesson: str, params: tuple[Param, ...]) -> None:
+def reset(lesson: str, params: tuple[AnyParam, ...], lang: str = "en") -> None:
     """Button callback: every setting back to its default (runs before the widgets are drawn)."""
     for p in params:
-        st.session_state[p.key(lesson)] = p.default
+        st.session_state[p.key(lesson)] = p.default_for(lang)

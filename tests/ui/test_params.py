@@ -1,0 +1,51 @@
+"""ui.params: parsing URL values of every kind of setting (no Streamlit session needed)."""
+from __future__ import annotations
+
+import pytest
+
+from tf_core.limits import IntRange
+from ui.params import ChoiceParam, Param, TextParam
+
+TEXT = TextParam("text", max_chars=20, defaults=(("en", "Hello there."), ("zh", "你好。")))
+MODEL = ChoiceParam("model", options=("auto", "minilm", "e5"), default="auto")
+
+
+def test_text_defaults_follow_the_language():
+    assert TEXT.default_for("en") == "Hello there." and TEXT.default_for("zh") == "你好。"
+    assert TEXT.default_for("xx") == "Hello there."
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("plain", "plain"),
+        ("a\nb\tc", "a b c"),
+        ("bell\x07\x00end", "bellend"),
+        ("rtl\u202eevil\u202c", "rtlevil"),
+        ("family 👨\u200d👩\u200d👧", "family 👨\u200d👩\u200d👧"),  # zero-width joiners kept
+        ("<script>x</script>", "<script>x</script>"),  # kept as text: never rendered as HTML
+        ("注意力 attention", "注意力 attention"),
+        ("", ""),
+    ],
+)
+def test_text_is_cleaned(raw, expected):
+    value, notice = TEXT.parse(raw, "en")
+    assert value == expected and notice is None
+
+
+def test_long_text_is_cut_with_a_notice():
+    value, notice = TEXT.parse("x" * 50, "zh")
+    assert value == "x" * 20 and notice and "20" in notice
+
+
+def test_choice_param():
+    assert MODEL.parse("e5", "en") == ("e5", None)
+    value, notice = MODEL.parse("<b>gpt</b>", "en")
+    assert value == "auto" and notice and "<b>" not in notice
+    with pytest.raises(ValueError):
+        ChoiceParam("m", options=("a",), default="b")
+
+
+def test_every_kind_writes_its_url_value():
+    assert Param("n", IntRange(1, 9, 3)).to_url(4) == "4"
+    assert TEXT.to_url("你好 🙂") == "你好 🙂" and MODEL.to_url("e5") == "e5"
