@@ -89,5 +89,10 @@ ENCODER_TOKENS = 128
 # token cap above is what usually cuts, with a notice.
 ENCODER_TEXT_CHARS = 2_000
 
+# Which block and which head an encoder lesson shows (both encoders have 12 heads; MiniLM has 6
+# layers and e5-small 12: a layer past the chosen model's last is shown as its last, with a notice).
+ENCODER_LAYER = IntRange(0, 11, 1)
+ENCODER_HEAD = IntRange(0, 11, 0)
+
 # The home page's search box (characters): a search is a few words, never a document.
 SEARCH_CHARS = 100

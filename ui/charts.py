@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import altair as alt
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from ui.i18n import t
+from ui.text import plotly_escape
 
 RAW = "#E69F00"  # Okabe–Ito orange
 SCALED = "#0072B2"  # Okabe–Ito blue
@@ -232,3 +234,83 @@ def scaling_weights(r, lang: str) -> VegaChart:
         "kind": [raw_label] * r.n + [scaled_label] * r.n,
     })
     return VegaChart(_weights_spec(lang), data)
+
+
+# --- token heatmaps (Plotly: real tokens on both axes, exact values on hover) ---------------------
+MAX_TICKS = 40  # beyond this many tokens, label every k-th one so that the labels stay readable
+
+
+def _token_axis(pieces: tuple[str, ...]) -> dict:
+    labels = [plotly_escape(p) for p in pieces]
+    step = max(1, -(-len(labels) // MAX_TICKS))
+    ticks = list(range(0, len(labels), step))
+    return dict(tickmode="array", tickvals=ticks, ticktext=[labels[i] for i in ticks], tickfont=dict(size=12))
+
+
+def score_heatmap(scores: np.ndarray, pieces: tuple[str, ...], title: str, lang: str,
+                  zmax: float | None = None) -> go.Figure:
+    """A (T, T) score matrix: query tokens down, key tokens across, a diverging scale centred on 0
+    (shared ``zmax`` makes two heatmaps comparable), and a marker on each row's largest score."""
+    T = len(pieces)
+    labels = [plotly_escape(p) for p in pieces]
+    zmax = float(np.abs(scores).max()) if zmax is None else zmax
+    hover = np.empty((T, T, 2), dtype=object)
+    hover[..., 0] = np.array(labels, dtype=object)[:, None]
+    hover[..., 1] = np.array(labels, dtype=object)[None, :]
+    q_word, k_word = t("heat.query", lang), t("heat.key", lang)
+    fig = go.Figure(go.Heatmap(
+        z=scores, x=list(range(T)), y=list(range(T)), customdata=hover, colorscale="balance",
+        zmin=-zmax, zmax=zmax, colorbar=dict(thickness=12, len=0.8),
+        hovertemplate=f"{q_word} %{{y}} %{{customdata[0]}} → {k_word} %{{x}} %{{customdata[1]}}"
+                      f"<br>%{{z:.4f}}<extra></extra>",
+    ))
+    top = scores.argmax(axis=1)
+    fig.add_scatter(x=top, y=list(range(T)), mode="markers", name=t("heat.row_max", lang), hoverinfo="skip",
+                    marker=dict(symbol="circle-open", size=max(5, min(14, 360 // max(T, 1))), color="black",
+                                line=dict(width=2)))
+    fig.update_xaxes(title=t("heat.keys", lang), tickangle=-60, **_token_axis(pieces), showgrid=False)
+    fig.update_yaxes(title=t("heat.queries", lang), autorange="reversed", **_token_axis(pieces), showgrid=False)
+    fig.update_layout(
+        title=dict(text=plotly_escape(title), x=0, xanchor="left", font=dict(size=16)),
+        height=480, margin=dict(l=10, r=10, t=50, b=10), template="plotly_white", font=dict(size=13),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+    )
+    return fig
+
+
+@functools.cache
+def _per_head_spec(lang: str, measure: str) -> dict:
+    own, shared = t("qk.own", lang), t("qk.shared", lang)
+    y_title = t(f"qk.{measure}", lang)
+    bars = alt.Chart().transform_filter(alt.datum.kind == "bar").mark_bar().encode(
+        x=alt.X("head:O", title=t("qk.head", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=[own, shared]),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[own, shared], range=[SCALED, RAW]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("head:O", title=t("qk.head", lang)),
+                 alt.Tooltip("value:Q", title=y_title, format=".3f")],
+    )
+    rule = alt.Chart().transform_filter(alt.datum.kind == "chance").mark_rule(
+        color=THEORY, strokeDash=[6, 4], strokeWidth=2).encode(y="value:Q", tooltip=[
+            alt.Tooltip("series:N", title=" "), alt.Tooltip("value:Q", title=y_title, format=".3f")])
+    chart = alt.layer(bars, rule).properties(title=y_title, height=300)
+    return _spec(_configure(chart))
+
+
+def qk_per_head(own: np.ndarray, shared: np.ndarray, lang: str, measure: str,
+                chance: float | None = None) -> VegaChart:
+    """Per-head bars of one measure ("diag" or "asym"), own W_K against W_K := W_Q; an optional
+    dashed line at the chance level."""
+    H = len(own)
+    rows = {
+        "head": list(range(H)) * 2,
+        "value": np.concatenate([own, shared]).astype(float),
+        "series": [t("qk.own", lang)] * H + [t("qk.shared", lang)] * H,
+        "kind": ["bar"] * (2 * H),
+    }
+    data = pd.DataFrame(rows)
+    if chance is not None:
+        data = pd.concat([data, pd.DataFrame({"head": [0], "value": [chance], "series": [t("qk.chance", lang)],
+                                              "kind": ["chance"]})], ignore_index=True)
+    return VegaChart(_per_head_spec(lang, measure), data)

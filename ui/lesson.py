@@ -24,6 +24,14 @@ def title(qid: str, lang: str) -> None:
     st.title(question.title(lang))
 
 
+def pick_question(page: str) -> str:
+    """The question a topic page shows: ``?q`` when it names a built question of this page (app.py
+    has already sent other questions to their own page), else the page's first built question."""
+    built = [q.id for q in curriculum.load().on_page(page) if q.built]
+    raw = st.query_params.get("q")
+    return raw if raw in built else built[0]
+
+
 def import_lab(name: str, lang: str):
     """Import tf_core.lab.<name>. The first import in a process loads torch (seconds on a cold
     start), so it happens under a spinner after the title is on screen."""

@@ -49,3 +49,8 @@ def num(x: float, digits: int = 3) -> str:
     if ax >= 10 ** (digits - 1):
         return f"{x:,.0f}"
     return f"{x:.{digits}g}"
+
+
+def pct(x: float) -> str:
+    """A fraction as a whole percentage ("7%"), the same in both languages."""
+    return f"{100 * float(x):.0f}%"

