@@ -33,10 +33,17 @@ def _encoder(key: str):
     return registry.load(key, get_device())
 
 
+_loaded: set[str] = set()  # keys loaded in this process: no spinner needed for those
+
+
 def encoder(key: str, lang: str):
     """The loaded TextEncoder (seconds the first time in a process, then instant)."""
-    with st.spinner(t("enc.loading", lang, name=MODELS[key].name)):
+    if key in _loaded:
         return _encoder(key)
+    with st.spinner(t("enc.loading", lang, name=MODELS[key].name)):
+        enc = _encoder(key)
+    _loaded.add(key)
+    return enc
 
 
 def current(lesson: str) -> tuple[str, str]:
