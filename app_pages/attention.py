@@ -75,10 +75,12 @@ def lesson_body() -> None:
 
     zmax = float(max(abs(r.scores_own[head]).max(), abs(r.scores_shared[head]).max()))
     left, right = st.columns(2)
-    left.plotly_chart(charts.score_heatmap(r.scores_own[head], r.pieces, t("qk.heat_own", lang), lang, zmax),
-                      width="stretch", key=f"{LESSON}.chart.own")
-    right.plotly_chart(charts.score_heatmap(r.scores_shared[head], r.pieces, t("qk.heat_shared", lang), lang, zmax),
-                       width="stretch", key=f"{LESSON}.chart.shared")
+    with left:
+        lesson.chart(charts.token_heatmap(r.scores_own[head], r.pieces, lang, "qk.heat_own", zmax),
+                     key=f"{LESSON}.chart.own")
+    with right:
+        lesson.chart(charts.token_heatmap(r.scores_shared[head], r.pieces, lang, "qk.heat_shared", zmax),
+                     key=f"{LESSON}.chart.shared")
     st.caption(t("qk.heat_caption", lang, model=enc.name, layer=layer, head=head, diag_own=pct(r.diag_own[head]),
                  asym_own=num(r.asym_own[head]), diag_shared=pct(r.diag_shared[head]),
                  asym_shared=num(r.asym_shared[head]), chance=pct(r.chance)))

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 import altair as alt
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from ui.i18n import t
-from ui.text import plotly_escape
 
 RAW = "#E69F00"  # Okabe–Ito orange
 SCALED = "#0072B2"  # Okabe–Ito blue
@@ -236,48 +234,6 @@ def scaling_weights(r, lang: str) -> VegaChart:
     return VegaChart(_weights_spec(lang), data)
 
 
-# --- token heatmaps (Plotly: real tokens on both axes, exact values on hover) ---------------------
-MAX_TICKS = 40  # beyond this many tokens, label every k-th one so that the labels stay readable
-
-
-def _token_axis(pieces: tuple[str, ...]) -> dict:
-    labels = [plotly_escape(p) for p in pieces]
-    step = max(1, -(-len(labels) // MAX_TICKS))
-    ticks = list(range(0, len(labels), step))
-    return dict(tickmode="array", tickvals=ticks, ticktext=[labels[i] for i in ticks], tickfont=dict(size=12))
-
-
-def score_heatmap(scores: np.ndarray, pieces: tuple[str, ...], title: str, lang: str,
-                  zmax: float | None = None) -> go.Figure:
-    """A (T, T) score matrix: query tokens down, key tokens across, a diverging scale centred on 0
-    (shared ``zmax`` makes two heatmaps comparable), and a marker on each row's largest score."""
-    T = len(pieces)
-    labels = [plotly_escape(p) for p in pieces]
-    zmax = float(np.abs(scores).max()) if zmax is None else zmax
-    hover = np.empty((T, T, 2), dtype=object)
-    hover[..., 0] = np.array(labels, dtype=object)[:, None]
-    hover[..., 1] = np.array(labels, dtype=object)[None, :]
-    q_word, k_word = t("heat.query", lang), t("heat.key", lang)
-    fig = go.Figure(go.Heatmap(
-        z=scores, x=list(range(T)), y=list(range(T)), customdata=hover, colorscale="balance",
-        zmin=-zmax, zmax=zmax, colorbar=dict(thickness=12, len=0.8),
-        hovertemplate=f"{q_word} %{{y}} %{{customdata[0]}} → {k_word} %{{x}} %{{customdata[1]}}"
-                      f"<br>%{{z:.4f}}<extra></extra>",
-    ))
-    top = scores.argmax(axis=1)
-    fig.add_scatter(x=top, y=list(range(T)), mode="markers", name=t("heat.row_max", lang), hoverinfo="skip",
-                    marker=dict(symbol="circle-open", size=max(5, min(14, 360 // max(T, 1))), color="black",
-                                line=dict(width=2)))
-    fig.update_xaxes(title=t("heat.keys", lang), tickangle=-60, **_token_axis(pieces), showgrid=False)
-    fig.update_yaxes(title=t("heat.queries", lang), autorange="reversed", **_token_axis(pieces), showgrid=False)
-    fig.update_layout(
-        title=dict(text=plotly_escape(title), x=0, xanchor="left", font=dict(size=16)),
-        height=480, margin=dict(l=10, r=10, t=50, b=10), template="plotly_white", font=dict(size=13),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
-    )
-    return fig
-
-
 @functools.cache
 def _per_head_spec(lang: str, measure: str) -> dict:
     own, shared = t("qk.own", lang), t("qk.shared", lang)
@@ -314,3 +270,57 @@ def qk_per_head(own: np.ndarray, shared: np.ndarray, lang: str, measure: str,
         data = pd.concat([data, pd.DataFrame({"head": [0], "value": [chance], "series": [t("qk.chance", lang)],
                                               "kind": ["chance"]})], ignore_index=True)
     return VegaChart(_per_head_spec(lang, measure), data)
+
+
+# --- token heatmaps as Vega-Lite (a cached spec; only the data changes when the sentence does) -----
+def _pos_label(i: int, piece: str) -> str:
+    """A unique, sortable category per position ("007|the"): repeated tokens stay apart; the axis
+    shows only the token (LABEL_EXPR drops the 4-character prefix)."""
+    return f"{i:03d}|{piece}"
+
+
+TOKEN_LABEL_EXPR = "substring(datum.label, 4)"
+MAX_TICKS = 40  # beyond this many tokens, let Vega drop axis labels that would overlap
+
+
+@functools.cache
+def _token_heatmap_spec(lang: str, title_key: str, dense: bool) -> dict:
+    """``dense``: too many tokens to label each one, so Vega drops labels that would overlap."""
+    q_title, k_title = t("heat.queries", lang), t("heat.keys", lang)
+    tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
+           alt.Tooltip("score:Q", title=t("heat.score", lang), format=".4f")]
+    overlap = "greedy" if dense else False  # greedy: drop a label only where it would overlap another
+    x = alt.X("k:O", title=k_title, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap,
+                                                  labelFontSize=12, labelLimit=90))
+    y = alt.Y("q:O", title=q_title, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelFontSize=12,
+                                                  labelLimit=90))
+    cells = alt.Chart().mark_rect().encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("rel:Q", title=t("heat.rel", lang),
+                        scale=alt.Scale(scheme="redblue", reverse=True, domain=[-1, 1]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)),
+    )
+    maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_point(
+        shape="circle", filled=False, color="black", strokeWidth=2, opacity=1).encode(x=x, y=y, tooltip=tip)
+    chart = alt.layer(cells, maxima).properties(title=t(title_key, lang), height=600)
+    return _spec(_configure(chart))
+
+
+def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_key: str,
+                  scale: float | None = None) -> VegaChart:
+    """A (T, T) score matrix: query tokens down, key tokens across, each row's largest score circled.
+    Colour is score / ``scale`` on a fixed diverging scale from -1 to 1 (pass the same ``scale`` to
+    two heatmaps to compare them); the tooltip shows the score itself."""
+    T = len(pieces)
+    scale = float(np.abs(scores).max()) if scale is None else float(scale)
+    labels = [_pos_label(i, p) for i, p in enumerate(pieces)]
+    qi, ki = np.divmod(np.arange(T * T), T)
+    flat = np.asarray(scores, dtype=float).reshape(-1)
+    is_max = np.zeros((T, T), dtype=bool)
+    is_max[np.arange(T), np.asarray(scores).argmax(axis=1)] = True
+    data = pd.DataFrame({
+        "q": [labels[i] for i in qi], "k": [labels[j] for j in ki],
+        "qtok": [pieces[i] for i in qi], "ktok": [pieces[j] for j in ki],
+        "score": flat, "rel": flat / scale if scale > 0 else flat * 0.0, "is_max": is_max.reshape(-1),
+    })
+    return VegaChart(_token_heatmap_spec(lang, title_key, T > MAX_TICKS), data)

@@ -95,6 +95,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "heat.key": {"en": "key", "zh": "键"},
     "heat.queries": {"en": "query token (row)", "zh": "查询词元（行）"},
     "heat.keys": {"en": "key token (column)", "zh": "键词元（列）"},
+    "heat.score": {"en": "score", "zh": "分数"},
+    "heat.rel": {"en": "score / largest |score|", "zh": "分数 / 最大 |分数|"},
     "heat.row_max": {"en": "largest score in the row", "zh": "该行的最大分数"},
     # --- lesson qk-separate --------------------------------------------------------------------------
     "qk.own": {"en": "own W_Q, W_K", "zh": "各自的 W_Q、W_K"},

@@ -65,3 +65,22 @@ def test_scaling_charts_carry_the_lab_result():
             assert "datasets" not in spec and "data" not in spec
             assert all("data" not in layer for layer in spec.get("layer", []))
     assert charts.scaling_variance(r, "en").spec != charts.scaling_variance(r, "zh").spec
+
+
+def test_token_heatmap_keeps_repeated_tokens_apart():
+    from ui import charts
+
+    pieces = ("[CLS]", "the", "a|b", "the", "<b>x</b>", "[SEP]")
+    g = np.random.default_rng(0)
+    scores = g.normal(size=(6, 6))
+    for lang in ("en", "zh"):
+        c = charts.token_heatmap(scores, pieces, lang, "qk.heat_own")
+        assert len(c.data) == 36 and c.data["q"].nunique() == 6 and c.data["k"].nunique() == 6
+        assert sorted(c.data["k"].unique()) == list(dict.fromkeys(c.data["k"]))  # sort order = position order
+        assert c.data.groupby("q")["is_max"].sum().tolist() == [1] * 6  # one circled maximum per row
+        assert c.data["rel"].abs().max() == pytest.approx(1.0)
+        assert c.data["score"].tolist() == pytest.approx(scores.reshape(-1).tolist())
+        assert "<b>x</b>" not in str(c.spec) and "data" not in c.spec  # tokens travel as data only
+        assert charts.token_heatmap(scores[:2, :2], pieces[:2], lang, "qk.heat_own").spec is c.spec
+    # the axis shows the token after the 4-character position prefix, "|" inside a token included
+    assert charts._pos_label(2, "a|b")[4:] == "a|b"
