@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # hf_references: the Hugging Face models with our weights
 
 import torch  # noqa: E402
 
@@ -51,7 +52,7 @@ def load_models():
     ours = minilm.load()
     load_s = time.perf_counter() - t
     rss = rss_mib()
-    from tf_core.models.reference import hf_reference
+    from hf_references import hf_reference
 
     hf = hf_reference(ours)
     out.append(("minilm", ours, hf, load_s, rss))

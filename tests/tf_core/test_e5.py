@@ -61,7 +61,7 @@ def engine():
 @pytest.fixture(scope="module")
 def hf_model(ours):
     pytest.importorskip("transformers")
-    from tf_core.models.reference import hf_reference
+    from hf_references import hf_reference
 
     return hf_reference(ours)
 

