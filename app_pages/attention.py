@@ -1,39 +1,194 @@
-"""Topic page: attention heads. Lesson `qk-separate` (why Q and K have their own projections),
-run on a real pretrained encoder and the learner's own sentence."""
+"""Topic page: attention heads, run on a real pretrained encoder and the learner's own sentence.
+
+Lessons: `multi-head` (why several heads of d/h) and `qk-separate` (why Q and K have their own
+projections). ``?q`` picks one; a switch under the title moves between them and carries the
+sentence, the model, the layer and the head over.
+"""
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from tf_core import limits
-from ui import charts, encoders, lesson, params
+from ui import charts, encoders, images, lesson, params
 from ui.i18n import t
 from ui.sidebar import show_device
-from ui.text import num, pct
+from ui.text import md_escape, num, pct
 
 PAGE = "attention"
-LESSON = lesson.pick_question(PAGE)  # the only built question of this page so far: qk-separate
 PARAMS = (
     encoders.TEXT,
     encoders.MODEL,
     params.Param("layer", limits.ENCODER_LAYER),
     params.Param("head", limits.ENCODER_HEAD),
 )
+LESSONS = {"multi-head": PARAMS, "qk-separate": PARAMS}
+LABS = {"multi-head": "multi_head", "qk-separate": "qk_separate"}
 
+LESSON = lesson.pick_question(PAGE)
 lang = st.session_state.get("lang", "en")
-params.init_from_url(LESSON, PARAMS, lang)
+params.init_from_url(LESSON, LESSONS[LESSON], lang)
 lesson.title(LESSON, lang)
+lesson.question_switch(PAGE, LESSON, LESSONS, lang)
 params.show_notices()
-lab = lesson.import_lab("qk_separate", lang)  # torch loads here, once per process, under a spinner
+lab = lesson.import_lab(LABS[LESSON], lang)  # torch loads here, once per process, under a spinner
 show_device(lang)
 
 
+def layer_and_head(n_layers: int, n_heads: int) -> tuple[int, int]:
+    """The layer and head sliders' values, clamped to the model in use (e5 has 12 layers, MiniLM 6)."""
+    layer_key, head_key = f"{LESSON}.layer", f"{LESSON}.head"
+    st.session_state[layer_key] = min(int(st.session_state[layer_key]), n_layers - 1)
+    st.session_state[head_key] = min(int(st.session_state[head_key]), n_heads - 1)
+    return int(st.session_state[layer_key]), int(st.session_state[head_key])
+
+
+def sliders(n_layers: int, n_heads: int, layer_label: str, head_label: str, layer_help: str | None = None) -> None:
+    c_layer, c_head = st.columns(2)
+    c_layer.slider(layer_label, 0, n_layers - 1, key=f"{LESSON}.layer", help=layer_help)
+    c_head.slider(head_label, 0, n_heads - 1, key=f"{LESSON}.head")
+
+
+def pieces_and_notices(text: str, r, enc) -> None:
+    unk = sum(1 for p in r.pieces if p in ("[UNK]", "<unk>"))
+    encoders.token_notices(text, r.pieces, r.n_total, r.truncated, unk, lang)
+    encoders.token_strip(r.pieces, lang, enc.prefix)
+
+
+# --- lesson multi-head -------------------------------------------------------------------------------
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(model_key: str, text: str, layer: int, _encoder) -> lab.QKResult:
+def run_multi_head(model_key: str, text: str, layer: int, head: int, _encoder):
+    """Cached by (model, text, layer, head); ``_encoder`` is the loaded model for ``model_key``."""
+    return lab.run(_encoder, text, max_tokens=limits.ENCODER_TOKENS, ablate=(layer, head))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def overview_png(model_key: str, text: str, layer: int, head: int, _attentions: np.ndarray, lang: str) -> bytes:
+    """The layers x heads image, cached with the result it draws."""
+    return images.png(images.head_grid(_attentions, (layer, head), layer_label="L", head_label="H"))
+
+
+def head_name(layer: int, head: int) -> str:
+    return f"L{layer} H{head}"
+
+
+def multi_head_values(r, model_name: str, d_model: int, layer: int, head: int) -> dict[str, str]:
+    """The card's live numbers (and the captions'), all from the lab result."""
+    L, H = r.entropy.shape
+    lo, hi = np.unravel_index(np.argmin(r.entropy), r.entropy.shape), np.unravel_index(np.argmax(r.entropy), r.entropy.shape)
+    off = ~np.eye(H, dtype=bool)
+    d_layer = r.distance[layer]
+    pair = np.unravel_index(np.argmin(np.where(off, d_layer, np.inf)), d_layer.shape)
+    multi, single = r.costs_multi, r.costs_single
+    return {
+        "model": model_name,
+        "tokens": str(len(r.pieces)),
+        "layers": str(L),
+        "heads": str(H),
+        "maps": str(L * H),
+        "d": str(d_model),
+        "dh": str(d_model // H),
+        "layer": str(layer),
+        "head": str(head),
+        "ent_min": num(r.entropy[lo]),
+        "ent_min_head": head_name(*lo),
+        "ent_max": num(r.entropy[hi]),
+        "ent_max_head": head_name(*hi),
+        "max_entropy": num(r.max_entropy),
+        "dist_mean": num(r.distance[:, off].mean()),
+        "dist_min": num(r.distance[:, off].min()),
+        "layer_mean": num(d_layer[off].mean()),
+        "pair": f"H{pair[0]}–H{pair[1]}",
+        "pair_dist": num(d_layer[pair]),
+        "abl_mean": pct(r.change.mean(), 1),
+        "abl_max": pct(r.change.max(), 1),
+        "params": f"{multi.params:,}",
+        "flops_multi": f"{multi.flops_projections + multi.flops_scores + multi.flops_mix:,}",
+        "flops_single": f"{single.flops_projections + single.flops_scores + single.flops_mix:,}",
+        "exps_multi": f"{multi.exps:,}",
+        "exps_single": f"{single.exps:,}",
+    }
+
+
+def costs_table(r, d: int, h: int) -> None:
+    multi, single = r.costs_multi, r.costs_single
+    rows = [("mh.costs.params", "params"), ("mh.costs.proj", "flops_projections"), ("mh.costs.scores", "flops_scores"),
+            ("mh.costs.mix", "flops_mix"), ("mh.costs.exps", "exps")]
+    st.dataframe(
+        {
+            t("mh.costs.what", lang, tokens=len(r.pieces)): [t(k, lang) for k, _ in rows],
+            t("mh.costs.multi", lang, h=h, dh=d // h): [f"{getattr(multi, f):,}" for _, f in rows],
+            t("mh.costs.single", lang, d=d): [f"{getattr(single, f):,}" for _, f in rows],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def multi_head_lesson() -> None:
+    text, model_key = encoders.current(LESSON)
+    enc = encoders.encoder(model_key, lang)
+    cfg = enc.model.cfg
+    layer, head = layer_and_head(cfg.n_layers, cfg.n_heads)
+    r = run_multi_head(model_key, text, layer, head, enc)
+    values = multi_head_values(r, enc.name, cfg.d_model, layer, head)
+    sections = lesson.card(LESSON, lang, values)
+    lesson.short_answer(sections, lang)
+
+    st.subheader(t("lesson.experiment", lang), divider="gray")
+    encoders.controls(LESSON, lang)
+    sliders(cfg.n_layers, cfg.n_heads, t("mh.layer_pick", lang), t("mh.head_pick", lang))
+    lesson.reset_button(LESSON, PARAMS, lang)
+    pieces_and_notices(text, r, enc)
+
+    st.markdown(f"**{t('mh.overview', lang)}**")
+    st.image(overview_png(model_key, text, layer, head, r.attentions, lang), width="content")
+    st.caption(t("mh.overview_caption", lang, model=enc.name, layers=cfg.n_layers, heads=cfg.n_heads,
+                 maps=cfg.n_layers * cfg.n_heads, tokens=len(r.pieces), layer=layer, head=head))
+
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown(f"**{t('mh.entropy', lang)}**")
+        lesson.chart(charts.head_entropy(r.entropy, r.max_entropy, (layer, head), lang), key=f"{LESSON}.chart.entropy",
+                     width="content")
+    with right:
+        st.markdown(f"**{t('mh.distance', lang, layer=layer)}**")
+        lesson.chart(charts.head_distance(r.distance[layer], head, lang), key=f"{LESSON}.chart.distance",
+                     width="content")
+    st.caption(t("mh.stats_caption", lang, **values))
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.markdown(f"**{t('mh.detail_title', lang, layer=layer, head=head)}**")
+        lesson.chart(charts.token_heatmap(r.attentions[layer, head], r.pieces, lang, None, signed=False),
+                     key=f"{LESSON}.chart.detail")
+        st.caption(t("mh.detail_caption", lang, entropy=num(r.entropy[layer, head]), tokens=len(r.pieces),
+                     max_entropy=num(r.max_entropy)))
+    with right:
+        st.markdown(f"**{t('mh.ablation', lang, layer=layer, head=head)}**")
+        lesson.chart(charts.head_ablation(r.change, r.pieces, lang), key=f"{LESSON}.chart.ablation")
+        worst = int(np.argmax(r.change))
+        st.caption(t("mh.ablation_caption", lang, layer=layer, head=head, mean=values["abl_mean"],
+                     max=values["abl_max"], max_tok=md_escape(r.pieces[worst], max_len=24)))
+
+    st.markdown(f"**{t('mh.costs', lang)}**")
+    costs_table(r, cfg.d_model, cfg.n_heads)
+    st.caption(t("mh.costs_caption", lang, d=cfg.d_model, h=cfg.n_heads, dh=cfg.d_model // cfg.n_heads))
+
+    lesson.wrong_answer(sections, lang)
+    lesson.full_answer(LESSON, sections, lang)
+    lesson.code(LESSON, lab.run, lang)
+    params.write_url(LESSON, LESSON, PARAMS, lang)
+
+
+# --- lesson qk-separate ------------------------------------------------------------------------------
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_qk(model_key: str, text: str, layer: int, _encoder):
     """Cached by (model, text, layer); ``_encoder`` is the loaded model for ``model_key``."""
     return lab.run(_encoder, text, layer=layer, max_tokens=limits.ENCODER_TOKENS)
 
 
-def card_values(r: lab.QKResult, model_name: str) -> dict[str, str]:
+def qk_values(r, model_name: str) -> dict[str, str]:
     return {
         "model": model_name,
         "layer": str(r.layer),
@@ -49,29 +204,20 @@ def card_values(r: lab.QKResult, model_name: str) -> dict[str, str]:
     }
 
 
-@st.fragment
-def lesson_body() -> None:
-    """Everything below the title; editing the sentence or a slider reruns only this."""
+def qk_lesson() -> None:
     text, model_key = encoders.current(LESSON)
     enc = encoders.encoder(model_key, lang)
-    n_layers = enc.model.cfg.n_layers
-    layer_key, head_key = f"{LESSON}.layer", f"{LESSON}.head"
-    st.session_state[layer_key] = min(st.session_state[layer_key], n_layers - 1)  # e5 has 12 layers, MiniLM 6
-    layer, head = int(st.session_state[layer_key]), int(st.session_state[head_key])
-    r = run(model_key, text, layer, enc)
-    sections = lesson.card(LESSON, lang, card_values(r, enc.name))
+    cfg = enc.model.cfg
+    layer, head = layer_and_head(cfg.n_layers, cfg.n_heads)
+    r = run_qk(model_key, text, layer, enc)
+    sections = lesson.card(LESSON, lang, qk_values(r, enc.name))
     lesson.short_answer(sections, lang)
 
     st.subheader(t("lesson.experiment", lang), divider="gray")
     encoders.controls(LESSON, lang)
-    c_layer, c_head = st.columns(2)
-    c_layer.slider(t("qk.layer", lang), 0, n_layers - 1, key=layer_key, help=t("qk.layer_help", lang))
-    c_head.slider(t("qk.head_pick", lang), limits.ENCODER_HEAD.lo, limits.ENCODER_HEAD.hi, key=head_key)
+    sliders(cfg.n_layers, cfg.n_heads, t("qk.layer", lang), t("qk.head_pick", lang), t("qk.layer_help", lang))
     lesson.reset_button(LESSON, PARAMS, lang)
-
-    unk = sum(1 for p in r.pieces if p in ("[UNK]", "<unk>"))
-    encoders.token_notices(text, r.pieces, r.n_total, r.truncated, unk, lang)
-    encoders.token_strip(r.pieces, lang, enc.prefix)
+    pieces_and_notices(text, r, enc)
 
     zmax = float(max(abs(r.scores_own[head]).max(), abs(r.scores_shared[head]).max()))
     left, right = st.columns(2)
@@ -98,6 +244,15 @@ def lesson_body() -> None:
     lesson.full_answer(LESSON, sections, lang)
     lesson.code(LESSON, lab.run, lang)
     params.write_url(LESSON, LESSON, PARAMS, lang)
+
+
+@st.fragment
+def lesson_body() -> None:
+    """Everything below the title; editing the sentence or a slider reruns only this."""
+    if LESSON == "multi-head":
+        multi_head_lesson()
+    else:
+        qk_lesson()
 
 
 lesson_body()

@@ -284,11 +284,13 @@ MAX_TICKS = 40  # beyond this many tokens, let Vega drop axis labels that would 
 
 
 @functools.cache
-def _token_heatmap_spec(lang: str, title_key: str, dense: bool) -> dict:
-    """``dense``: too many tokens to label each one, so Vega drops labels that would overlap."""
+def _token_heatmap_spec(lang: str, title_key: str | None, dense: bool, signed: bool = True) -> dict:
+    """``dense``: too many tokens to label each one, so Vega drops labels that would overlap.
+    ``signed``: scores on a diverging scale; else weights (>= 0) on a sequential one."""
     q_title, k_title = t("heat.queries", lang), t("heat.keys", lang)
+    value_title = t("heat.score" if signed else "heat.weight", lang)
     tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
-           alt.Tooltip("score:Q", title=t("heat.score", lang), format=".4f")]
+           alt.Tooltip("score:Q", title=value_title, format=".4f")]
     overlap = "greedy" if dense else False  # greedy: drop a label only where it would overlap another
     x = alt.X("k:O", title=k_title, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap,
                                                   labelFontSize=12, labelLimit=90))
@@ -296,21 +298,25 @@ def _token_heatmap_spec(lang: str, title_key: str, dense: bool) -> dict:
                                                   labelLimit=90))
     cells = alt.Chart().mark_rect().encode(
         x=x, y=y, tooltip=tip,
-        color=alt.Color("rel:Q", title=t("heat.rel", lang),
-                        scale=alt.Scale(scheme="redblue", reverse=True, domain=[-1, 1]),
+        color=alt.Color("rel:Q", title=t("heat.rel" if signed else "heat.rel_weight", lang),
+                        scale=(alt.Scale(scheme="redblue", reverse=True, domain=[-1, 1]) if signed
+                               else alt.Scale(scheme="blues", domain=[0, 1])),
                         legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)),
     )
     maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_point(
         shape="circle", filled=False, color="black", strokeWidth=2, opacity=1).encode(x=x, y=y, tooltip=tip)
-    chart = alt.layer(cells, maxima).properties(title=t(title_key, lang), height=600)
+    chart = alt.layer(cells, maxima).properties(height=600)
+    if title_key is not None:
+        chart = chart.properties(title=t(title_key, lang))
     return _spec(_configure(chart))
 
 
-def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_key: str,
-                  scale: float | None = None) -> VegaChart:
+def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_key: str | None,
+                  scale: float | None = None, signed: bool = True) -> VegaChart:
     """A (T, T) score matrix: query tokens down, key tokens across, each row's largest score circled.
     Colour is score / ``scale`` on a fixed diverging scale from -1 to 1 (pass the same ``scale`` to
-    two heatmaps to compare them); the tooltip shows the score itself."""
+    two heatmaps to compare them); the tooltip shows the score itself. ``signed=False`` is for
+    attention weights: a sequential scale from 0 to ``scale``."""
     T = len(pieces)
     scale = float(np.abs(scores).max()) if scale is None else float(scale)
     labels = [_pos_label(i, p) for i, p in enumerate(pieces)]
@@ -323,4 +329,76 @@ def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_
         "qtok": [pieces[i] for i in qi], "ktok": [pieces[j] for j in ki],
         "score": flat, "rel": flat / scale if scale > 0 else flat * 0.0, "is_max": is_max.reshape(-1),
     })
-    return VegaChart(_token_heatmap_spec(lang, title_key, T > MAX_TICKS), data)
+    return VegaChart(_token_heatmap_spec(lang, title_key, T > MAX_TICKS, signed), data)
+
+
+# --- multi-head -------------------------------------------------------------------------------------
+@functools.cache
+def _head_grid_spec(lang: str, measure: str, x_title_key: str, y_title_key: str, rows: int) -> dict:
+    """A small grid of cells (layer x head, or head x head) coloured by a value in [0, 1], the
+    value written in each cell, the chosen cells framed. No title: the page puts one above it."""
+    title = t(f"mh.{measure}.scale", lang)
+    x = alt.X("x:O", title=t(x_title_key, lang), axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("y:O", title=t(y_title_key, lang))
+    tip = [alt.Tooltip("x:O", title=t(x_title_key, lang)), alt.Tooltip("y:O", title=t(y_title_key, lang)),
+           alt.Tooltip("value:Q", title=title, format=".3f")]
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("rel:Q", title=None, scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                        legend=alt.Legend(orient="right", direction="vertical", gradientLength=max(110, rows * 26 - 12),
+                                          gradientThickness=12, format=".1f")),
+    )
+    text = alt.Chart().mark_text(fontSize=10).encode(
+        x=x, y=y, text=alt.Text("value:Q", format=".2f"), tooltip=tip,
+        color=alt.condition("datum.rel > 0.55", alt.value("black"), alt.value("white")),
+    )
+    chosen = alt.Chart().transform_filter(alt.datum.chosen).mark_rect(
+        fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
+    chart = alt.layer(cells, text, chosen).properties(width=alt.Step(28), height=alt.Step(26))
+    return _spec(_configure(chart))
+
+
+def _grid_data(values: np.ndarray, rel: np.ndarray, chosen: np.ndarray) -> pd.DataFrame:
+    rows, cols = values.shape
+    y, x = np.divmod(np.arange(rows * cols), cols)
+    return pd.DataFrame({"x": x, "y": y, "value": values.reshape(-1).astype(float),
+                         "rel": rel.reshape(-1).astype(float), "chosen": chosen.reshape(-1)})
+
+
+def head_entropy(entropy: np.ndarray, max_entropy: float, chosen: tuple[int, int], lang: str) -> VegaChart:
+    """(L, H) mean row entropy in nats; colour is entropy / log T (0 = one key, 1 = uniform)."""
+    mask = np.zeros(entropy.shape, dtype=bool)
+    mask[chosen] = True
+    rel = entropy / max_entropy if max_entropy > 0 else np.zeros_like(entropy)
+    return VegaChart(_head_grid_spec(lang, "entropy", "mh.head", "mh.layer", entropy.shape[0]),
+                     _grid_data(entropy, rel, mask))
+
+
+def head_distance(distance: np.ndarray, head: int, lang: str) -> VegaChart:
+    """(H, H) mean Hellinger distance between the heads of one layer, in [0, 1]."""
+    mask = np.zeros(distance.shape, dtype=bool)
+    mask[head, :] = True  # the row of the head shown in detail
+    return VegaChart(_head_grid_spec(lang, "distance", "mh.head", "mh.head", distance.shape[0]),
+                     _grid_data(distance, distance, mask))
+
+
+@functools.cache
+def _ablation_spec(lang: str, dense: bool) -> dict:
+    y_title = t("mh.change", lang)
+    overlap = "greedy" if dense else False
+    tip = [alt.Tooltip("tok:N", title=t("heat.query", lang)), alt.Tooltip("value:Q", title=y_title, format=".2%")]
+    bars = alt.Chart().mark_bar(color=RAW).encode(
+        x=alt.X("pos:O", title=None, sort=None,
+                axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90)),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format="%")),
+        tooltip=tip,
+    )
+    chart = bars.properties(height=300)
+    return _spec(_configure(chart))
+
+
+def head_ablation(change: np.ndarray, pieces: tuple[str, ...], lang: str) -> VegaChart:
+    """Per token, |h' - h| / |h| of the final hidden state when one head is zeroed."""
+    data = pd.DataFrame({"pos": [_pos_label(i, p) for i, p in enumerate(pieces)], "tok": list(pieces),
+                         "value": np.asarray(change, dtype=float)})
+    return VegaChart(_ablation_spec(lang, len(pieces) > MAX_TICKS), data)

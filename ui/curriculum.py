@@ -40,9 +40,14 @@ class Question:
     page: str
     en: str
     zh: str
+    short_en: str  # a few words, for the switch between the lessons of one page
+    short_zh: str
 
     def title(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    def short(self, lang: str) -> str:
+        return self.short_zh if lang == "zh" else self.short_en
 
     def card_path(self, lang: str) -> Path:
         return QA_DIR / lang / f"{self.id}.md"

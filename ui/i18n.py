@@ -98,6 +98,75 @@ STRINGS: dict[str, dict[str, str]] = {
     "heat.score": {"en": "score", "zh": "分数"},
     "heat.rel": {"en": "score / largest |score|", "zh": "分数 / 最大 |分数|"},
     "heat.row_max": {"en": "largest score in the row", "zh": "该行的最大分数"},
+    "heat.weight": {"en": "attention weight", "zh": "注意力权重"},
+    "heat.rel_weight": {"en": "weight / largest weight", "zh": "权重 / 最大权重"},
+    # --- lesson multi-head ---------------------------------------------------------------------------
+    "mh.layer": {"en": "layer", "zh": "层"},
+    "mh.head": {"en": "head", "zh": "头"},
+    "mh.layer_pick": {"en": "Layer of the head in detail", "zh": "详细查看的头所在的层"},
+    "mh.head_pick": {"en": "Head in detail (also the one zeroed)", "zh": "详细查看的头（也是被置零的头）"},
+    "mh.overview": {"en": "Every head at once", "zh": "所有头一览"},
+    "mh.overview_caption": {
+        "en": "{model}: {layers} layers × {heads} heads = {maps} attention maps of {tokens} × {tokens} on your "
+        "sentence (queries down, keys across; darker = more weight, colour ∝ √weight so diffuse heads stay "
+        "visible; larger maps are averaged over blocks of tokens). Framed: layer {layer}, head {head}, shown in "
+        "detail below.",
+        "zh": "{model}：{layers} 层 × {heads} 个头 = {maps} 张注意力图，每张 {tokens} × {tokens}，基于你的句子"
+        "（行是查询，列是键；颜色越深权重越大，颜色 ∝ √权重，使分散的头也看得见；词元多时按块取平均）。"
+        "框出的是第 {layer} 层第 {head} 个头，下方详细显示。",
+    },
+    "mh.detail_title": {"en": "Layer {layer}, head {head}: attention weights", "zh": "第 {layer} 层第 {head} 个头：注意力权重"},
+    "mh.detail_caption": {
+        "en": "Each row sums to 1: where that query token takes its information from. A circle marks each row's "
+        "largest weight. Hover for the exact value. This head's mean row entropy is {entropy} nats (uniform "
+        "over {tokens} tokens would be {max_entropy}).",
+        "zh": "每一行之和为 1：该查询词元从哪里获取信息。圆圈标出每行的最大权重，悬停可看精确值。"
+        "这个头各行的平均熵为 {entropy} 奈特（在 {tokens} 个词元上均匀分布时为 {max_entropy}）。",
+    },
+    "mh.entropy": {"en": "How focused each head is: mean row entropy, nats (layer × head)",
+                   "zh": "每个头有多集中：各行平均熵，奈特（层 × 头）"},
+    "mh.entropy.scale": {"en": "entropy / log T", "zh": "熵 / log T"},
+    "mh.distance": {"en": "How different the heads of layer {layer} are (head × head)",
+                    "zh": "第 {layer} 层各头之间的差异（头 × 头）"},
+    "mh.distance.scale": {"en": "Hellinger distance", "zh": "Hellinger 距离"},
+    "mh.stats_caption": {
+        "en": "Left: colour is entropy / log T: 0 means every query puts all its weight on one key, 1 means it spreads evenly over all "
+        "{tokens} tokens; the most focused head is {ent_min_head} ({ent_min}), the most diffuse {ent_max_head} "
+        "({ent_max}). Right: mean Hellinger distance between two heads' rows for the same query (0 = the same "
+        "pattern, 1 = no key in common); in layer {layer} the closest pair is {pair} ({pair_dist}), the mean "
+        "over pairs {layer_mean}.",
+        "zh": "左图：颜色为 熵 / log T，0 表示每个查询把全部权重放在一个键上，1 表示均匀分布在全部 {tokens} 个词元上；最集中的头是 "
+        "{ent_min_head}（{ent_min}），最分散的是 {ent_max_head}（{ent_max}）。右图：同一查询下两个头的注意力分布之间的"
+        "平均 Hellinger 距离（0 = 模式相同，1 = 没有共同的键）；第 {layer} 层最相近的一对是 {pair}（{pair_dist}），"
+        "所有头对的平均值为 {layer_mean}。",
+    },
+    "mh.change": {"en": "‖h′ − h‖ / ‖h‖ of the last layer", "zh": "最后一层的 ‖h′ − h‖ / ‖h‖"},
+    "mh.ablation": {"en": "Zero layer {layer}, head {head}: change of each token's output",
+                    "zh": "把第 {layer} 层第 {head} 个头置零：每个词元输出的变化"},
+    "mh.ablation_caption": {
+        "en": "Layer {layer}, head {head} multiplied by 0 (its W_O input set to zero), every other weight kept: the "
+        "last layer's output moves by {mean} on average and by {max} at most ({max_tok}). Try other heads: "
+        "most change little alone, the redundancy Michel et al. (2019) measured by pruning heads.",
+        "zh": "把第 {layer} 层第 {head} 个头乘以 0（它输入 W_O 的部分置零），其余权重不变：最后一层输出平均变化 "
+        "{mean}，最大 {max}（{max_tok}）。换别的头试试：多数头单独去掉影响很小，这正是 Michel 等人（2019）"
+        "剪枝注意力头时测到的冗余。",
+    },
+    "mh.costs": {"en": "Cost: h heads of d/h against one head of d", "zh": "开销：h 个 d/h 维的头 vs 一个 d 维的头"},
+    "mh.costs.what": {"en": "per attention layer, T = {tokens} tokens", "zh": "每个注意力层，T = {tokens} 个词元"},
+    "mh.costs.multi": {"en": "{h} heads of {dh}", "zh": "{h} 个 {dh} 维的头"},
+    "mh.costs.single": {"en": "1 head of {d}", "zh": "1 个 {d} 维的头"},
+    "mh.costs.params": {"en": "parameters W_Q, W_K, W_V, W_O (+ biases)", "zh": "参数 W_Q、W_K、W_V、W_O（含偏置）"},
+    "mh.costs.proj": {"en": "FLOPs: the four projections", "zh": "FLOPs：四个投影"},
+    "mh.costs.scores": {"en": "FLOPs: scores QKᵀ", "zh": "FLOPs：分数 QKᵀ"},
+    "mh.costs.mix": {"en": "FLOPs: weights × V", "zh": "FLOPs：权重 × V"},
+    "mh.costs.exps": {"en": "softmax exponentials", "zh": "softmax 指数运算次数"},
+    "mh.costs_caption": {
+        "en": "Counted from the live config (d = {d}, h = {h}, d/h = {dh}); FLOPs = 2 × multiply-adds. The "
+        "totals are the same: splitting d into h slices neither saves nor adds parameters or matrix FLOPs; only "
+        "the softmax runs h times as many exponentials.",
+        "zh": "按当前模型配置计数（d = {d}，h = {h}，d/h = {dh}）；FLOPs = 2 × 乘加次数。两边总数相同：把 d "
+        "切成 h 份既不省也不增加参数和矩阵运算量；只有 softmax 的指数运算变为 h 倍。",
+    },
     # --- lesson qk-separate --------------------------------------------------------------------------
     "qk.own": {"en": "own W_Q, W_K", "zh": "各自的 W_Q、W_K"},
     "qk.shared": {"en": "shared: W_K := W_Q", "zh": "共享：W_K := W_Q"},
@@ -198,6 +267,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lesson.followups": {"en": "Follow-up questions an interviewer may ask", "zh": "面试官可能的追问"},
     "lesson.code": {"en": "The code behind this experiment", "zh": "本实验的代码"},
     "lesson.reset": {"en": "Reset", "zh": "重置"},
+    "lesson.switch": {"en": "Questions on this page", "zh": "本页的问题"},
     "lesson.reset_help": {
         "en": "Restore the default settings of this experiment",
         "zh": "恢复本实验的默认设置",

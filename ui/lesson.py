@@ -32,6 +32,42 @@ def pick_question(page: str) -> str:
     return raw if raw in built else built[0]
 
 
+def _switch_to(key: str, current: str, lessons: Mapping[str, tuple[Param, ...]], lang: str) -> None:
+    """Switch callback: open the chosen lesson, carrying over the settings both lessons have (the
+    sentence, the model, ...), so the learner's text follows them."""
+    new = st.session_state[key]
+    if new is None or new == current:  # a click on the selected option clears it: stay
+        return
+    shared = {p.name for p in lessons[new]}
+    url = {"q": new, "lang": lang}
+    for p in lessons[current]:
+        if p.name in shared and p.key(current) in st.session_state:
+            value = st.session_state[p.key(current)]
+            st.session_state[p.key(new)] = value
+            url[p.name] = p.to_url(value)
+    st.query_params.from_dict(url)
+
+
+def question_switch(page: str, current: str, lessons: Mapping[str, tuple[Param, ...]], lang: str) -> None:
+    """A row of the page's built questions, the current one selected (nothing when there is one).
+    ``lessons`` maps each question id to its parameters."""
+    built = [q for q in curriculum.load().on_page(page) if q.built and q.id in lessons]
+    if len(built) < 2:
+        return
+    key = f"{page}.question"
+    st.session_state[key] = current
+    short = {q.id: q.short(lang) for q in built}
+    st.segmented_control(
+        t("lesson.switch", lang),
+        options=list(short),
+        format_func=short.get,
+        key=key,
+        on_change=_switch_to,
+        args=(key, current, lessons, lang),
+        label_visibility="collapsed",
+    )
+
+
 def import_lab(name: str, lang: str):
     """Import tf_core.lab.<name>. The first import in a process loads torch (seconds on a cold
     start), so it happens under a spinner after the title is on screen."""
@@ -69,10 +105,11 @@ def reset_button(lesson: str, params: tuple[Param, ...], lang: str) -> None:
     )
 
 
-def chart(c: VegaChart, key: str) -> None:
-    """Place a chart from ui.charts at the full column width (the cached spec is copied, not
-    handed over: Streamlit adds its own keys to the dict it gets)."""
-    st.vega_lite_chart(c.data, dict(c.spec), width="stretch", key=key)
+def chart(c: VegaChart, key: str, width: str = "stretch") -> None:
+    """Place a chart from ui.charts, at the full column width or (``width="content"``) at the size
+    its spec asks for (the cached spec is copied, not handed over: Streamlit adds its own keys to
+    the dict it gets)."""
+    st.vega_lite_chart(c.data, dict(c.spec), width=width, key=key)
 
 
 def limits_caption(lang: str, bounds: list[tuple[str, object]]) -> None:

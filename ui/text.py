@@ -51,6 +51,6 @@ def num(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
-def pct(x: float) -> str:
-    """A fraction as a whole percentage ("7%"), the same in both languages."""
-    return f"{100 * float(x):.0f}%"
+def pct(x: float, decimals: int = 0) -> str:
+    """A fraction as a percentage ("7%", or "0.4%" with ``decimals=1``), the same in both languages."""
+    return f"{100 * float(x):.{decimals}f}%"

@@ -40,17 +40,17 @@ NOT_LESSONS = (HOME, ABOUT)
 
 
 def _pages() -> list[tuple[str, str | None]]:
-    """(page name, first built question id) for home, every topic page with a built question, about."""
+    """(page name, question id) for home, every built question of every topic page, about."""
     cur = curriculum.load()
     pages: list[tuple[str, str | None]] = [(HOME, None)]
     for name, topic in cur.topics.items():
-        built = [q for q in cur.on_page(name) if q.built]
-        if topic.exists and built:
-            pages.append((name, built[0].id))
+        if topic.exists:
+            pages += [(name, q.id) for q in cur.on_page(name) if q.built]
     return [*pages, (ABOUT, None)]
 
 
 PAGES = _pages()
+PAGE_IDS = [name if qid is None else f"{name}-{qid}" for name, qid in PAGES]
 
 
 def _path(page: str, qid: str | None, lang: str) -> str:
@@ -95,6 +95,10 @@ def _assert_charts(page) -> None:
         assert plotly.nth(i).locator(".main-svg text").count() > 0, f"Plotly chart {i} has no text: not drawn"
     for i in range(vega.count()):
         expect(vega.nth(i).locator("canvas, svg.marks").first).to_be_attached()
+    images = page.locator('[data-testid="stImage"] img')
+    for i in range(images.count()):  # an image figure (the heads overview) has loaded its pixels
+        expect(images.nth(i)).to_have_js_property("complete", True)
+        assert images.nth(i).evaluate("img => img.naturalWidth") > 0, f"image {i} did not load"
 
 
 def _wait_query(page, **expected: str) -> dict[str, str]:
@@ -112,7 +116,7 @@ def _slider(page, key: str, lang: str):
 
 @pytest.mark.parametrize("width,height", VIEWPORTS, ids=[f"{w}x{h}" for w, h in VIEWPORTS])
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name,qid", PAGES, ids=[p for p, _ in PAGES])
+@pytest.mark.parametrize("name,qid", PAGES, ids=PAGE_IDS)
 def test_page_renders(server, new_page, name, qid, lang, width, height):
     page = new_page(width, height)
     lesson = name not in NOT_LESSONS
@@ -125,7 +129,8 @@ def test_page_renders(server, new_page, name, qid, lang, width, height):
         _assert_charts(page)
     if lang == "zh":
         assert CJK.search(page.locator(bh.MAIN).inner_text()), "a Chinese page shows no Chinese characters"
-    bh.full_page_screenshot(page, SCREENSHOTS / f"{name}_{lang}_{width}x{height}.png")
+    shot = name if qid is None or qid == name else f"{name}-{qid}"
+    bh.full_page_screenshot(page, SCREENSHOTS / f"{shot}_{lang}_{width}x{height}.png")
     _assert_no_exception(page)
 
 

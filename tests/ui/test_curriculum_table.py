@@ -23,6 +23,8 @@ def test_titles_and_pages():
         assert q.en.strip() and q.zh.strip()
         assert any("\u4e00" <= ch <= "\u9fff" for ch in q.zh), q.id
         assert q.page in cur.topics
+        assert 0 < len(q.short_en) <= 32 and 0 < len(q.short_zh) <= 16, q.id  # fits a segmented switch
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in q.short_zh), q.id
     for topic in cur.topics.values():
         assert topic.en and topic.zh and cur.on_page(topic.name), topic.name
 
