@@ -96,3 +96,33 @@ ENCODER_HEAD = IntRange(0, 11, 0)
 
 # The home page's search box (characters): a search is a few words, never a document.
 SEARCH_CHARS = 100
+
+# --- Lessons `encoder` and `pretrained-vectors` (tf_core/lab/encoder_walk.py, tf_core/lab/vectors.py) ---
+# The encoder walk keeps, per intermediate, a slice of (tokens x first WALK_DIMS features) for
+# drawing and a WALK_BINS-bin histogram: at most 128 x 128 numbers per step (a head's score map),
+# so ~20 steps stay a few hundred kB in st.cache_data.
+WALK_DIMS = 16
+WALK_BINS = 40
+# Characters of the word looked up in the embedding table; a longer text is cut (with a notice).
+# A word is a few pieces; 40 characters hold any dictionary word and keep the notice rare.
+VECTORS_WORD_CHARS = 40
+# Pieces of that word searched (the rest are cut, with a notice): 7 pieces and their mean are 8
+# similarity columns, one (V, D) x (D, 8) product over e5's 250,037 x 384 table (~25-50 ms on 2 cores).
+VECTORS_PIECES = 7
+# Neighbours listed per piece.
+VECTORS_K = IntRange(1, 50, 10)
+# Random embedding tables the "does a pretrained table help" experiment averages over (each draws
+# only the rows its ~72 words use, so 10 tables cost ~1 ms).
+VECTORS_RANDOM_TABLES = 10
+
+# --- Lesson `tokenization` (tf_core/lab/tokenization.py) ---
+# Characters of the learner's text run through the three real tokenizers side by side (a cut text is
+# reported). 2,000 characters are ~500-1,000 tokens a column: one comparison takes a few ms.
+TOKENIZE_TEXT_CHARS = 2_000
+# Merges our own BPE trainer learns (the "merges step by step" table lists every one).
+BPE_MERGES = IntRange(1, 200, 50)
+# Characters of text the trainer learns from (the bundled samples are ~3 KB each): at
+# 200 merges the training takes well under 150 ms on a 2-core CPU.
+BPE_TEXT_CHARS = 10_000
+# Characters of the training text shown segmented after a chosen merge step.
+BPE_SEGMENT_CHARS = 400

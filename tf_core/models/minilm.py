@@ -17,7 +17,7 @@ from pathlib import Path
 
 import torch
 
-from tf_core.models.catalog import MODELS
+from tf_core.models.catalog import MODELS, ModelUnavailable
 from tf_core.models.encoder import Encoder, EncoderConfig, hf_bert_names
 from tf_core.models.text_encoder import TextEncoder
 
@@ -25,10 +25,6 @@ INFO = MODELS["minilm"]
 PACKAGE = INFO.package
 # Tensors in the file that the encoder does not use (the pooler, a position-id buffer).
 UNUSED = {"pooler.dense.weight", "pooler.dense.bias", "embeddings.position_ids"}
-
-
-class ModelUnavailable(RuntimeError):
-    """The package holding the model is not installed."""
 
 
 def model_dir() -> Path:
