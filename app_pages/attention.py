@@ -25,7 +25,7 @@ PARAMS = (
 LESSONS = {"multi-head": PARAMS, "qk-separate": PARAMS}
 LABS = {"multi-head": "multi_head", "qk-separate": "qk_separate"}
 
-LESSON = lesson.pick_question(PAGE)
+LESSON = lesson.pick_question(PAGE, LESSONS)
 lang = st.session_state.get("lang", "en")
 params.init_from_url(LESSON, LESSONS[LESSON], lang)
 lesson.title(LESSON, lang)

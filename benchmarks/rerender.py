@@ -19,7 +19,8 @@ What is measured:
                   (the rerun, as the page sees it), and notRunning -> everything above true.
                   The lesson's body is an st.fragment, so a press reruns that fragment (its
                   lab call, card, charts and URL), not the navigation and title around it.
-  text            on /attention?q=qk-separate (MiniLM, then e5-small with a Chinese sentence): fill the
+  text            on /attention, lessons qk-separate and multi-head (MiniLM with an English sentence,
+                  e5-small with a Chinese one): fill the
                   sentence box with a sentence holding a new word, press Ctrl+Enter, time from that
                   keydown to the new tokens on screen, the URL updated and the script idle.
   AppTest         streamlit.testing.v1.AppTest: ``set_value(v).run()`` on the same sliders, new
@@ -358,16 +359,19 @@ TEXT_DONE_JS = """([word, before]) => {
 }"""
 WORDS = ("river", "mountain", "garden", "window", "doctor", "teacher", "market", "forest", "kitchen", "island",
          "bridge", "castle", "letter", "winter", "summer", "silver", "orange", "yellow", "family", "friend")
-TEXT_CASES = {  # model -> (URL, sentence template); {w} is a new common word each time: a cache miss
-    "minilm": ("/attention?q=qk-separate&lang=en&model=minilm", "The {w} was quiet when the old dog walked in."),
-    "e5": ("/attention?q=qk-separate&lang=zh&model=e5", "注意力让每个词都能看到 {w} 和其他词。"),
+EN_SENTENCE, ZH_SENTENCE = "The {w} was quiet when the old dog walked in.", "注意力让每个词都能看到 {w} 和其他词。"
+TEXT_CASES = {  # lesson and model -> (URL, sentence template); {w} is a new word each time: a cache miss
+    "qk-separate minilm": ("/attention?q=qk-separate&lang=en&model=minilm", EN_SENTENCE),
+    "qk-separate e5": ("/attention?q=qk-separate&lang=zh&model=e5", ZH_SENTENCE),
+    "multi-head minilm": ("/attention?q=multi-head&lang=en&model=minilm", EN_SENTENCE),
+    "multi-head e5": ("/attention?q=multi-head&lang=zh&model=e5", ZH_SENTENCE),
 }
 
 
 def text_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[float]]:
     """Fill the sentence box, press Ctrl+Enter (Streamlit's commit key for a text area) and time
     from that keydown to the new tokens on screen with the script idle."""
-    section(f"browser re-render after editing the sentence ({runs} new sentences per model, qk-separate)")
+    section(f"browser re-render after editing the sentence ({runs} new sentences per lesson and model)")
     out: dict[str, list[float]] = {}
     with Server(log_dir, "text") as srv:
         srv.wait_healthy()
@@ -391,7 +395,7 @@ def text_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[float]]:
                     times.append(done - page.evaluate("() => window.__tdl.key"))
                 bh.raise_on_exception(page)
                 out[model] = times
-                print(f"  {model:7s} sentence -> rendered   {fmt_ms(times)}", flush=True)
+                print(f"  {model:18s} sentence -> rendered   {fmt_ms(times)}", flush=True)
             finally:
                 ctx.close()
     return out

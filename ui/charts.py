@@ -402,3 +402,270 @@ def head_ablation(change: np.ndarray, pieces: tuple[str, ...], lang: str) -> Veg
     data = pd.DataFrame({"pos": [_pos_label(i, p) for i, p in enumerate(pieces)], "tok": list(pieces),
                          "value": np.asarray(change, dtype=float)})
     return VegaChart(_ablation_spec(lang, len(pieces) > MAX_TICKS), data)
+
+
+# --- encoder walk-through -----------------------------------------------------------------------
+STREAM, ATTENTION, FFN = "#6b6b6b", SCALED, RAW  # residual stream grey, attention blue, FFN orange
+WALK_GROUP = {"attention": ("q", "k", "v", "scores", "weights", "context", "attn_out"),
+              "ffn": ("ffn_up", "gelu", "ffn_down")}
+
+
+def _walk_group(key: str) -> str:
+    return next((g for g, keys in WALK_GROUP.items() if key in keys), "stream")
+
+
+@functools.cache
+def _walk_flow_spec(lang: str) -> dict:
+    groups = [t(f"walk.group.{g}", lang) for g in ("stream", "attention", "ffn")]
+    y_title = t("walk.norm", lang)
+    tip = [alt.Tooltip("name:N", title=t("walk.step", lang)), alt.Tooltip("shape:N", title=t("walk.shape", lang)),
+           alt.Tooltip("norm:Q", title=y_title, format=".4g"), alt.Tooltip("mean:Q", title=t("walk.mean", lang), format=".4g"),
+           alt.Tooltip("std:Q", title=t("walk.std", lang), format=".4g")]
+    bars = alt.Chart().mark_bar().encode(
+        x=alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),
+        y=alt.Y("norm:Q", title=y_title),
+        color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[STREAM, ATTENTION, FFN]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=tip,
+    )
+    return _spec(_configure(bars.properties(height=300)))
+
+
+def walk_flow(r, lang: str) -> VegaChart:
+    """One bar per step of the walk: the mean per-token L2 norm, coloured by where the
+    step belongs (residual stream, attention sub-layer, FFN sub-layer)."""
+    names = [t(f"walk.step.{s.key}", lang) for s in r.steps]
+    data = pd.DataFrame({
+        "label": [f"{i + 1:02d} {n}" for i, n in enumerate(names)],
+        "name": names,
+        "shape": [" × ".join(f"{d}={n}" for d, n in zip(s.dims, s.shape)) for s in r.steps],
+        "norm": [max(s.token_norm, 1e-12) for s in r.steps],
+        "mean": [s.mean for s in r.steps], "std": [s.std for s in r.steps],
+        "group": [t(f"walk.group.{_walk_group(s.key)}", lang) for s in r.steps],
+    })
+    return VegaChart(_walk_flow_spec(lang), data)
+
+
+@functools.cache
+def _per_token_spec(lang: str, y_key: str, domain: tuple[str, ...], colours: tuple[str, ...], dense: bool,
+                    y_min: float | None) -> dict:
+    overlap = "greedy" if dense else False
+    y_title = t(y_key, lang)
+    tip = [alt.Tooltip("tok:N", title=t("heat.query", lang)), alt.Tooltip("series:N", title=" "),
+           alt.Tooltip("value:Q", title=y_title, format=".4f")]
+    scale = alt.Scale(zero=False) if y_min is None else alt.Scale(domain=[y_min, 1])
+    x = alt.X("pos:O", title=None, sort=None,
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90))
+    colour = alt.Color("series:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
+                       legend=alt.Legend(title=None, orient="top", labelLimit=500))
+    lines = alt.Chart().mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=50)).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=scale), color=colour, tooltip=tip)
+    return _spec(_configure(lines.properties(height=280)))
+
+
+def per_token_lines(series: list[tuple[str, np.ndarray]], pieces: tuple[str, ...], lang: str, y_key: str,
+                    colours: tuple[str, ...], y_min: float | None = None) -> VegaChart:
+    """Several per-token measures as lines over the sentence's tokens (x axis = tokens, escaped
+    as data). ``y_min``: a fixed y axis from y_min to 1 (cosines); else fitted to the data."""
+    T = len(pieces)
+    pos = [_pos_label(i, p) for i, p in enumerate(pieces)]
+    data = pd.DataFrame({
+        "pos": pos * len(series), "tok": list(pieces) * len(series),
+        "series": [label for label, _ in series for _ in range(T)],
+        "value": np.concatenate([np.asarray(v, dtype=float) for _, v in series]),
+    })
+    domain = tuple(label for label, _ in series)
+    return VegaChart(_per_token_spec(lang, y_key, domain, colours, T > MAX_TICKS, y_min), data)
+
+
+@functools.cache
+def _features_spec(lang: str, dense: bool) -> dict:
+    overlap = "greedy" if dense else False
+    tip = [alt.Tooltip("tok:N", title=t("heat.query", lang)), alt.Tooltip("f:O", title=t("walk.feature", lang)),
+           alt.Tooltip("value:Q", title=t("walk.value", lang), format=".4f")]
+    cells = alt.Chart().mark_rect().encode(
+        x=alt.X("f:O", title=t("walk.feature", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("pos:O", title=None, sort=None,
+                axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelLimit=90)),
+        color=alt.Color("rel:Q", title=t("walk.rel", lang), scale=alt.Scale(scheme="redblue", reverse=True, domain=[-1, 1]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=200)),
+        tooltip=tip,
+    )
+    return _spec(_configure(cells.properties(height=alt.Step(16) if not dense else 600)))
+
+
+def feature_heatmap(sample: np.ndarray, pieces: tuple[str, ...], lang: str) -> VegaChart:
+    """(T, k) values of the first k features of each token, on a diverging scale."""
+    T, k = sample.shape
+    ti, fi = np.divmod(np.arange(T * k), k)
+    flat = np.asarray(sample, dtype=float).reshape(-1)
+    scale = float(np.abs(flat).max()) or 1.0
+    labels = [_pos_label(i, p) for i, p in enumerate(pieces)]
+    data = pd.DataFrame({"pos": [labels[i] for i in ti], "tok": [pieces[i] for i in ti], "f": fi,
+                         "value": flat, "rel": flat / scale})
+    return VegaChart(_features_spec(lang, T > MAX_TICKS), data)
+
+
+@functools.cache
+def _hist_spec(lang: str) -> dict:
+    tip = [alt.Tooltip("lo:Q", title=t("walk.from", lang), format=".4g"),
+           alt.Tooltip("hi:Q", title=t("walk.to", lang), format=".4g"),
+           alt.Tooltip("count:Q", title=t("walk.count", lang))]
+    bars = alt.Chart().mark_bar(color=SCALED).encode(
+        x=alt.X("lo:Q", title=t("walk.value", lang), bin="binned"), x2="hi:Q",
+        y=alt.Y("count:Q", title=t("walk.count", lang)), tooltip=tip)
+    return _spec(_configure(bars.properties(height=220)))
+
+
+def histogram(counts: np.ndarray, edges: np.ndarray, lang: str) -> VegaChart:
+    return VegaChart(_hist_spec(lang), pd.DataFrame({"lo": edges[:-1].astype(float), "hi": edges[1:].astype(float),
+                                                     "count": np.asarray(counts, dtype=int)}))
+
+
+# --- tokenization ---------------------------------------------------------------------------------
+TOKENIZER_COLOURS = ("#009E73", "#CC79A7", "#D55E00")  # Okabe-Ito green, purple, vermilion
+
+
+@functools.cache
+def _token_counts_spec(lang: str, names: tuple[str, ...]) -> dict:
+    y_title = t("tok.counts", lang)
+    bars = alt.Chart().mark_bar().encode(
+        y=alt.Y("name:N", sort=list(names), title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("tokens:Q", title=y_title),
+        color=alt.Color("name:N", scale=alt.Scale(domain=list(names), range=list(TOKENIZER_COLOURS[:len(names)])),
+                        legend=None),
+        tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("tokens:Q", title=y_title)],
+    )
+    labels = bars.mark_text(align="left", dx=4, fontSize=13, color="black").encode(text="tokens:Q", color=alt.value("black"))
+    return _spec(_configure(alt.layer(bars, labels).properties(height=alt.Step(34))))
+
+
+def token_counts(names: list[str], counts: list[int], lang: str) -> VegaChart:
+    """Horizontal bars: how many tokens each tokenizer makes of the same text."""
+    return VegaChart(_token_counts_spec(lang, tuple(names)), pd.DataFrame({"name": names, "tokens": counts}))
+
+
+@functools.cache
+def _bpe_curve_spec(lang: str) -> dict:
+    x_title, y_title = t("tok.merge_step", lang), t("tok.curve", lang)
+    tip = [alt.Tooltip("step:Q", title=x_title), alt.Tooltip("tokens:Q", title=y_title),
+           alt.Tooltip("merge:N", title=t("tok.col.new", lang))]
+    line = alt.Chart().transform_filter(alt.datum.kind == "curve").mark_line(color=SCALED, strokeWidth=3).encode(
+        x=alt.X("step:Q", title=x_title), y=alt.Y("tokens:Q", title=y_title, scale=alt.Scale(zero=False)), tooltip=tip)
+    hover = alt.Chart().transform_filter(alt.datum.kind == "curve").mark_point(opacity=0, size=80).encode(
+        x="step:Q", y="tokens:Q", tooltip=tip)
+    chosen = alt.Chart().transform_filter(alt.datum.kind == "at").mark_point(
+        shape="diamond", filled=False, size=220, strokeWidth=3, color=CHOSEN, opacity=1).encode(
+        x="step:Q", y="tokens:Q", tooltip=tip)
+    return _spec(_configure(alt.layer(line, hover, chosen).properties(height=260)))
+
+
+def bpe_curve(n_start: int, tokens_after: list[int], merges: list[str], at: int, lang: str) -> VegaChart:
+    """Tokens in the training text after 0, 1, ... merges; a diamond at merge ``at``."""
+    steps = list(range(len(tokens_after) + 1))
+    tokens = [n_start, *tokens_after]
+    names = ["", *merges]
+    data = pd.DataFrame({"step": steps + [at], "tokens": tokens + [tokens[at]], "merge": names + [names[at]],
+                         "kind": ["curve"] * len(steps) + ["at"]})
+    return VegaChart(_bpe_curve_spec(lang), data)
+
+
+# --- pretrained vectors -------------------------------------------------------------------------
+CATEGORY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+
+
+@functools.cache
+def _neighbours_spec(lang: str) -> dict:
+    x_title = t("vec.similarity", lang)
+    own, other = t("vec.variant", lang), t("vec.other", lang)
+    tip = [alt.Tooltip("piece:N", title=t("vec.piece", lang)), alt.Tooltip("sim:Q", title=x_title, format=".4f"),
+           alt.Tooltip("id:Q", title="id")]
+    bars = alt.Chart().mark_bar().encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelLimit=200, labelFontSize=14)),
+        x=alt.X("sim:Q", title=x_title, scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=[other, own], range=[SCALED, THEORY]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=tip,
+    )
+    text = alt.Chart().mark_text(align="left", dx=4, fontSize=12).encode(
+        y=alt.Y("label:N", sort=None), x="sim:Q", text=alt.Text("sim:Q", format=".3f"), tooltip=tip)
+    return _spec(_configure(alt.layer(bars, text).properties(height=alt.Step(24))))
+
+
+def neighbours(lst, lang: str) -> VegaChart:
+    """One NeighbourList as horizontal bars, most similar on top; spellings of the query itself
+    ("Bank", "▁bank") in grey. Pieces are data, drawn as text by Vega (never markup)."""
+    pieces = list(lst.pieces)
+    data = pd.DataFrame({
+        "label": [_pos_label(i, p) for i, p in enumerate(pieces)], "piece": pieces,
+        "sim": np.asarray(lst.similarity, dtype=float), "id": np.asarray(lst.ids, dtype=int),
+        "kind": [t("vec.variant" if v else "vec.other", lang) for v in lst.variant],
+    })
+    return VegaChart(_neighbours_spec(lang), data)
+
+
+@functools.cache
+def _pca_spec(lang: str, title_key: str, names: tuple[str, ...]) -> dict:
+    tip = [alt.Tooltip("word:N", title=t("vec.word", lang)), alt.Tooltip("cat:N", title=t("vec.category", lang))]
+    points = alt.Chart().mark_circle(size=90, opacity=0.85).encode(
+        x=alt.X("x:Q", title=t("vec.pc1", lang), axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("y:Q", title=t("vec.pc2", lang), axis=alt.Axis(labels=False, ticks=False)),
+        color=alt.Color("cat:N", scale=alt.Scale(domain=list(names), range=list(CATEGORY_COLOURS[:len(names)])),
+                        legend=alt.Legend(title=None, orient="bottom", columns=3, labelLimit=200)),
+        tooltip=tip,
+    )
+    return _spec(_configure(points.properties(title=t(title_key, lang), height=300)))
+
+
+def category_map(xy: np.ndarray, words: tuple[str, ...], labels: np.ndarray, names: tuple[str, ...], lang: str,
+                 title_key: str) -> VegaChart:
+    """Words as points on their first two principal axes, coloured by category."""
+    data = pd.DataFrame({"x": xy[:, 0].astype(float), "y": xy[:, 1].astype(float), "word": list(words),
+                         "cat": [names[i] for i in labels]})
+    return VegaChart(_pca_spec(lang, title_key, tuple(names)), data)
+
+
+@functools.cache
+def _accuracy_spec(lang: str) -> dict:
+    kinds = [t("vec.acc.real", lang), t("vec.acc.random", lang), t("vec.acc.chance", lang)]
+    x_title = t("vec.accuracy", lang)
+    bars = alt.Chart().mark_bar().encode(
+        y=alt.Y("kind:N", sort=kinds, title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X("acc:Q", title=x_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[SCALED, RAW, THEORY]), legend=None),
+        tooltip=[alt.Tooltip("kind:N", title=" "), alt.Tooltip("acc:Q", title=x_title, format=".1%")],
+    )
+    text = alt.Chart().mark_text(align="left", dx=4, fontSize=13).encode(
+        y=alt.Y("kind:N", sort=kinds), x="acc:Q", text=alt.Text("acc:Q", format=".0%"))
+    return _spec(_configure(alt.layer(bars, text).properties(height=alt.Step(34))))
+
+
+def accuracy(real: float, random: float, chance: float, lang: str) -> VegaChart:
+    data = pd.DataFrame({"kind": [t("vec.acc.real", lang), t("vec.acc.random", lang), t("vec.acc.chance", lang)],
+                         "acc": [real, random, chance]})
+    return VegaChart(_accuracy_spec(lang), data)
+
+
+@functools.cache
+def _context_spec(lang: str) -> dict:
+    same, diff = t("vec.ctx.same", lang), t("vec.ctx.diff", lang)
+    y_title = t("vec.ctx.cos", lang)
+    tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("layer:O", title=t("vec.ctx.layer", lang)),
+           alt.Tooltip("cos:Q", title=y_title, format=".4f")]
+    lines = alt.Chart().mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60)).encode(
+        x=alt.X("layer:O", title=t("vec.ctx.layer", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cos:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[same, diff], range=[SCALED, RAW]),
+                        legend=alt.Legend(title=None, orient="top", labelLimit=500)),
+        tooltip=tip,
+    )
+    return _spec(_configure(lines.properties(height=280)))
+
+
+def context_layers(same: np.ndarray, diff: np.ndarray, lang: str) -> VegaChart:
+    """Mean cosine between the word's vectors in two sentences, per layer (0 = the embeddings'
+    output), same sense against different senses."""
+    n = len(same)
+    data = pd.DataFrame({"layer": list(range(n)) * 2, "cos": np.concatenate([same, diff]).astype(float),
+                         "series": [t("vec.ctx.same", lang)] * n + [t("vec.ctx.diff", lang)] * n})
+    return VegaChart(_context_spec(lang), data)

