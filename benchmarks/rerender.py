@@ -19,8 +19,8 @@ What is measured:
                   (the rerun, as the page sees it), and notRunning -> everything above true.
                   The lesson's body is an st.fragment, so a press reruns that fragment (its
                   lab call, card, charts and URL), not the navigation and title around it.
-  text            on /attention, lessons qk-separate and multi-head (MiniLM with an English sentence,
-                  e5-small with a Chinese one): fill the
+  text            on the lessons that run an encoder on a sentence (qk-separate, multi-head, encoder;
+                  MiniLM with an English sentence, e5-small with a Chinese one): fill the
                   sentence box with a sentence holding a new word, press Ctrl+Enter, time from that
                   keydown to the new tokens on screen, the URL updated and the script idle.
   AppTest         streamlit.testing.v1.AppTest: ``set_value(v).run()`` on the same sliders, new
@@ -365,6 +365,8 @@ TEXT_CASES = {  # lesson and model -> (URL, sentence template); {w} is a new wor
     "qk-separate e5": ("/attention?q=qk-separate&lang=zh&model=e5", ZH_SENTENCE),
     "multi-head minilm": ("/attention?q=multi-head&lang=en&model=minilm", EN_SENTENCE),
     "multi-head e5": ("/attention?q=multi-head&lang=zh&model=e5", ZH_SENTENCE),
+    "encoder minilm": ("/architecture?q=encoder&lang=en&model=minilm", EN_SENTENCE),
+    "encoder e5": ("/architecture?q=encoder&lang=zh&model=e5", ZH_SENTENCE),
 }
 
 
