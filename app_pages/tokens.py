@@ -113,6 +113,15 @@ def tokenization_values(c, cjk, tr, toks: dict) -> dict[str, str]:
     }
 
 
+def listing(items: tuple[str, ...], max_len: int, shown: int = 12) -> str:
+    """Up to ``shown`` escaped items, then how many more there are ("…(+3)")."""
+    text = ", ".join(md_escape(x, max_len) for x in items[:shown])
+    return text + (f" …(+{len(items) - shown})" if len(items) > shown else "")
+
+
+SHORT_NAMES = {"minilm": "MiniLM", "e5": "e5-small", "smollm2": "SmolLM2"}
+
+
 def side_by_side(c) -> None:
     cols = st.columns(max(1, len(c.results)), gap="medium")
     for col, r in zip(cols, c.results):
@@ -122,9 +131,9 @@ def side_by_side(c) -> None:
                          bpt=per_token(r.bytes_per_token), vocab=f"{_tokenizer(r.key).vocab_size:,}"))
             st.code("  ".join(r.display), language=None, wrap_lines=True)  # a code block: never Markdown or HTML
             if r.unk_text:
-                st.caption(t("tok.unk_list", lang, items=", ".join(md_escape(u, 16) for u in r.unk_text[:12])))
+                st.caption(t("tok.unk_list", lang, items=listing(r.unk_text, 16)))
             if r.dropped:
-                st.caption(t("tok.dropped", lang, items=", ".join(md_escape(d, 12) for d in r.dropped[:12])))
+                st.caption(t("tok.dropped", lang, items=listing(r.dropped, 12)))
             if r.n_byte_pieces:
                 st.caption(t("tok.byte_pieces", lang, n=r.n_byte_pieces))
     for key in c.unavailable:
@@ -171,7 +180,8 @@ def tokenization_lesson() -> None:
     st.markdown(f"**{t('tok.side_by_side', lang)}**")
     side_by_side(c)
     st.caption(t("tok.legend", lang))
-    names = [t("tok.column", lang, algorithm=t(f"tok.algo.{r.algorithm}", lang), name=r.name) for r in c.results]
+    names = [t("tok.column", lang, algorithm=t(f"tok.algo.{r.algorithm}", lang), name=SHORT_NAMES.get(r.key, r.key))
+             for r in c.results]
     lesson.chart(charts.token_counts(names, [r.n_tokens for r in c.results], lang), key=f"{LESSON}.chart.counts")
     st.caption(t("tok.counts_caption", lang, chars=f"{c.n_chars:,}", bytes=f"{c.n_bytes:,}"))
 
@@ -310,8 +320,11 @@ def vectors_lesson() -> None:
     st.markdown(f"**{t('vec.contexts', lang)}**")
     if x.unknown:
         st.info(t("vec.ctx_unknown", lang, model=enc.name, word=md_escape(x.word)), icon=":material/info:")
-    lesson.chart(charts.context_layers(x.layers_same, x.layers_diff, lang), key=f"{LESSON}.chart.contexts")
     S = x.cos_table.shape[0]
+    same_pair = x.sense[:, None] == x.sense[None, :]
+    off = ~np.eye(S, dtype=bool)
+    lesson.chart(charts.context_layers(x.layers_same, x.layers_diff, float(x.cos_table[same_pair & off].mean()),
+                                       float(x.cos_table[~same_pair].mean()), lang), key=f"{LESSON}.chart.contexts")
     st.caption(t("vec.ctx_caption", lang, word=md_escape(x.word), senses=" / ".join(md_escape(s) for s in x.senses),
                  n=S, table=num(x.cos_table[~np.eye(S, dtype=bool)].mean()), same=num(x.last_same),
                  diff=num(x.last_diff)))

@@ -422,13 +422,13 @@ def _walk_flow_spec(lang: str) -> dict:
            alt.Tooltip("norm:Q", title=y_title, format=".4g"), alt.Tooltip("mean:Q", title=t("walk.mean", lang), format=".4g"),
            alt.Tooltip("std:Q", title=t("walk.std", lang), format=".4g")]
     bars = alt.Chart().mark_bar().encode(
-        x=alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160, labelOverlap=False)),
-        y=alt.Y("norm:Q", title=y_title),
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        x=alt.X("norm:Q", title=y_title),
         color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[STREAM, ATTENTION, FFN]),
                         legend=alt.Legend(title=None, orient="top")),
         tooltip=tip,
     )
-    return _spec(_configure(bars.properties(height=300)))
+    return _spec(_configure(bars.properties(height=alt.Step(22))))
 
 
 def walk_flow(r, lang: str) -> VegaChart:
@@ -457,7 +457,7 @@ def _per_token_spec(lang: str, y_key: str, domain: tuple[str, ...], colours: tup
     x = alt.X("pos:O", title=None, sort=None,
               axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90))
     colour = alt.Color("series:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
-                       legend=alt.Legend(title=None, orient="top", labelLimit=500))
+                       legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=500))
     lines = alt.Chart().mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=50)).encode(
         x=x, y=alt.Y("value:Q", title=y_title, scale=scale), color=colour, tooltip=tip)
     return _spec(_configure(lines.properties(height=280)))
@@ -488,7 +488,7 @@ def _features_spec(lang: str, dense: bool) -> dict:
         y=alt.Y("pos:O", title=None, sort=None,
                 axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelLimit=90)),
         color=alt.Color("rel:Q", title=t("walk.rel", lang), scale=alt.Scale(scheme="redblue", reverse=True, domain=[-1, 1]),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=200)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=200, titleLimit=500)),
         tooltip=tip,
     )
     return _spec(_configure(cells.properties(height=alt.Step(16) if not dense else 600)))
@@ -499,10 +499,13 @@ def feature_heatmap(sample: np.ndarray, pieces: tuple[str, ...], lang: str) -> V
     T, k = sample.shape
     ti, fi = np.divmod(np.arange(T * k), k)
     flat = np.asarray(sample, dtype=float).reshape(-1)
-    scale = float(np.abs(flat).max()) or 1.0
+    # one outlier feature (LayerNorm outputs have a few) would wash every other cell out: the colour
+    # saturates at the 99th percentile of |value|; the tooltip keeps the exact value
+    scale = float(np.percentile(np.abs(flat), 99)) if flat.size else 1.0
+    scale = scale or float(np.abs(flat).max()) or 1.0
     labels = [_pos_label(i, p) for i, p in enumerate(pieces)]
     data = pd.DataFrame({"pos": [labels[i] for i in ti], "tok": [pieces[i] for i in ti], "f": fi,
-                         "value": flat, "rel": flat / scale})
+                         "value": flat, "rel": np.clip(flat / scale, -1.0, 1.0)})
     return VegaChart(_features_spec(lang, T > MAX_TICKS), data)
 
 
@@ -653,7 +656,7 @@ def _context_spec(lang: str) -> dict:
     tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("layer:O", title=t("vec.ctx.layer", lang)),
            alt.Tooltip("cos:Q", title=y_title, format=".4f")]
     lines = alt.Chart().mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60)).encode(
-        x=alt.X("layer:O", title=t("vec.ctx.layer", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("layer:N", sort=None, title=t("vec.ctx.layer", lang), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("cos:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", scale=alt.Scale(domain=[same, diff], range=[SCALED, RAW]),
                         legend=alt.Legend(title=None, orient="top", labelLimit=500)),
@@ -662,10 +665,14 @@ def _context_spec(lang: str) -> dict:
     return _spec(_configure(lines.properties(height=280)))
 
 
-def context_layers(same: np.ndarray, diff: np.ndarray, lang: str) -> VegaChart:
-    """Mean cosine between the word's vectors in two sentences, per layer (0 = the embeddings'
-    output), same sense against different senses."""
-    n = len(same)
-    data = pd.DataFrame({"layer": list(range(n)) * 2, "cos": np.concatenate([same, diff]).astype(float),
+def context_layers(same: np.ndarray, diff: np.ndarray, table_same: float, table_diff: float,
+                   lang: str) -> VegaChart:
+    """Mean cosine between the word's vectors in two sentences: first its table row (the same in
+    every sentence), then per layer (0 = the embeddings' output: positions added, layer-normalised),
+    same sense against different senses."""
+    xs = [t("vec.ctx.table", lang), *map(str, range(len(same)))]
+    n = len(xs)
+    data = pd.DataFrame({"layer": xs * 2,
+                         "cos": np.concatenate([[table_same], same, [table_diff], diff]).astype(float),
                          "series": [t("vec.ctx.same", lang)] * n + [t("vec.ctx.diff", lang)] * n})
     return VegaChart(_context_spec(lang), data)

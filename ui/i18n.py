@@ -282,7 +282,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "walk.feature": {"en": "feature", "zh": "特征"},
     "walk.value": {"en": "value", "zh": "数值"},
-    "walk.rel": {"en": "value / largest |value|", "zh": "数值 / 最大 |数值|"},
+    "walk.rel": {"en": "value / 99th percentile of |value| (clipped)", "zh": "数值 / |数值| 的第 99 百分位（截断）"},
     "walk.count": {"en": "count", "zh": "个数"},
     "walk.from": {"en": "from", "zh": "从"},
     "walk.to": {"en": "to", "zh": "到"},
@@ -343,11 +343,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "tok.curve": {"en": "tokens in the training text", "zh": "训练文本的词元数"},
     "tok.merge_step": {"en": "merges learned", "zh": "已学习的合并次数"},
     "tok.train_caption": {
-        "en": "Trained live on {source}: {chars} characters cut into {words} words, {start} {level} at the start. "
+        "en": "Trained live on {source}: {chars} characters cut into {words} words, {start} symbols ({level}) before any merge. "
         "{merges} merges (stopping early when no pair occurs twice) bring it to {end} tokens; the vocabulary is "
         "the {alphabet} starting symbols plus one new symbol per merge. Our trainer's merges equal the tokenizers "
         "library's BpeTrainer's, in order (tested).",
-        "zh": "在{source}上实时训练：{chars} 个字符切成 {words} 个词，起始为 {start} 个{level}。{merges} 次合并"
+        "zh": "在{source}上实时训练：{chars} 个字符切成 {words} 个词，合并前共 {start} 个符号（{level}）。{merges} 次合并"
         "（若没有任何字符对出现两次以上则提前停止）后变为 {end} 个词元；词表为 {alphabet} 个初始符号加上每次合并产生的一个新符号。"
         "我们的训练器得到的合并顺序与 tokenizers 库的 BpeTrainer 完全一致（有测试验证）。",
     },
@@ -422,7 +422,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "vec.lang_name.en": {"en": "English", "zh": "英文"},
     "vec.lang_name.zh": {"en": "Chinese", "zh": "中文"},
     "vec.contexts": {"en": "One row per word, whatever the sentence", "zh": "一个词只有一行，不论句子如何"},
-    "vec.ctx.layer": {"en": "layer (0 = embeddings)", "zh": "层（0 = 嵌入层输出）"},
+    "vec.ctx.layer": {"en": "table row, then layer (0 = embeddings + positions, after LayerNorm)",
+                      "zh": "词表行，然后各层（0 = 词嵌入 + 位置嵌入，经层归一化）"},
+    "vec.ctx.table": {"en": "table", "zh": "词表"},
     "vec.ctx.cos": {"en": "cosine between two uses of the word", "zh": "该词两次出现之间的余弦相似度"},
     "vec.ctx.same": {"en": "same sense", "zh": "同一词义"},
     "vec.ctx.diff": {"en": "different senses", "zh": "不同词义"},

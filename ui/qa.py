@@ -25,6 +25,10 @@ from ui.curriculum import QA_DIR
 SECTIONS = ("short", "wrong", "full", "followups")
 _HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*\{#(?P<id>[a-z]+)\}\s*$", re.MULTILINE)
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+# A line break inside a paragraph renders as a space; between two Chinese characters (or CJK
+# punctuation) that space is wrong, so such breaks are removed when a card is read.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def parse(text: str, qid: str = "?", lang: str = "?") -> Card:
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
         titles[m.group("id")] = m.group("title")
-        body = text[m.end() : end].strip()
+        body = _CJK_BREAK.sub("", text[m.end() : end].strip())
         if not body:
             raise ValueError(f"card {lang}/{qid}: section {m.group('id')} is empty")
         sections[m.group("id")] = body

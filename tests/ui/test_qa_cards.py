@@ -74,3 +74,15 @@ def test_display_math_is_fenced_on_its_own_lines(qid, lang):
         if "$$" in line:
             assert line.strip() == "$$", f"{lang}/{qid}: {line!r}"
     assert text.count("$$") % 2 == 0
+
+
+def test_line_breaks_between_chinese_characters_are_joined():
+    """A soft line break renders as a space: between two Chinese characters it must go, while a
+    break next to Latin text or math stays (a space is right there)."""
+    text = "## A {#short}\n对每个词元\n使用同一个 $W$\nmatrix，\n再说\n## B {#wrong}\ny\n## C {#full}\nz\n## D {#followups}\nw\n"
+    short = qa.parse(text).sections["short"]
+    assert short == "对每个词元使用同一个 $W$\nmatrix，再说"
+    for lang in LANGS:
+        for qid in CARD_IDS:
+            for body in qa.load(qid, lang).sections.values():
+                assert not qa._CJK_BREAK.search(body)
