@@ -176,10 +176,7 @@ def encoder_lesson() -> None:
 
     step_detail(r, st.session_state[f"{LESSON}.step"])
 
-    lesson.wrong_answer(sections, lang)
-    lesson.full_answer(LESSON, sections, lang)
-    lesson.code(LESSON, lab.run, lang)
-    params.write_url(LESSON, LESSON, PARAMS, lang)
+    lesson.finish(LESSON, sections, lab.run, PARAMS, lang)
 
 
 @st.fragment

@@ -175,10 +175,7 @@ def multi_head_lesson() -> None:
     costs_table(r, cfg.d_model, cfg.n_heads)
     st.caption(t("mh.costs_caption", lang, d=cfg.d_model, h=cfg.n_heads, dh=cfg.d_model // cfg.n_heads))
 
-    lesson.wrong_answer(sections, lang)
-    lesson.full_answer(LESSON, sections, lang)
-    lesson.code(LESSON, lab.run, lang)
-    params.write_url(LESSON, LESSON, PARAMS, lang)
+    lesson.finish(LESSON, sections, lab.run, PARAMS, lang)
 
 
 # --- lesson qk-separate ------------------------------------------------------------------------------
@@ -240,10 +237,7 @@ def qk_lesson() -> None:
     st.caption(t("qk.bars_caption", lang, heads=len(r.diag_own), layer=layer, asym_shared_max=num(r.asym_shared.max()),
                  diag_shared=pct(r.diag_shared.mean()), diag_own=pct(r.diag_own.mean())))
 
-    lesson.wrong_answer(sections, lang)
-    lesson.full_answer(LESSON, sections, lang)
-    lesson.code(LESSON, lab.run, lang)
-    params.write_url(LESSON, LESSON, PARAMS, lang)
+    lesson.finish(LESSON, sections, lab.run, PARAMS, lang)
 
 
 @st.fragment

@@ -112,11 +112,7 @@ def lesson_body() -> None:
                  ent_scaled=num(result.at_scaled.entropy), jac_scaled=num(result.at_scaled.jacobian_norm)))
     st.caption(t("scaling.float64_note", lang))
 
-    lesson.wrong_answer(sections, lang)
-    lesson.full_answer(LESSON, sections, lang)
-    lesson.code(LESSON, lab.run, lang)
-
-    params.write_url(LESSON, LESSON, PARAMS, lang)
+    lesson.finish(LESSON, sections, lab.run, PARAMS, lang)
 
 
 lesson_body()

@@ -218,10 +218,7 @@ def tokenization_lesson() -> None:
     st.caption(t("tok.segment", lang, step=view, merges=len(tr.merges), n=len(pieces)))
     st.code("  ".join(pieces), language=None, wrap_lines=True)
 
-    lesson.wrong_answer(sections, lang)
-    lesson.full_answer(LESSON, sections, lang)
-    lesson.code(LESSON, lab.train_bpe, lang)
-    params.write_url(LESSON, LESSON, TOKENIZATION, lang)
+    lesson.finish(LESSON, sections, lab.train_bpe, TOKENIZATION, lang)
 
 
 # --- lesson pretrained-vectors ---------------------------------------------------------------------
@@ -330,10 +327,7 @@ def vectors_lesson() -> None:
                  diff=num(x.last_diff)))
     st.code("\n".join(x.sentences), language=None, wrap_lines=True)
 
-    lesson.wrong_answer(sections, lang)
-    lesson.full_answer(LESSON, sections, lang)
-    lesson.code(LESSON, lab.run, lang)
-    params.write_url(LESSON, LESSON, VECTORS, lang)
+    lesson.finish(LESSON, sections, lab.run, VECTORS, lang)
 
 
 @st.fragment

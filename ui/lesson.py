@@ -151,3 +151,14 @@ def code(qid: str, fn: Callable, lang: str) -> None:
         with box:
             module = inspect.getmodule(fn)
             st.code(inspect.getsource(module), language="python", line_numbers=True)
+
+
+def finish(qid: str, sections: Mapping[str, str], fn: Callable, params: tuple[Param, ...], lang: str) -> None:
+    """The end every lesson shares: the wrong answer, the lazy full answer, follow-ups and code,
+    then every setting written to the address bar."""
+    from ui.params import write_url
+
+    wrong_answer(sections, lang)
+    full_answer(qid, sections, lang)
+    code(qid, fn, lang)
+    write_url(qid, qid, params, lang)
