@@ -9,7 +9,6 @@ import streamlit as st
 from tf_core import limits
 from ui import charts, encoders, lesson, params
 from ui.i18n import t
-from ui.sidebar import show_device
 from ui.text import num, pct
 
 PAGE = "architecture"
@@ -25,15 +24,9 @@ PARAMS = (
     params.ChoiceParam("step", options=STEPS, default="ln1"),
 )
 LESSONS = {"encoder": PARAMS}
+LABS = {"encoder": "encoder_walk"}
 
-LESSON = lesson.pick_question(PAGE, LESSONS)
-lang = st.session_state.get("lang", "en")
-params.init_from_url(LESSON, LESSONS[LESSON], lang)
-lesson.title(LESSON, lang)
-lesson.question_switch(PAGE, LESSON, LESSONS, lang)
-params.show_notices()
-lab = lesson.import_lab("encoder_walk", lang)  # torch loads here, once per process, under a spinner
-show_device(lang)
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

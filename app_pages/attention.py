@@ -12,7 +12,6 @@ import streamlit as st
 from tf_core import limits
 from ui import charts, encoders, images, lesson, params
 from ui.i18n import t
-from ui.sidebar import show_device
 from ui.text import md_escape, num, pct
 
 PAGE = "attention"
@@ -25,14 +24,7 @@ PARAMS = (
 LESSONS = {"multi-head": PARAMS, "qk-separate": PARAMS}
 LABS = {"multi-head": "multi_head", "qk-separate": "qk_separate"}
 
-LESSON = lesson.pick_question(PAGE, LESSONS)
-lang = st.session_state.get("lang", "en")
-params.init_from_url(LESSON, LESSONS[LESSON], lang)
-lesson.title(LESSON, lang)
-lesson.question_switch(PAGE, LESSON, LESSONS, lang)
-params.show_notices()
-lab = lesson.import_lab(LABS[LESSON], lang)  # torch loads here, once per process, under a spinner
-show_device(lang)
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
 
 
 def layer_and_head(n_layers: int, n_heads: int) -> tuple[int, int]:

@@ -14,7 +14,6 @@ from tf_core.models.catalog import MODELS
 from tf_core.models import registry
 from ui import charts, encoders, lesson, params
 from ui.i18n import t
-from ui.sidebar import show_device
 from ui.text import md_escape, num, pct
 
 PAGE = "tokens"
@@ -39,14 +38,7 @@ LESSONS = {"tokenization": TOKENIZATION, "pretrained-vectors": VECTORS}
 LABS = {"tokenization": "tokenization", "pretrained-vectors": "vectors"}
 SEED = 0  # the random tables of the category experiment
 
-LESSON = lesson.pick_question(PAGE, LESSONS)
-lang = st.session_state.get("lang", "en")
-params.init_from_url(LESSON, LESSONS[LESSON], lang)
-lesson.title(LESSON, lang)
-lesson.question_switch(PAGE, LESSON, LESSONS, lang)
-params.show_notices()
-lab = lesson.import_lab(LABS[LESSON], lang)
-show_device(lang)
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
 
 
 # --- lesson tokenization ---------------------------------------------------------------------------

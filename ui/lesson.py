@@ -162,3 +162,23 @@ def finish(qid: str, sections: Mapping[str, str], fn: Callable, params: tuple[Pa
     full_answer(qid, sections, lang)
     code(qid, fn, lang)
     write_url(qid, qid, params, lang)
+
+
+def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]], labs: Mapping[str, str]):
+    """The top every topic page shares: pick the lesson (``?q``), seed its settings from the URL,
+    the title, the switch between the page's lessons, the notices, then the lab module (torch
+    loads there, under a spinner, once per process) and the device in the sidebar.
+    ``lessons``: id -> its parameters; ``labs``: id -> its tf_core.lab module.
+    Returns (lesson id, language, lab module)."""
+    from ui.params import init_from_url, show_notices
+    from ui.sidebar import show_device
+
+    qid = pick_question(page, lessons)
+    lang = st.session_state.get("lang", "en")
+    init_from_url(qid, lessons[qid], lang)
+    title(qid, lang)
+    question_switch(page, qid, lessons, lang)
+    show_notices()
+    lab = import_lab(labs[qid], lang)
+    show_device(lang)
+    return qid, lang, lab
