@@ -87,6 +87,7 @@ class TextParam:
     name: str
     max_chars: int
     defaults: tuple[tuple[str, str], ...]  # ((lang, sentence), ...)
+    multiline: bool = False  # keep line breaks (one sentence per line); else they become spaces
 
     def default_for(self, lang: str) -> str:
         table = dict(self.defaults)
@@ -101,9 +102,14 @@ class TextParam:
     def clean(self, raw: str) -> tuple[str, bool]:
         """The text without control characters and bidirectional overrides (whitespace controls
         become spaces; the zero-width joiners inside emoji stay), and whether it was cut."""
+        raw = str(raw)
+        if self.multiline:
+            raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        keep = "\n" if self.multiline else ""
         text = "".join(
-            " " if ch in "\t\n\r\v\f" else "" if unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS else ch
-            for ch in str(raw)
+            ch if ch in keep else " " if ch in "\t\n\r\v\f" else
+            "" if unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS else ch
+            for ch in raw
         )
         return (text[: self.max_chars], True) if len(text) > self.max_chars else (text, False)
 

@@ -33,6 +33,13 @@ def test_text_is_cleaned(raw, expected):
     assert value == expected and notice is None
 
 
+def test_multiline_text_keeps_line_breaks_only():
+    lines = TextParam("lines", max_chars=40, defaults=(("en", "a"),), multiline=True)
+    value, notice = lines.parse("one\r\ntwo\rthree\n\tfour\x07\u202e", "en")
+    assert value == "one\ntwo\nthree\n four" and notice is None
+    assert TEXT.parse("one\ntwo", "en")[0] == "one two"  # the default stays one line
+
+
 def test_long_text_is_cut_with_a_notice():
     value, notice = TEXT.parse("x" * 50, "zh")
     assert value == "x" * 20 and notice and "20" in notice
