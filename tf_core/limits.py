@@ -129,19 +129,23 @@ BPE_SEGMENT_CHARS = 400
 
 # --- Lessons `padding-mask` and `batch-lengths` (tf_core/lab/padding_mask.py, tf_core/lab/batch_lengths.py) ---
 # Sentences in the padding lesson's batch. Each runs through the encoder alone and the batch runs twice
-# (masked, unmasked): at 6 sentences of <= 128 tokens e5 takes ~0.5 s on 2 cores; 6 rows stay readable.
+# (masked, unmasked): 6 sentences of 128 tokens with 64 extra pads take ~1.6 s with e5 and ~0.8 s with
+# MiniLM on 2 cores, the worst case (the defaults: ~0.2 s); 6 rows stay readable.
 PAD_SENTENCES = IntRange(1, 6, 3)
 # Pad tokens added after the longest sentence. 64 more keys turn the largest map into 192 x 192 cells
 # and keep the batch far below both models' 512 positions (128 + 64).
 PAD_EXTRA = IntRange(0, 64, 8)
-# Sentences batched three ways in the batch-length lesson (sampled from the bundled ~60). Each is
-# encoded 3 times per repeat (random, sorted, bucketed): 16 at batch size 4 take ~1 s on 2 cores
-# with e5 (half that with MiniLM); 48 at batch size 1 takes ~5 s, the worst case.
-BATCH_SENTENCES = IntRange(4, 48, 16)
-# Sentences per batch.
-BATCH_SIZE = IntRange(1, 16, 4)
+# Sentences batched three ways in the batch-length lesson (sampled from the bundled 60). Each is
+# encoded once per strategy and repeat (3 x 3 timed passes): 12 at batch size 4 take ~0.9 s on 2 cores
+# with MiniLM and ~1.6 s with e5 (12 layers). 24 bounds the worst case: see BATCH_SIZE.
+BATCH_SENTENCES = IntRange(1, 24, 12)
+# Sentences per batch. Small batches pay the per-call overhead many times: at 24 sentences, batches of 2
+# take ~3.6 s with e5 and ~1.7 s with MiniLM (batches of 16: ~3.1 s and ~1.0 s), the worst cases.
+# Batch size 1 (no padding at all, and the slowest) is left out for that reason: 2 already shows it.
+BATCH_SIZE = IntRange(2, 16, 4)
 # Bucketed batching sorts by length inside pools of this many batches, then shuffles the batches
-# (as Hugging Face's group_by_length does with "megabatches"): 1 is plain sorted batching.
+# (as Hugging Face's group_by_length does with "megabatches"): a pool of 1 batch pads like random
+# batching, a pool holding every sentence like sorted batching.
 BATCH_POOL = IntRange(1, 8, 2)
 # Timed passes per strategy (the median is shown); the passes of the three strategies alternate, so a
 # burst of load on a shared server hits all three alike.

@@ -676,3 +676,42 @@ def context_layers(same: np.ndarray, diff: np.ndarray, table_same: float, table_
                          "cos": np.concatenate([[table_same], same, [table_diff], diff]).astype(float),
                          "series": [t("vec.ctx.same", lang)] * n + [t("vec.ctx.diff", lang)] * n})
     return VegaChart(_context_spec(lang), data)
+
+
+def head_values(values: np.ndarray, chosen: tuple[int, int], lang: str, measure: str) -> VegaChart:
+    """(L, H) values in [0, 1] per layer and head (e.g. the weight real tokens put on padding)."""
+    mask = np.zeros(values.shape, dtype=bool)
+    mask[chosen] = True
+    return VegaChart(_head_grid_spec(lang, measure, "mh.head", "mh.layer", values.shape[0]),
+                     _grid_data(values, np.clip(values, 0.0, 1.0), mask))
+
+
+# --- batches and padding ---------------------------------------------------------------------------
+@functools.cache
+def _batch_tokens_spec(lang: str, title: str) -> dict:
+    real, pad = t("batch.real", lang), t("batch.pad", lang)
+    tip = [alt.Tooltip("batch:O", title=t("batch.batch", lang)), alt.Tooltip("kind:N", title=" "),
+           alt.Tooltip("tokens:Q", title=t("batch.tokens", lang))]
+    x = alt.X("batch:O", title=t("batch.batch", lang), axis=alt.Axis(labelAngle=0))
+    bars = alt.Chart().transform_filter(alt.datum.kind != "top").mark_bar().encode(
+        x=x,
+        y=alt.Y("tokens:Q", title=t("batch.tokens", lang), stack="zero"),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=[real, pad], range=[SCALED, RAW]),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        order=alt.Order("order:Q"),
+        tooltip=tip,
+    )
+    # an invisible point at the largest batch of all three charts: the same y scale side by side
+    top = alt.Chart().transform_filter(alt.datum.kind == "top").mark_point(opacity=0).encode(x=x, y="tokens:Q")
+    return _spec(_configure(alt.layer(bars, top).properties(title=title, height=300)))
+
+
+def batch_tokens(real: np.ndarray, pad: np.ndarray, lang: str, title: str, y_max: int) -> VegaChart:
+    """Stacked bars per batch: the sentences' own tokens and the pad tokens the batch adds; the y
+    axis reaches ``y_max`` (pass the same to charts drawn side by side)."""
+    n = len(real)
+    data = pd.DataFrame({"batch": list(range(1, n + 1)) * 2 + [1],
+                         "tokens": np.concatenate([real, pad, [y_max]]).astype(int),
+                         "kind": [t("batch.real", lang)] * n + [t("batch.pad", lang)] * n + ["top"],
+                         "order": [0] * n + [1] * n + [2]})
+    return VegaChart(_batch_tokens_spec(lang, title), data)

