@@ -10,6 +10,8 @@ Both use eager attention, which returns the attention weights (SDPA does not).
 """
 from __future__ import annotations
 
+import functools
+
 import torch
 
 from tf_core.models.encoder import hf_bert_names
@@ -46,3 +48,40 @@ def hf_reference(encoder: TextEncoder):
     if any(t.is_meta for t in (*model.parameters(), *model.buffers())):
         raise RuntimeError("a reference tensor was left unassigned")
     return model
+
+
+def hf_smollm2(path=None):
+    """SmolLM2-135M-Instruct as Hugging Face's LlamaForCausalLM, float32, eager attention, built by
+    transformers' own GGUF code from the same file: its config parser (AutoConfig with gguf_file)
+    and its reader, dequantiser and q/k un-permutation (load_gguf_checkpoint), independent of ours.
+    Why not AutoModelForCausalLM.from_pretrained(gguf_file=...): transformers 5 requires accelerate
+    for that, which nothing else here needs; the steps below are what it runs, on the meta device."""
+    import gguf
+    import transformers
+    from transformers.modeling_gguf_pytorch_utils import load_gguf_checkpoint
+
+    from tf_core.models import smollm2
+
+    path = path or smollm2.model_path()
+    # Test speed only, nothing else changes: gguf.GGUFReader takes 3-5 s to open this file and
+    # transformers opens it twice (config, then tensors); and it builds gguf's tensor-name table
+    # once per submodule (~400 times, several seconds). Hand it the same reader and the same table.
+    real_reader, real_map = gguf.GGUFReader, gguf.get_tensor_name_map
+    gguf.GGUFReader = functools.lru_cache(maxsize=None)(real_reader)
+    gguf.get_tensor_name_map = functools.lru_cache(maxsize=None)(real_map)
+    try:
+        config = transformers.AutoConfig.from_pretrained(str(path.parent), gguf_file=path.name, local_files_only=True)
+        config._attn_implementation = "eager"  # returns attention weights (SDPA does not)
+        with torch.device("meta"):
+            model = transformers.LlamaForCausalLM(config)
+        tensors = load_gguf_checkpoint(str(path), return_tensors=True, model_to_load=model,
+                                       torch_dtype=torch.float32)["tensors"]
+    finally:
+        gguf.GGUFReader, gguf.get_tensor_name_map = real_reader, real_map
+    model.load_state_dict(tensors, strict=False, assign=True)  # lm_head.weight: tied below
+    model.tie_weights()
+    model.model.rotary_emb = type(model.model.rotary_emb)(config=config)  # its inv_freq buffer, off the meta device
+    model.generation_config.pad_token_id = config.eos_token_id  # silences generate's warning
+    if any(t.is_meta for t in (*model.parameters(), *model.buffers())):
+        raise RuntimeError("a reference tensor was left unassigned")
+    return model.eval()

@@ -32,6 +32,8 @@ _EXPORTS = {
     "describe": "device",
     "synchronize": "device",
     "time_call": "device",
+    "KVCache": "cache",
+    "kv_cache_bytes": "cache",
     "limits": None,  # the module itself
 }
 

