@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from tf_core.attention import merge_heads, scaled_dot_product_attention, split_heads
+from tf_core.models.weights import build_on_meta, load_checked
 
 
 @dataclass(frozen=True)
@@ -219,23 +220,12 @@ class Encoder(nn.Module):
         """An encoder holding ``state``'s tensors as its weights. Built on the meta device first:
         initialising e5's 96M-entry embedding table with random numbers, only to overwrite it,
         took ~2 s and a second copy in memory."""
-        with torch.device("meta"):
-            model = cls(cfg)
-        return model.load(state, assign=True)
+        return build_on_meta(lambda: cls(cfg), state)
 
     def load(self, state: Mapping[str, torch.Tensor], assign: bool = False) -> Encoder:
         """Load ``state`` (exactly this module's parameter names and shapes) into the weights;
         ``assign`` takes the tensors themselves instead of copying into existing ones."""
-        own = self.state_dict()
-        missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
-        if missing or extra:
-            raise KeyError(f"state dict mismatch: missing {missing[:5]}, unexpected {extra[:5]}")
-        for name, tensor in state.items():
-            if tuple(tensor.shape) != tuple(own[name].shape):
-                raise ValueError(f"{name}: shape {tuple(tensor.shape)}, expected {tuple(own[name].shape)}")
-        self.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()}, strict=True, assign=assign)
-        return self.eval()
-
+        return load_checked(self, state, assign=assign)
 
 def hf_bert_names(n_layers: int, prefix: str = "") -> dict[str, str]:
     """Our parameter name -> the Hugging Face BertModel name (both checkpoints use these names)."""

@@ -38,6 +38,7 @@ from tf_core.attention import merge_heads, scaled_dot_product_attention
 from tf_core.cache import KVCache
 from tf_core.device import synchronize
 from tf_core.masks import causal_mask
+from tf_core.models.weights import build_on_meta
 
 
 @dataclass(frozen=True)
@@ -285,18 +286,7 @@ class Llama(nn.Module):
     def from_state(cls, cfg: LlamaConfig, state: Mapping[str, torch.Tensor]) -> Llama:
         """A model holding ``state``'s tensors as its weights, built on the meta device first (no
         random initialisation of 135M numbers only to overwrite them)."""
-        with torch.device("meta"):
-            model = cls(cfg)
-        own = model.state_dict()
-        missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
-        if missing or extra:
-            raise KeyError(f"state dict mismatch: missing {missing[:5]}, unexpected {extra[:5]}")
-        for name, tensor in state.items():
-            if tuple(tensor.shape) != tuple(own[name].shape):
-                raise ValueError(f"{name}: shape {tuple(tensor.shape)}, expected {tuple(own[name].shape)}")
-        model.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()}, strict=True, assign=True)
-        return model.eval()
-
+        return build_on_meta(lambda: cls(cfg), state)
 
 def gguf_names(n_layers: int) -> dict[str, str]:
     """Our parameter name -> llama.cpp's GGUF tensor name. No ``output.weight``: the head is tied."""
