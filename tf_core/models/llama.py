@@ -23,11 +23,17 @@ loading, exactly as transformers' GGUF loader does, so our weights equal theirs.
 Decoding: the model takes an optional ``KVCache`` (tf_core.cache) and returns the next one; new
 tokens take the positions after the cached ones. Nothing per request is stored on the module.
 ``generate`` decodes greedily, with the cache or recomputing the whole prefix each step.
+
+Three switches for the lessons, all off by default (the default path is the one above, unchanged):
+``causal=False`` drops the causal mask, so every position attends to every other one as in an
+encoder (the model was trained with the mask: this shows where information flows, not good
+predictions); ``trace=True`` returns each block's intermediates (``BlockTrace``) and every layer's
+hidden state; ``on_block(i)`` is called after block i, for timing the layers of one call.
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import torch
@@ -171,7 +177,7 @@ def repeat_kv(x: torch.Tensor, group: int) -> torch.Tensor:
 
 
 class Attention(nn.Module):
-    """Causal grouped-query self-attention with RoPE."""
+    """Causal grouped-query self-attention with RoPE (bidirectional with ``causal=False``)."""
 
     def __init__(self, cfg: LlamaConfig):
         super().__init__()
@@ -182,9 +188,10 @@ class Attention(nn.Module):
         self.o = nn.Linear(cfg.n_heads * cfg.d_head, cfg.d_model, bias=False)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
-                past: tuple[torch.Tensor, torch.Tensor] | None, need_weights: bool):
+                past: tuple[torch.Tensor, torch.Tensor] | None, need_weights: bool, causal: bool = True):
         """x: (B, T, D) the new tokens; cos, sin: (T, Dh) their rotations; past: cached (K, V), each
-        (B, H_kv, P, Dh), or None. Returns (out (B, T, D), (K, V) each (B, H_kv, P+T, Dh), weights (B, H, T, P+T) or None)."""
+        (B, H_kv, P, Dh), or None; causal=False: no mask, every query sees every key.
+        Returns (out (B, T, D), (K, V) each (B, H_kv, P+T, Dh), weights (B, H, T, P+T) or None)."""
         B, T, _ = x.shape
         q = self.q(x).view(B, T, self.n_heads, self.d_head).transpose(1, 2)  # (B, H, T, Dh)
         k = self.k(x).view(B, T, self.n_kv_heads, self.d_head).transpose(1, 2)  # (B, Hkv, T, Dh)
@@ -195,7 +202,7 @@ class Attention(nn.Module):
             v = torch.cat([past[1], v], dim=2)  # (B, Hkv, P+T, Dh)
         # subtle: one new token (T = 1) may see every cached key, so no mask at all; T > 1 needs the
         # causal mask, aligned at the end (query i sits at position P + i).
-        mask = causal_mask(T, k.shape[2], device=x.device) if T > 1 else None  # (T, P+T)
+        mask = causal_mask(T, k.shape[2], device=x.device) if causal and T > 1 else None  # (T, P+T)
         group = self.n_heads // self.n_kv_heads
         att = scaled_dot_product_attention(q, repeat_kv(k, group), repeat_kv(v, group), mask=mask,
                                            need_weights=need_weights)  # output (B, H, T, Dh)
@@ -215,6 +222,19 @@ class SwiGLU(nn.Module):
         return self.down(F.silu(self.gate(x)) * self.up(x))  # (B, T, d_ff) inside, (B, T, D) out
 
 
+@dataclass(frozen=True)
+class BlockTrace:
+    """One block's intermediates in the order they are computed, each (B, T, D). Only ``attn``
+    mixes positions: the norms, the feed-forward and the two additions act on each position alone."""
+
+    attn_norm: torch.Tensor  # RMSNorm(x): what the attention reads
+    attn: torch.Tensor  # W_O · Attention(...): the sub-layer that reads other positions
+    resid1: torch.Tensor  # x + attn: the first residual addition
+    mlp_norm: torch.Tensor  # RMSNorm(resid1)
+    mlp: torch.Tensor  # SwiGLU(mlp_norm)
+    resid2: torch.Tensor  # resid1 + mlp: the block's output
+
+
 class Block(nn.Module):
     """One pre-norm decoder block."""
 
@@ -225,22 +245,31 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model, cfg.rms_eps)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin, past, need_weights):
-        a, kv, w = self.attn(self.attn_norm(x), cos, sin, past, need_weights)
-        x = x + a  # (B, T, D)
-        x = x + self.mlp(self.mlp_norm(x))  # (B, T, D)
-        return x, kv, w
+    def forward(self, x, cos, sin, past, need_weights, causal=True, trace=False):
+        """x: (B, T, D). Returns (out (B, T, D), (K, V), weights or None, BlockTrace or None)."""
+        h = self.attn_norm(x)  # (B, T, D)
+        a, kv, w = self.attn(h, cos, sin, past, need_weights, causal)
+        r1 = x + a  # (B, T, D)
+        m = self.mlp_norm(r1)  # (B, T, D)
+        f = self.mlp(m)  # (B, T, D)
+        out = r1 + f  # (B, T, D)
+        tr = BlockTrace(attn_norm=h, attn=a, resid1=r1, mlp_norm=m, mlp=f, resid2=out) if trace else None
+        return out, kv, w, tr
 
 
 @dataclass(frozen=True)
 class DecoderOutput:
     """logits: (B, T, V), or (B, 1, V) with ``last_only``; cache: the keys and values of every
     position so far (the input cache's and these T); attentions: n_layers tensors (B, H, T, P+T),
-    empty unless asked for."""
+    empty unless asked for. With ``trace``: hidden_states, n_layers + 1 tensors (B, T, D) (the
+    token embeddings, then each block's output, before the final norm), and traces, one
+    ``BlockTrace`` per block; both empty otherwise."""
 
     logits: torch.Tensor
     cache: KVCache
     attentions: tuple[torch.Tensor, ...] = ()
+    hidden_states: tuple[torch.Tensor, ...] = ()
+    traces: tuple[BlockTrace, ...] = ()
 
 
 class Llama(nn.Module):
@@ -253,11 +282,15 @@ class Llama(nn.Module):
 
     @torch.inference_mode()
     def forward(self, ids: torch.Tensor, cache: KVCache | None = None, *, need_weights: bool = False,
-                last_only: bool = False) -> DecoderOutput:
+                last_only: bool = False, causal: bool = True, trace: bool = False,
+                on_block: Callable[[int], None] | None = None) -> DecoderOutput:
         """ids: (B, T) the new token ids; cache: what earlier calls returned (None: start of the text).
         need_weights: return every layer's attention weights (the explicit path, slower).
         last_only: logits for the last position only, which is all greedy decoding needs (the tied
-        49,152-wide head is a fifth of SmolLM2's multiply-adds per token; over a whole prefix, more)."""
+        49,152-wide head is a fifth of SmolLM2's multiply-adds per token; over a whole prefix, more).
+        causal: False drops the causal mask (bidirectional, as an encoder; not how the model was trained).
+        trace: also return every hidden state and each block's intermediates (see ``DecoderOutput``).
+        on_block: called as on_block(i) right after block i has run (a lesson times the layers with it)."""
         B, T = ids.shape
         cache = cache if cache is not None else KVCache.empty()
         P = cache.length
@@ -272,21 +305,46 @@ class Llama(nn.Module):
         x = self.tok_emb(ids)  # (B, T, D)
         cos, sin = cos.to(x.dtype), sin.to(x.dtype)
         keys, values, attentions = [], [], []
+        hidden, traces = ([x], []) if trace else ([], [])
         for i, block in enumerate(self.blocks):
-            x, (k, v), w = block(x, cos, sin, cache.layer(i), need_weights)
+            x, (k, v), w, tr = block(x, cos, sin, cache.layer(i), need_weights, causal, trace)
             keys.append(k)
             values.append(v)
             if need_weights:
                 attentions.append(w)
+            if trace:
+                hidden.append(x)
+                traces.append(tr)
+            if on_block is not None:
+                on_block(i)
         x = self.norm(x if not last_only else x[:, -1:])  # (B, T, D) or (B, 1, D)
         logits = F.linear(x, self.tok_emb.weight)  # (B, T, V): tied output head
-        return DecoderOutput(logits=logits, cache=KVCache(tuple(keys), tuple(values)), attentions=tuple(attentions))
+        return DecoderOutput(logits=logits, cache=KVCache(tuple(keys), tuple(values)), attentions=tuple(attentions),
+                             hidden_states=tuple(hidden), traces=tuple(traces))
 
     @classmethod
     def from_state(cls, cfg: LlamaConfig, state: Mapping[str, torch.Tensor]) -> Llama:
         """A model holding ``state``'s tensors as its weights, built on the meta device first (no
-        random initialisation of 135M numbers only to overwrite them)."""
-        return build_on_meta(lambda: cls(cfg), state)
+        random initialisation of 135M numbers only to overwrite them), every matrix column-major."""
+        return column_major(build_on_meta(lambda: cls(cfg), state))
+
+
+def column_major(model: nn.Module) -> nn.Module:
+    """Store every weight matrix column-major: an (out, in) view of a contiguous (in, out) tensor.
+    The values, names and shapes are unchanged; only the memory order is.
+
+    Why, measured (benchmarks/decode.py; torch 2.13 CPU, 2 threads): a decode step multiplies one
+    row vector by each matrix, and the CPU BLAS streams a (1, in) x (in, out) product with a
+    contiguous (in, out) operand faster than it streams the (out, in) layout nn.Linear keeps.
+    SmolLM2's 210 projections per token went from ~55 to ~46 ms and the tied 49,152 x 576 head
+    from ~14 to ~7 ms; a 64-token prefill is unchanged. The embedding lookup reads a strided row
+    of the tied table, which costs nothing noticeable for a few tokens."""
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.dim() == 2:
+                p.data = p.data.t().contiguous().t()
+    return model
+
 
 def gguf_names(n_layers: int) -> dict[str, str]:
     """Our parameter name -> llama.cpp's GGUF tensor name. No ``output.weight``: the head is tied."""
@@ -324,11 +382,12 @@ class Generation:
 
 
 def generate(model: Llama, ids: torch.Tensor, max_new_tokens: int, use_cache: bool = True,
-             eos_id: int | None = None) -> Generation:
+             eos_id: int | None = None, *, on_step: Callable[[int, int], None] | None = None) -> Generation:
     """Greedy decoding: append the argmax token ``max_new_tokens`` times (fewer if every row has
     produced ``eos_id``). ids: (B, T) the prompt. With ``use_cache`` each step runs the one new
     token against the cache; without it each step runs the whole text again (the baseline that
-    shows what the cache saves). Both give the same tokens."""
+    shows what the cache saves). Both give the same tokens.
+    on_step: called as on_step(i, max_new_tokens) after step i (1-based) is timed, for a progress bar."""
     if max_new_tokens < 0:
         raise ValueError("max_new_tokens must be non-negative")
     device = ids.device
@@ -347,6 +406,8 @@ def generate(model: Llama, ids: torch.Tensor, max_new_tokens: int, use_cache: bo
         nxt = last.argmax(dim=-1, keepdim=True)  # (B, 1)
         synchronize(device)
         seconds.append(time.perf_counter() - start)
+        if on_step is not None:
+            on_step(len(seconds), max_new_tokens)
         tokens.append(nxt)
         logits.append(last)
         seq, step_ids = torch.cat([seq, nxt], dim=1), nxt  # (B, T+1), (B, 1)

@@ -1,0 +1,126 @@
+"""tf_core.lab.kv_cache and generate's ``on_step``: cached and uncached greedy decoding choose the same tokens;
+the cache's bytes equal the formula; grouped-query attention's saving; no Q cache is needed (the newest
+query's row does not change when every past query does, and does change when a past key does).
+
+Tolerances, measured (float32, CPU): cached vs uncached logits 6e-6 (random Llama) and 1e-4 (SmolLM2,
+64 tokens); the cached step vs a full forward's last row 8e-6 / 5e-5 (logits) and 2e-6 (weights); the
+last attention row with the past queries replaced: 0.0 bit for bit, so asserted == 0."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from tiny_decoders import byte_tokenizer, one_torch_thread, tiny_llama  # noqa: F401 (fixture)
+
+from tf_core import limits
+from tf_core.cache import kv_cache_bytes
+from tf_core.lab import kv_cache as lab
+from tf_core.models.llama import generate
+
+TEXT = "Keys and values stay; queries go."  # 33 byte tokens
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return byte_tokenizer()
+
+
+@pytest.fixture(scope="module")
+def model():
+    return tiny_llama(seed=7)
+
+
+def check_no_q(q, exact_step: float):
+    assert q.past_queries_zero_diff == 0.0 and q.past_queries_random_diff == 0.0
+    assert q.past_key_diff > 1e-4  # the demonstration can fail: a past KEY does matter
+    assert q.one_query_diff <= 1e-5
+    assert q.step_logits_diff <= exact_step and q.step_weights_diff <= 1e-5
+    assert q.cache_key_diff > 1e-4 and q.cache_value_diff > 1e-4
+
+
+@pytest.mark.parametrize("n_new", [1, 20, limits.KV_UNCACHED_TOKENS + 6])
+def test_cached_equals_uncached(model, tok, n_new):
+    r = lab.run(model, tok, TEXT, n_new=n_new, layer=1, seed=3)
+    T, k = len(TEXT), min(n_new, limits.KV_UNCACHED_TOKENS)
+    assert r.n_prompt == T and r.n_new == n_new and r.n_uncached == k
+    assert r.tokens.shape == (n_new,) and len(r.generated) == n_new
+    assert r.same_tokens and r.logits_diff <= 1e-4
+    assert r.step_cached.shape == (n_new,) and r.step_uncached.shape == (k,)
+    assert (r.step_cached > 0).all() and (r.step_uncached > 0).all()
+    assert r.rate_lengths[-1] == n_new and r.rate_lengths.shape == r.rate_cached.shape == r.rate_uncached.shape
+    for length, c, u in zip(r.rate_lengths, r.rate_cached, r.rate_uncached):
+        assert math.isnan(c) if length < 2 else c > 0
+        assert math.isnan(u) if length < 2 or length > k else u > 0
+    assert r.teacher_forced_diff <= 1e-4 and r.teacher_forced_same_argmax
+    if n_new > 1:
+        check_no_q(r.no_q, 1e-4)
+        assert r.no_q.positions == T + k - 1 and r.no_q.layer == 1
+
+
+def test_cache_memory(model, tok):
+    r = lab.run(model, tok, TEXT, n_new=10)
+    assert r.cache_positions == len(TEXT) + 9  # the last token chosen is never run
+    assert r.cache_bytes == r.formula_bytes == 2 * 3 * r.cache_positions * 2 * 8 * 4
+    assert r.mha_bytes == 2 * r.formula_bytes  # 4 query heads share 2 K/V heads
+    assert r.gqa_saving == 0.5 and r.bytes_per_number == 4
+    assert r.bytes_per_position * r.cache_positions == r.cache_bytes
+    assert r.context_bytes == kv_cache_bytes(3, 512, 2, 8)
+    mha = lab.run(tiny_llama(seed=7, n_kv_heads=4), tok, TEXT, n_new=3)  # plain multi-head: no saving
+    assert mha.gqa_saving == 0.0 and mha.cache_bytes == mha.mha_bytes == mha.formula_bytes
+
+
+def test_progress_callback(model, tok):
+    seen = []
+    r = lab.run(model, tok, "ab", n_new=5, on_step=lambda i, n: seen.append((i, n)))
+    assert seen == [(i, 10) for i in range(1, 11)] and r.n_uncached == 5
+    steps = []
+    generate(model, torch.tensor([[1, 2]]), 4, on_step=lambda i, n: steps.append((i, n)))
+    assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_no_query_cache_directly(model):
+    seq = torch.randint(0, 256, (1, 17), generator=torch.Generator().manual_seed(4))
+    with torch.inference_mode():
+        q = lab.no_query_cache(model, seq, layer=2, seed=0)
+        one = lab.no_query_cache(model, seq[:, :1], layer=0, seed=0)
+    check_no_q(q, 1e-4)
+    assert q.positions == 17
+    assert one.positions == 1 and all(math.isnan(getattr(one, f)) for f in
+                                      ("past_queries_zero_diff", "past_key_diff", "step_logits_diff"))
+
+
+def test_the_comparison_would_notice_a_different_past(model):
+    """The control for "cached = uncached": decoding after another first token gives other logits."""
+    a = generate(model, torch.tensor([[5, 6, 7, 8]]), 8, use_cache=False).logits
+    b = generate(model, torch.tensor([[9, 6, 7, 8]]), 8, use_cache=True).logits
+    assert (a - b).abs().max() > 1e-3
+
+
+def test_real_smollm2(smollm2_model):
+    chat = "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
+    r = lab.run(smollm2_model.model, smollm2_model.tokenizer, chat, n_new=4)
+    assert r.same_tokens and r.logits_diff <= 3e-4 and r.teacher_forced_diff <= 3e-4
+    assert r.pieces[:3] == ("<|im_start|>", "user", "↵") and r.n_prompt == 10  # "assistant" is two tokens
+    assert r.cache_positions == 10 + 3 and r.cache_bytes == r.formula_bytes == kv_cache_bytes(30, 13, 3, 64)
+    assert r.mha_bytes == 3 * r.cache_bytes and r.gqa_saving == pytest.approx(2 / 3)
+    assert r.context_bytes == 2 * 30 * 8192 * 3 * 64 * 4
+    check_no_q(r.no_q, 3e-4)
+
+
+def test_bad_input(model, tok):
+    for bad in (0, limits.KV_NEW_TOKENS.hi + 1, -3, 2.5):
+        with pytest.raises(ValueError, match="n_new"):
+            lab.run(model, tok, TEXT, n_new=bad)
+    with pytest.raises(ValueError, match="layer"):
+        lab.run(model, tok, TEXT, n_new=2, layer=3)
+    with pytest.raises(ValueError, match="seed"):
+        lab.run(model, tok, TEXT, n_new=2, seed=-1)
+    with pytest.raises(ValueError, match="empty"):
+        lab.run(model, tok, " ", n_new=2)
+    with pytest.raises(ValueError, match="positions"):
+        lab.run(tiny_llama(max_positions=40), tok, TEXT, n_new=10)
+    top = lab.run(tiny_llama(max_positions=64 + limits.KV_NEW_TOKENS.hi), tok, "q" * 100, n_new=limits.KV_NEW_TOKENS.hi)
+    assert top.truncated and top.n_prompt == limits.DECODER_TOKENS and top.same_tokens
+    assert top.n_uncached == limits.KV_UNCACHED_TOKENS and np.isnan(top.rate_uncached[-1])

@@ -1,0 +1,142 @@
+"""Lesson `residual-leak`: do a decoder's residual connections leak the future the mask hides?
+
+No. A residual connection adds a position's own vector to a sub-layer's output AT THE SAME
+POSITION: x_i + f(x)_i. It moves nothing between positions. Information can only reach position i
+from position j != i through a step that reads other positions, and in a decoder block only one
+does, the attention:
+
+    RMSNorm     y_i = x_i / sqrt(mean(x_i^2) + eps) * g       statistics over x_i's own features
+    FFN         y_i = W_down (SiLU(W_gate x_i) * W_up x_i)      the same function at every position
+    residual    y_i = x_i + f_i                                 position by position
+    attention   y_i = sum_j weight_ij W_O v_j                   the ONLY sum over positions j
+
+(An encoder's LayerNorm is per position too: its mean and variance run over the features, not
+over the sequence. BatchNorm would mix positions and batch rows through its statistics; no decoder
+uses it for that reason among others.) With the causal mask weight_ij = 0 for j > i, so no step of
+any block lets a later token reach an earlier position, and by induction over the blocks, every
+intermediate at position i depends on tokens 0..i only.
+
+The experiment: the same perturbation as lesson `causal-mask` (the token at p replaced), followed
+through every sub-step of every block of a real decoder, in the order a pre-norm block computes
+them (tf_core.models.llama.BlockTrace): the attention's input norm, the attention output, the first
+residual sum, the feed-forward's norm, the feed-forward output, the second residual sum (the
+block's output). For each (layer, sub-step, position) the largest |change| over the features:
+
+    with the mask      every entry at a position before p is exactly 0.0 (measured, bit for bit)
+    without the mask   the first non-zero entry before p is at layer 0's attention output: the
+                       norm before it is still 0 there, and from that point the residual stream
+                       carries the change to every later sub-step (``first_leak``)
+
+So the residual stream does carry changes forward through the layers, but only along a position;
+across positions it carries only what attention put there. The embedding row (before block 0)
+changes at p alone.
+
+Interface: ``model(ids, *, causal=, trace=True)`` returning ``.hidden_states`` (n_layers + 1
+tensors (B, T, D)) and ``.traces`` (one dataclass per block whose fields, in order, are the
+sub-steps, each (B, T, D)), as tf_core.models.llama.Llama; the sub-step names come from the trace's
+fields, so a decoder with other sub-steps (a post-norm block, say) shows its own.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from tf_core import limits
+from tf_core.lab import decoder_prompt
+
+# The sub-steps (trace fields) that read other positions; every other one acts position by position.
+# The page names the steps through ui/i18n, keyed by these field names.
+MIXING_STEPS = frozenset({"attn"})
+
+
+@dataclass(frozen=True)
+class ResidualLeakResult:
+    pieces: tuple[str, ...]  # the prompt's tokens, readable
+    ids: np.ndarray  # (T,) int64
+    n_total: int
+    truncated: bool
+    position: int  # p: the replaced token
+    replacement_id: int
+    replacement_piece: str
+    steps: tuple[str, ...]  # the sub-step names, in computing order (the trace's fields)
+    embedding_delta: np.ndarray  # (T,) float64 max |Δ| of the token embeddings (block 0's input): non-zero at p only
+    delta_causal: np.ndarray  # (L, S, T) float64 max over features of |Δ| at (layer, sub-step, position), mask on
+    delta_bidirectional: np.ndarray  # (L, S, T) the same without the mask
+    logits_delta_causal: np.ndarray  # (T,) max |Δ logits| per position, mask on
+    logits_delta_bidirectional: np.ndarray  # (T,)
+
+    @property
+    def max_before_causal(self) -> float:
+        """Largest change at any position before p, any layer and sub-step, with the mask."""
+        return float(self.delta_causal[:, :, :self.position].max(initial=0.0))
+
+    @property
+    def exact_before(self) -> bool:
+        """Every intermediate before p unchanged bit for bit with the mask (logits included)."""
+        p = self.position
+        return bool((self.delta_causal[:, :, :p] == 0).all() and (self.logits_delta_causal[:p] == 0).all())
+
+    @property
+    def first_leak(self) -> tuple[int, str] | None:
+        """(layer, sub-step) of the first non-zero change before p without the mask, in computing
+        order; None when p = 0 (nothing before it) or nothing leaked."""
+        before = self.delta_bidirectional[:, :, :self.position]  # (L, S, p)
+        hit = np.argwhere(before.max(axis=-1, initial=0.0) > 0)  # (k, 2) rows in (layer, step) order
+        if not len(hit):
+            return None
+        layer, step = hit[0]
+        return int(layer), self.steps[step]
+
+
+def _step_deltas(a, b) -> tuple[tuple[str, ...], np.ndarray]:
+    """Two runs' traces -> (sub-step names, (L, S, T) max |Δ| over features)."""
+    names = tuple(f.name for f in dataclasses.fields(a.traces[0]))
+    grid = torch.stack([
+        torch.stack([(getattr(tb, n)[0] - getattr(ta, n)[0]).abs().amax(dim=-1) for n in names])  # (S, T)
+        for ta, tb in zip(a.traces, b.traces)
+    ])  # (L, S, T)
+    return names, grid.double().cpu().numpy()
+
+
+def run(model, tokenizer, text: str, position: int | None = None, replacement: int | None = None,
+        max_tokens: int = limits.DECODER_TOKENS) -> ResidualLeakResult:
+    """The prompt and a copy with token ``position`` replaced, traced through every sub-step of
+    every block, with and without the causal mask. Defaults and checks as causal_mask.run."""
+    prompt = decoder_prompt.encode(tokenizer, text, max_tokens)
+    T = len(prompt)
+    position, new_id = decoder_prompt.swap(prompt, T // 2 if position is None else position, replacement,
+                                           tokenizer, model.cfg.vocab_size)
+    device = next(model.parameters()).device
+    ids = prompt.tensor(device)  # (1, T)
+    changed = ids.clone()
+    changed[0, position] = new_id
+
+    with torch.inference_mode():
+        out = {}
+        for causal in (True, False):
+            a = model(ids, causal=causal, trace=True)
+            b = model(changed, causal=causal, trace=True)
+            steps, grid = _step_deltas(a, b)
+            logits = (b.logits[0] - a.logits[0]).abs().amax(dim=-1).double().cpu().numpy()  # (T,)
+            emb = (b.hidden_states[0][0] - a.hidden_states[0][0]).abs().amax(dim=-1).double().cpu().numpy()  # (T,)
+            out[causal] = (grid, logits, emb)
+            del a, b  # the traces of a 30-layer model: free them before the next pair
+
+    return ResidualLeakResult(
+        pieces=prompt.pieces,
+        ids=np.array(prompt.ids, dtype=np.int64),
+        n_total=prompt.n_total,
+        truncated=prompt.truncated,
+        position=position,
+        replacement_id=new_id,
+        replacement_piece=decoder_prompt.piece(tokenizer, new_id),
+        steps=steps,
+        embedding_delta=out[True][2],
+        delta_causal=out[True][0],
+        delta_bidirectional=out[False][0],
+        logits_delta_causal=out[True][1],
+        logits_delta_bidirectional=out[False][1],
+    )
