@@ -1,6 +1,7 @@
 """Topic page: encoder, decoder, variants. Lesson `encoder`: the learner's sentence through one
 block of a real pretrained encoder, step by step (shapes, statistics, what the residual and
-LayerNorm change)."""
+LayerNorm change). Lesson `cross-attention`: the repo's own trained encoder-decoder translating the
+learner's number into Chinese numerals, and where each output step looks in the source."""
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,14 @@ PARAMS = (
     params.Param("head", limits.ENCODER_HEAD),
     params.ChoiceParam("step", options=STEPS, default="ln1"),
 )
-LESSONS = {"encoder": PARAMS}
-LABS = {"encoder": "encoder_walk"}
+XATTN = (
+    params.TextParam("n", max_chars=limits.NUMBER_TEXT_CHARS,
+                     defaults=(("en", "twenty thousand three hundred and five"), ("zh", "20305"))),
+    params.Param("layer", limits.XATTN_LAYER),
+    params.Param("head", limits.XATTN_HEAD),
+)
+LESSONS = {"encoder": PARAMS, "cross-attention": XATTN}
+LABS = {"encoder": "encoder_walk", "cross-attention": "cross_attention"}
 
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
 
@@ -172,10 +179,125 @@ def encoder_lesson() -> None:
     lesson.finish(LESSON, sections, lab.run, PARAMS, lang)
 
 
+# --- lesson cross-attention --------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def translator():
+    """The shipped number translator (assets/models/seq2seq-numbers), loaded once per process."""
+    from tf_core.models import tiny
+
+    return tiny.load_seq2seq()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def run_xattn(text: str, layer: int, head: int):
+    """Cached by (text, layer, head); head -1 is the mean over the heads."""
+    return lab.run(text, layer=layer, head=None if head < 0 else head, trained=translator())
+
+
+def head_label(head: int) -> str:
+    return t("xattn.mean", lang) if head < 0 else f"{t('xattn.head', lang)} {head}"
+
+
+def xattn_values(r, trained) -> dict[str, str]:
+    """The card's live numbers, all from the translation's result and the shipped model's files."""
+    cfg = trained.model.cfg
+    steps = [i for i, tok in enumerate(r.tokens) if not tok.startswith("<")]  # characters, not <eos>
+    pairs = [f"{r.tokens[i]} → {r.attends_to[i]}" for i in steps[:4]]
+    return {
+        "number": f"{r.number:,}",
+        "words": " ".join(r.words),
+        "S": str(len(r.words)),
+        "N": str(len(r.tokens)),
+        "output": r.output or "∅",
+        "reference": r.reference,
+        "verdict": t("xattn.right" if r.correct else "xattn.wrong", lang),
+        "held": t("xattn.held_yes" if r.held_out else "xattn.held_no", lang),
+        "accuracy": pct(r.held_out_accuracy, 2),
+        "held_count": f"{r.held_out_count:,}",
+        "layers": str(r.n_layers),
+        "enc_layers": str(cfg.n_enc_layers),
+        "heads": str(r.n_heads),
+        "d": str(cfg.d_model),
+        "layer": str(r.layer),
+        "shown": head_label(-1 if r.head is None else r.head),
+        "pairs": "; ".join(pairs) if pairs else "—",
+        "peak": pct(float(r.map.max(axis=1).mean())),
+        "kv_once": str(2 * r.n_layers),
+        "params": f"{sum(p.numel() for p in trained.model.parameters()):,}",
+    }
+
+
+def xattn_lesson() -> None:
+    try:
+        trained = translator()
+    except Exception as exc:  # the checkpoint is missing: say how to make it, no traceback
+        st.error(t("xattn.missing", lang, error=type(exc).__name__), icon=":material/error:")
+        return
+    cfg = trained.model.cfg
+    text_param = XATTN[0]
+    text, _ = text_param.clean(st.session_state[text_param.key(LESSON)])
+    layer_key, head_key = f"{LESSON}.layer", f"{LESSON}.head"
+    st.session_state[layer_key] = min(int(st.session_state[layer_key]), cfg.n_dec_layers - 1)
+    st.session_state[head_key] = min(int(st.session_state[head_key]), cfg.n_heads - 1)
+    layer, head = int(st.session_state[layer_key]), int(st.session_state[head_key])
+    error = None
+    try:
+        r = run_xattn(text, layer, head)
+    except ValueError as exc:  # tf_core.numbers.NumberError: not a number in range
+        error, r = getattr(exc, "code", "words"), None
+    if r is None:  # show the default number's lesson under the message, so the page is never empty
+        r = run_xattn(text_param.default_for("en"), layer, head)
+    values = xattn_values(r, trained)
+    sections = lesson.card(LESSON, lang, values)
+    lesson.short_answer(sections, lang)
+
+    st.subheader(t("lesson.experiment", lang), divider="gray")
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.text_input(t("xattn.input", lang), key=text_param.key(LESSON), max_chars=limits.NUMBER_TEXT_CHARS,
+                    help=t("xattn.input_help", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}"))
+    c_layer, c_head = right.columns(2)
+    c_layer.slider(t("xattn.layer", lang), 0, cfg.n_dec_layers - 1, key=layer_key)
+    c_head.select_slider(t("xattn.head_pick", lang), options=list(range(-1, cfg.n_heads)), key=head_key,
+                         format_func=head_label)
+    st.caption(t("xattn.limits", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}", chars=limits.NUMBER_TEXT_CHARS))
+    lesson.reset_button(LESSON, XATTN, lang)
+    if error is not None:
+        st.warning(t(f"xattn.err.{error}", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}",
+                     chars=limits.NUMBER_TEXT_CHARS) + " " + t("xattn.showing_default", lang, number=values["number"]),
+                   icon=":material/warning:")
+
+    st.caption(t("xattn.io", lang, number=values["number"], S=values["S"]))
+    st.code(f"{' '.join(r.words)}\n→ {r.output or '∅'}   ({t('xattn.reference', lang)}: {r.reference})",
+            language=None, wrap_lines=True)
+    (st.success if r.correct else st.error)(
+        t("xattn.verdict", lang, verdict=values["verdict"], held=values["held"], accuracy=values["accuracy"],
+          count=values["held_count"]), icon=":material/check_circle:" if r.correct else ":material/cancel:")
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.markdown(f"**{t('xattn.map_title', lang, layer=layer, shown=head_label(head))}**")
+        lesson.chart(charts.cross_heatmap(r.map, r.tokens, r.words, lang), key=f"{LESSON}.chart.map")
+        st.caption(t("xattn.map_caption", lang, layers=r.n_layers, heads=r.n_heads, peak=values["peak"]))
+    with right:
+        st.markdown(f"**{t('xattn.steps_title', lang)}**")
+        st.dataframe({
+            t("xattn.col.step", lang): list(range(1, len(r.tokens) + 1)),
+            t("xattn.col.token", lang): list(r.tokens),
+            t("xattn.col.prob", lang): [pct(float(p), 1) for p in r.probs],
+            t("xattn.col.looks", lang): list(r.attends_to),
+            t("xattn.col.weight", lang): [num(float(r.map[i, j])) for i, j in enumerate(r.attends_index)],
+        }, hide_index=True, width="stretch")
+        st.caption(t("xattn.steps_caption", lang, S=values["S"], kv=values["kv_once"], N=values["N"]))
+    lesson.finish(LESSON, sections, lab.run, XATTN, lang)
+
+
 @st.fragment
 def lesson_body() -> None:
     """Everything below the title; editing the sentence or a control reruns only this."""
-    encoder_lesson()
+    if LESSON == "cross-attention":
+        xattn_lesson()
+    else:
+        encoder_lesson()
 
 
 lesson_body()

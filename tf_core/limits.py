@@ -200,3 +200,12 @@ WORKER_SLOTS = 1
 # (2 decoder layers x 4 heads); head -1 draws the mean over the heads.
 XATTN_LAYER = IntRange(0, 7, 1)
 XATTN_HEAD = IntRange(-1, 15, -1)
+
+# --- Lessons `causal-mask`, `residual-leak` (page masks) on SmolLM2-135M ---
+# The position p whose token is replaced (position 0 has nothing before it to check).
+DECODER_POSITION = IntRange(1, DECODER_TOKENS - 1, 8)
+# Characters of the replacement word the learner types (one token is used; a long paste is refused).
+DECODER_WORD_CHARS = 40
+# SmolLM2's 30 layers and 9 query heads: the layer and head whose attention is drawn.
+DECODER_LAYER = IntRange(0, 29, 0)
+DECODER_HEAD = IntRange(0, 8, 0)

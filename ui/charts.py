@@ -715,3 +715,478 @@ def batch_tokens(real: np.ndarray, pad: np.ndarray, lang: str, title: str, y_max
                          "kind": [t("batch.real", lang)] * n + [t("batch.pad", lang)] * n + ["top"],
                          "order": [0] * n + [1] * n + [2]})
     return VegaChart(_batch_tokens_spec(lang, title), data)
+
+
+# --- cross-attention ----------------------------------------------------------------------------------
+@functools.cache
+def _cross_spec(lang: str) -> dict:
+    """Output steps down, source words across; each cell's weight written in it, each row's largest framed."""
+    out_title, src_title, w_title = t("xattn.axis.out", lang), t("xattn.axis.src", lang), t("heat.weight", lang)
+    x = alt.X("k:O", title=src_title, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-40, labelFontSize=13,
+                                                    labelLimit=110, orient="top"))
+    y = alt.Y("q:O", title=out_title, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelFontSize=15, labelLimit=90))
+    tip = [alt.Tooltip("qtok:N", title=out_title), alt.Tooltip("ktok:N", title=src_title),
+           alt.Tooltip("score:Q", title=w_title, format=".4f")]
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("score:Q", title=w_title, scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)),
+    )
+    text = alt.Chart().mark_text(fontSize=12).encode(
+        x=x, y=y, text=alt.Text("score:Q", format=".2f"), tooltip=tip,
+        color=alt.condition("datum.score > 0.55", alt.value("white"), alt.value("black")),
+    )
+    maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_rect(
+        fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
+    chart = alt.layer(cells, text, maxima).properties(height=alt.Step(40))  # the width: the column's
+    return _spec(_configure(chart))
+
+
+def cross_heatmap(weights: np.ndarray, out_tokens: tuple[str, ...], src_words: tuple[str, ...], lang: str) -> VegaChart:
+    """An (N, S) cross-attention map: the decoder's output steps down, the encoder's words across."""
+    N, S = weights.shape
+    rows, cols = [_pos_label(i, p) for i, p in enumerate(out_tokens)], [_pos_label(j, w) for j, w in enumerate(src_words)]
+    qi, ki = np.divmod(np.arange(N * S), S)
+    is_max = np.zeros((N, S), dtype=bool)
+    is_max[np.arange(N), np.asarray(weights).argmax(axis=1)] = True
+    data = pd.DataFrame({
+        "q": [rows[i] for i in qi], "k": [cols[j] for j in ki],
+        "qtok": [out_tokens[i] for i in qi], "ktok": [src_words[j] for j in ki],
+        "score": np.asarray(weights, dtype=float).reshape(-1), "is_max": is_max.reshape(-1),
+    })
+    return VegaChart(_cross_spec(lang), data)
+
+
+# --- decoder masks: lessons causal-mask and residual-leak ------------------------------------------
+MASK_ON, MASK_OFF = SCALED, RAW  # with the causal mask blue, without it orange (as scaled / unscaled)
+MASKED_FILL = "#e9e9e9"  # a cell the mask removes (weight exactly 0)
+ZERO_FILL = "#ffffff"  # a change that is exactly 0.0: white, with the text "0"
+
+
+def _token_axes(lang: str, dense: bool) -> tuple[alt.X, alt.Y]:
+    """Keys across, queries down, labelled with the tokens (data, never markup), in position order."""
+    overlap = "greedy" if dense else False
+    x = alt.X("k:O", title=t("heat.keys", lang), sort="ascending",
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelFontSize=12,
+                            labelLimit=90))
+    y = alt.Y("q:O", title=t("heat.queries", lang), sort="ascending",
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelFontSize=12, labelLimit=90))
+    return x, y
+
+
+def _map_height(dense: bool, step: int):
+    """A token map's height: ``step`` pixels a row (every label readable), a fixed 760 when dense."""
+    return 760 if dense else alt.Step(step)
+
+
+def _token_cells(T: int, pieces: tuple[str, ...]) -> dict:
+    labels = [_pos_label(i, p) for i, p in enumerate(pieces)]
+    qi, ki = np.divmod(np.arange(T * T), T)
+    return {"q": [labels[i] for i in qi], "k": [labels[j] for j in ki], "qtok": [pieces[i] for i in qi],
+            "ktok": [pieces[j] for j in ki], "qi": qi, "ki": ki}
+
+
+@functools.cache
+def _causal_mask_spec(lang: str, dense: bool) -> dict:
+    allowed, masked = t("causal.map.allowed", lang), t("causal.map.masked", lang)
+    tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
+           alt.Tooltip("state:N", title=t("causal.map.state", lang))]
+    x, y = _token_axes(lang, dense)
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("state:N", scale=alt.Scale(domain=[allowed, masked], range=[MASK_ON, MASKED_FILL]),
+                        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=400)))
+    # the column of the changed key p: with the mask only the queries at and after p can read it
+    col = alt.Chart().transform_filter(alt.datum.is_p).mark_rect(fill=None, stroke=RAW, strokeWidth=2.5).encode(
+        x=x, y=y, tooltip=tip)
+    return _spec(_configure(alt.layer(cells, col).properties(height=_map_height(dense, 16))))
+
+
+def causal_mask_map(mask: np.ndarray, pieces: tuple[str, ...], position: int, lang: str) -> VegaChart:
+    """The (T, T) causal mask (True = may attend), query tokens down and key tokens across; the
+    changed key's column framed."""
+    T = len(pieces)
+    cols = _token_cells(T, pieces)
+    flat = np.asarray(mask, dtype=bool).reshape(-1)
+    data = pd.DataFrame({**cols, "state": np.where(flat, t("causal.map.allowed", lang), t("causal.map.masked", lang)),
+                         "is_p": cols["ki"] == position})
+    return VegaChart(_causal_mask_spec(lang, T > MAX_TICKS), data)
+
+
+@functools.cache
+def _causal_attention_spec(lang: str, dense: bool) -> dict:
+    past, future = t("causal.attn.past", lang), t("causal.attn.future", lang)
+    w_title = t("heat.weight", lang)
+    tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
+           alt.Tooltip("score:Q", title=w_title, format=".4f")]
+    x, y = _token_axes(lang, dense)
+    legend = dict(orient="bottom", direction="horizontal", gradientLength=160, titleLimit=300, format=".1f")
+    # keys at or before the query: blue; later keys: orange (the weight a mask would remove), grey when it is 0
+    seen = alt.Chart().transform_filter("!datum.future").mark_rect().encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("score:Q", title=past, scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=alt.Legend(**legend)))
+    later = alt.Chart().transform_filter("datum.future && datum.score > 0").mark_rect().encode(
+        x=x, y=y, tooltip=tip,
+        fill=alt.Fill("score:Q", title=future, scale=alt.Scale(scheme="oranges", domain=[0, 1]),
+                      legend=alt.Legend(**legend)))
+    zero = alt.Chart().transform_filter("datum.future && datum.score == 0").mark_rect(color=MASKED_FILL).encode(
+        x=x, y=y, tooltip=tip)
+    maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_point(
+        shape="circle", filled=False, color="black", strokeWidth=2, opacity=1).encode(x=x, y=y, tooltip=tip)
+    chart = alt.layer(seen, later, zero, maxima).properties(height=_map_height(dense, 20)).resolve_scale(
+        color="independent", fill="independent")
+    return _spec(_configure(chart))
+
+
+def causal_attention_map(weights: np.ndarray, pieces: tuple[str, ...], lang: str) -> VegaChart:
+    """A (T, T) attention map of a decoder head: weights on keys at or before the query in blue,
+    on later keys in orange (a weight of exactly 0 there, as the mask leaves it, in grey); each row's
+    largest weight circled; exact weights on hover."""
+    T = len(pieces)
+    cols = _token_cells(T, pieces)
+    w = np.asarray(weights, dtype=float)
+    is_max = np.zeros((T, T), dtype=bool)
+    is_max[np.arange(T), w.argmax(axis=1)] = True
+    data = pd.DataFrame({**cols, "score": w.reshape(-1), "future": cols["ki"] > cols["qi"], "is_max": is_max.reshape(-1)})
+    return VegaChart(_causal_attention_spec(lang, T > MAX_TICKS), data)
+
+
+@functools.cache
+def _position_deltas_spec(lang: str, dense: bool) -> dict:
+    on, off = t("causal.delta.on", lang), t("causal.delta.off", lang)
+    y_title = t("causal.delta.y", lang)
+    overlap = "greedy" if dense else False
+    x = alt.X("pos:O", title=None, sort="ascending",
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90))
+    tip = [alt.Tooltip("tok:N", title=t("causal.delta.position", lang)), alt.Tooltip("series:N", title=" "),
+           alt.Tooltip("value:Q", title=y_title, format=".6g")]
+    colour = alt.Color("series:N", scale=alt.Scale(domain=[on, off], range=[MASK_ON, MASK_OFF]),
+                       legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=500))
+    lines = alt.Chart().transform_filter(alt.datum.kind == "line").mark_line(
+        strokeWidth=2.5, point=alt.OverlayMarkDef(size=55, filled=True)).encode(
+        x=x, y=alt.Y("value:Q", title=y_title), color=colour, tooltip=tip)
+    # the changed position p: a dashed rule across the chart, labelled at its top
+    rule = alt.Chart().transform_filter(alt.datum.kind == "p").mark_rule(
+        color=CHOSEN, strokeDash=[5, 4], strokeWidth=2).encode(x=x, tooltip=[alt.Tooltip("tok:N", title="p")])
+    label = alt.Chart().transform_filter(alt.datum.kind == "p").mark_text(
+        align="left", baseline="top", dx=6, dy=2, fontSize=13, fontWeight="bold").encode(
+        x=x, y=alt.value(0), text="label:N")
+    return _spec(_configure(alt.layer(lines, rule, label).properties(height=330)))
+
+
+def position_deltas(delta_on: np.ndarray, delta_off: np.ndarray, pieces: tuple[str, ...], position: int,
+                    lang: str) -> VegaChart:
+    """Per position, the largest change of the logits when token ``position`` is replaced, with the
+    causal mask and without it; a dashed rule at ``position``. Exact values on hover."""
+    T = len(pieces)
+    pos = [_pos_label(i, p) for i, p in enumerate(pieces)]
+    on, off = t("causal.delta.on", lang), t("causal.delta.off", lang)
+    data = pd.DataFrame({
+        "pos": pos * 2 + [pos[position]], "tok": list(pieces) * 2 + [pieces[position]],
+        "series": [on] * T + [off] * T + [""],
+        "value": np.concatenate([np.asarray(delta_on, float), np.asarray(delta_off, float), [np.nan]]),
+        "kind": ["line"] * (2 * T) + ["p"], "label": [""] * (2 * T) + [f"p = {position}"],
+    })
+    return VegaChart(_position_deltas_spec(lang, T > MAX_TICKS), data)
+
+
+@functools.cache
+def _layer_head_spec(lang: str, title_key: str) -> dict:
+    """(L, H) fractions: heads across, layers down, the value written in each cell as a percentage,
+    the chosen cell framed."""
+    value_title = t(title_key, lang)
+    x = alt.X("x:O", title=t("causal.head", lang), axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("y:O", title=t("causal.layer", lang), axis=alt.Axis(labelOverlap=False, labelFontSize=11))
+    tip = [alt.Tooltip("y:O", title=t("causal.layer", lang)), alt.Tooltip("x:O", title=t("causal.head", lang)),
+           alt.Tooltip("value:Q", title=value_title, format=".2%")]
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("rel:Q", title=value_title, scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                        legend=alt.Legend(orient="right", direction="vertical", gradientLength=300,
+                                          gradientThickness=12, format=".0%", titleLimit=300, titleOrient="left")))
+    text = alt.Chart().mark_text(fontSize=10).encode(
+        x=x, y=y, text=alt.Text("value:Q", format=".0%"), tooltip=tip,
+        color=alt.condition("datum.rel > 0.55", alt.value("black"), alt.value("white")))
+    chosen = alt.Chart().transform_filter(alt.datum.chosen).mark_rect(
+        fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
+    return _spec(_configure(alt.layer(cells, text, chosen).properties(width=alt.Step(36), height=alt.Step(17))))
+
+
+def layer_head_values(values: np.ndarray, chosen: tuple[int, int], lang: str, title_key: str) -> VegaChart:
+    """(L, H) fractions in [0, 1] per layer and head (e.g. the weight a head would put on later tokens
+    without the causal mask); the chosen (layer, head) framed."""
+    mask = np.zeros(values.shape, dtype=bool)
+    mask[chosen] = True
+    return VegaChart(_layer_head_spec(lang, title_key), _grid_data(values, np.clip(values, 0.0, 1.0), mask))
+
+
+def _delta_text(v: float) -> str:
+    """A cell's label: "0" for exactly 0.0, else two significant digits."""
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    return f"{v:.2g}" if abs(v) >= 1e-3 else f"{v:.0e}"
+
+
+def _delta_cells(values: np.ndarray, rows: list[str], cols: list[str], col_tok: list[str], lo: float,
+                 hi: float) -> pd.DataFrame:
+    """Long-form cells of a (rows, cols) grid of |Δ| values (ri, ci: their order), coloured by log10
+    between ``lo`` and ``hi`` (shared by the grids drawn side by side), plus two invisible anchor rows
+    that pin the colour scale to [lo, hi] whatever this grid holds."""
+    R, C = values.shape
+    ri, ci = np.divmod(np.arange(R * C), C)
+    flat = np.asarray(values, dtype=float).reshape(-1)
+    log10 = np.log10(np.where(flat > 0, flat, 1.0))
+    span = (np.log10(hi) - np.log10(lo)) or 1.0
+    rel = np.clip((log10 - np.log10(lo)) / span, 0.0, 1.0)
+    cells = pd.DataFrame({
+        "row": [rows[i] for i in ri], "col": [cols[j] for j in ci], "ri": ri, "ci": ci,
+        "ctok": [col_tok[j] for j in ci], "value": flat, "log10": np.where(flat > 0, log10, np.nan),
+        "text": [_delta_text(v) for v in flat], "dark": (flat > 0) & (rel < 0.55), "zero": flat == 0, "kind": "cell",
+    })
+    anchors = pd.DataFrame({"row": [rows[0]] * 2, "col": [cols[0]] * 2, "ri": 0, "ci": 0, "ctok": "",
+                            "value": [lo, hi], "log10": [np.log10(lo), np.log10(hi)], "text": "", "dark": False,
+                            "zero": False, "kind": "anchor"})
+    return pd.concat([cells, anchors], ignore_index=True)
+
+
+def _delta_layers(x: alt.X, y: alt.Y, tip: list, legend_title: str, text: bool) -> list:
+    cell = alt.Chart().transform_filter(alt.datum.kind == "cell")
+    colour = alt.Color("log10:Q", title=legend_title, scale=alt.Scale(scheme="viridis", zero=False, nice=False),
+                       legend=alt.Legend(type="gradient", orient="bottom", direction="horizontal", gradientLength=240,
+                                         titleLimit=500, labelExpr=DECADE_LABEL, tickMinStep=1))
+    coloured = cell.transform_filter("!datum.zero").mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=x, y=y, tooltip=tip, color=colour)
+    zeros = cell.transform_filter("datum.zero").mark_rect(fill=ZERO_FILL, stroke="#d0d0d0", strokeWidth=0.5).encode(
+        x=x, y=y, tooltip=tip)
+    # invisible rects at the first cell carrying lo and hi: the colour scale spans both grids' range
+    anchor = alt.Chart().transform_filter(alt.datum.kind == "anchor").mark_rect(opacity=0).encode(
+        x=x, y=y, color=colour)
+    layers = [coloured, zeros, anchor]
+    if text:
+        layers.append(cell.mark_text(fontSize=10).encode(
+            x=x, y=y, text="text:N", tooltip=tip,
+            color=alt.condition("datum.dark", alt.value("white"), alt.value("#333333"))))
+    return layers
+
+
+def _by(field: str) -> alt.EncodingSortField:
+    return alt.EncodingSortField(field=field, op="min", order="ascending")
+
+
+@functools.cache
+def _leak_grid_spec(lang: str) -> dict:
+    layer_title, step_title, value_title = t("causal.layer", lang), t("leak.step", lang), t("leak.delta", lang)
+    x = alt.X("col:N", title=step_title, sort=_by("ci"),
+              axis=alt.Axis(labelAngle=-40, orient="top", labelLimit=170, labelFontSize=12, labelOverlap=False))
+    y = alt.Y("row:N", title=layer_title, sort=_by("ri"), axis=alt.Axis(labelOverlap=False, labelFontSize=11))
+    tip = [alt.Tooltip("row:N", title=layer_title), alt.Tooltip("col:N", title=step_title),
+           alt.Tooltip("value:Q", title=value_title, format=".6g")]
+    chart = alt.layer(*_delta_layers(x, y, tip, value_title, text=True)).properties(
+        width=alt.Step(62), height=alt.Step(17))
+    return _spec(_configure(chart))
+
+
+def leak_grid(values: np.ndarray, steps: tuple[str, ...], lo: float, hi: float, lang: str) -> VegaChart:
+    """(L, S) largest |Δ| at the positions before p, per layer (down) and sub-step (across, in
+    computing order, ``steps`` their display names); exactly 0.0 drawn white with "0", anything
+    else on a log colour scale from ``lo`` to ``hi`` (pass the same to grids shown side by side)."""
+    L, S = values.shape
+    data = _delta_cells(values, [str(i) for i in range(L)], list(steps), list(steps), lo, hi)
+    return VegaChart(_leak_grid_spec(lang), data)
+
+
+@functools.cache
+def _leak_profile_spec(lang: str, dense: bool, text: bool) -> dict:
+    step_title, value_title = t("leak.step", lang), t("leak.delta", lang)
+    overlap = "greedy" if dense else False
+    x = alt.X("col:N", title=None, sort=_by("ci"),
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90))
+    y = alt.Y("row:N", title=None, sort=_by("ri"), axis=alt.Axis(labelLimit=220, labelFontSize=12))
+    tip = [alt.Tooltip("ctok:N", title=t("causal.delta.position", lang)), alt.Tooltip("row:N", title=step_title),
+           alt.Tooltip("value:Q", title=value_title, format=".6g")]
+    p_col = alt.Chart().transform_filter(alt.datum.kind == "cell").transform_filter(alt.datum.is_p).mark_rect(
+        fill=None, stroke=RAW, strokeWidth=2.5).encode(x=x, y=y)
+    return _spec(_configure(alt.layer(*_delta_layers(x, y, tip, value_title, text=text), p_col)
+                            .properties(height=alt.Step(24))))
+
+
+def leak_profile(values: np.ndarray, steps: tuple[str, ...], pieces: tuple[str, ...], position: int, lo: float,
+                 hi: float, lang: str) -> VegaChart:
+    """(S, T) |Δ| of one layer's sub-steps (down, ``steps`` their display names) at every position
+    (across, the prompt's tokens); the changed position's column framed; colours as :func:`leak_grid`."""
+    S, T = values.shape
+    data = _delta_cells(values, list(steps), [_pos_label(i, p) for i, p in enumerate(pieces)], list(pieces), lo, hi)
+    data["is_p"] = (data["ci"] == position) & (data["kind"] == "cell")
+    return VegaChart(_leak_profile_spec(lang, T > MAX_TICKS, T <= 24), data)
+
+
+def delta_range(*arrays: np.ndarray) -> tuple[float, float]:
+    """(lo, hi) of the non-zero |Δ| values of all ``arrays``: the shared colour range of
+    :func:`leak_grid` and :func:`leak_profile` (1e-6 to 1 when every value is 0)."""
+    flat = np.concatenate([np.asarray(a, dtype=float).reshape(-1) for a in arrays])
+    pos = flat[flat > 0]
+    if not len(pos):
+        return 1e-6, 1.0
+    lo, hi = float(pos.min()), float(pos.max())
+    return (lo, hi) if hi > lo else (lo / 10, hi * 10)
+
+
+# --- decoding: lessons parallelism and kv-cache (app_pages/decoding.py) ------------------------------
+STEPS = RAW  # one token per call, as generation runs: orange; the parallel call / the cached decode: blue
+# Streamlit fits a chart's legend and axes into its height: these charts carry a two- or three-line legend
+DECODING_HEIGHT = 380
+DECADES = [10.0 ** k for k in range(-6, 7)]  # log axes: one tick and grid line per decade (Vega's default adds 2..9)
+
+
+@functools.cache
+def _parallel_spec(lang: str) -> dict:
+    one, steps = t("par.series.one", lang), t("par.series.steps", lang)
+    x_title, y_title = t("par.curve.x", lang), t("par.curve.y", lang)
+    tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("n:Q", title=x_title),
+           alt.Tooltip("ms:Q", title=y_title, format=".3g"), alt.Tooltip("total:Q", title=t("par.curve.total", lang),
+                                                                         format=".4g")]
+    lines = alt.Chart().mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=70, filled=True)).encode(
+        x=alt.X("n:Q", title=x_title, scale=alt.Scale(type="log", base=2, nice=False),
+                axis=alt.Axis(values=[2, 4, 8, 16, 32, 64], format="d")),
+        y=alt.Y("ms:Q", title=y_title, scale=alt.Scale(zero=True)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[one, steps], range=[SCALED, STEPS]),
+                        legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=500)),
+        tooltip=tip,
+    )
+    return _spec(_configure(lines.properties(height=DECODING_HEIGHT)))
+
+
+def parallel_per_position(r, lang: str) -> VegaChart:
+    """Milliseconds per position against n (log axis): one teacher-forced call over n positions, and n
+    cached one-token steps (tf_core.lab.parallelism's grid)."""
+    k = len(r.grid_n)
+    data = pd.DataFrame({
+        "n": np.tile(np.asarray(r.grid_n, dtype=int), 2),
+        "ms": 1000 * np.concatenate([r.per_position_parallel, r.per_position_sequential]).astype(float),
+        "total": 1000 * np.concatenate([r.grid_parallel, r.grid_sequential]).astype(float),
+        "series": [t("par.series.one", lang)] * k + [t("par.series.steps", lang)] * k,
+    })
+    return VegaChart(_parallel_spec(lang), data)
+
+
+@functools.cache
+def _layer_timeline_spec(lang: str) -> dict:
+    block, head = t("par.layers.block", lang), t("par.layers.head", lang)
+    x_title, y_title = t("par.layers.x", lang), t("par.layers.y", lang)
+    tip = [alt.Tooltip("label:N", title=y_title), alt.Tooltip("start:Q", title=t("par.layers.start", lang), format=".3g"),
+           alt.Tooltip("end:Q", title=t("par.layers.end", lang), format=".3g"),
+           alt.Tooltip("ms:Q", title=t("par.layers.ms", lang), format=".3g")]
+    bars = alt.Chart().mark_bar(height={"band": 0.8}).encode(
+        y=alt.Y("label:N", title=y_title, sort=alt.EncodingSortField("order", order="ascending"),
+                axis=alt.Axis(labelOverlap="greedy", labelFontSize=11)),
+        x=alt.X("start:Q", title=x_title, scale=alt.Scale(zero=True)),
+        x2="end:Q",
+        color=alt.Color("kind:N", scale=alt.Scale(domain=[block, head], range=[SCALED, THEORY]),
+                        legend=alt.Legend(title=None, orient="top", labelLimit=500)),
+        tooltip=tip,
+    )
+    return _spec(_configure(bars.properties(height=DECODING_HEIGHT)))
+
+
+def layer_timeline(r, lang: str) -> VegaChart:
+    """When each block of one call over n positions ran (ms from the call's start): a staircase,
+    block l + 1 starting where block l ended; the last bar is the final norm and the output head."""
+    L = len(r.layer_seconds)
+    start = 1000 * np.asarray(r.layer_start, dtype=float)
+    end = start + 1000 * np.asarray(r.layer_seconds, dtype=float)
+    blocks_end = float(end[-1]) if L else 0.0
+    call_end = max(1000 * float(r.call_seconds), blocks_end)
+    data = pd.DataFrame({
+        "label": [str(i) for i in range(L)] + [t("par.layers.head_short", lang)],
+        "order": list(range(L + 1)),
+        "start": np.append(start, blocks_end),
+        "end": np.append(end, call_end),
+        "kind": [t("par.layers.block", lang)] * L + [t("par.layers.head", lang)],
+    })
+    data["ms"] = data["end"] - data["start"]
+    return VegaChart(_layer_timeline_spec(lang), data)
+
+
+@functools.cache
+def _decode_steps_spec(lang: str) -> dict:
+    cached, uncached = t("kv.series.cached", lang), t("kv.series.uncached", lang)
+    x_title, y_title = t("kv.steps.x", lang), t("kv.steps.y", lang)
+    tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("step:Q", title=x_title),
+           alt.Tooltip("ms:Q", title=y_title, format=".3g"), alt.Tooltip("tok:N", title=t("kv.steps.token", lang)),
+           alt.Tooltip("run:Q", title=t("kv.steps.run", lang))]
+    lines = alt.Chart().mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=30, filled=True)).encode(
+        x=alt.X("step:Q", title=x_title, scale=alt.Scale(zero=False, nice=False), axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("ms:Q", title=y_title, scale=alt.Scale(zero=True)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[cached, uncached], range=[SCALED, STEPS]),
+                        legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=500)),
+        tooltip=tip,
+    )
+    return _spec(_configure(lines.properties(height=DECODING_HEIGHT)))
+
+
+def decode_steps(r, lang: str) -> VegaChart:
+    """Milliseconds of each greedy step, with the cache and without it (the uncached side stops at its
+    cap). Step 1 reads the prompt on both sides; the token each step chose is in the tooltip (data,
+    never markup). ``run``: the positions that step's forward computed."""
+    nc, nu = len(r.step_cached), len(r.step_uncached)
+    pieces = list(r.generated)
+    data = pd.DataFrame({
+        "step": np.concatenate([np.arange(1, nc + 1), np.arange(1, nu + 1)]),
+        "ms": 1000 * np.concatenate([r.step_cached, r.step_uncached]).astype(float),
+        "series": [t("kv.series.cached", lang)] * nc + [t("kv.series.uncached", lang)] * nu,
+        "tok": pieces[:nc] + pieces[:nu],
+        "run": [r.n_prompt] + [1] * (nc - 1) + [r.n_prompt + i for i in range(nu)],
+    })
+    return VegaChart(_decode_steps_spec(lang), data)
+
+
+@functools.cache
+def _kv_memory_spec(lang: str) -> dict:
+    model, mha, measured = t("kv.mem.model", lang), t("kv.mem.mha", lang), t("kv.mem.measured", lang)
+    x_title, y_title = t("kv.mem.x", lang), t("kv.mem.y", lang)
+    tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("positions:Q", title=x_title, format=","),
+           alt.Tooltip("mb:Q", title=y_title, format=".4g"), alt.Tooltip("bytes:Q", title=t("kv.mem.bytes", lang), format=",")]
+    x = alt.X("positions:Q", title=x_title, scale=alt.Scale(type="log", base=2, nice=False),
+              axis=alt.Axis(values=[4 ** k for k in range(8)], format=","))
+    y = alt.Y("mb:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(values=DECADES, format="~g"))
+    legend = dict(title=None, orient="top", direction="vertical", labelLimit=500)
+    lines = alt.Chart().transform_filter(alt.datum.kind == "line").mark_line(strokeWidth=3).encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("series:N", scale=alt.Scale(domain=[model, mha], range=[SCALED, RAW]),
+                        legend=alt.Legend(symbolType="stroke", symbolSize=400, **legend)),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=[model, mha], range=[[1, 0], [6, 4]]), legend=None))
+    # the measurement: an open diamond with a legend entry of its own
+    point = alt.Chart().transform_filter(alt.datum.kind == "point").mark_point(
+        filled=False, size=260, strokeWidth=3, color=CHOSEN, opacity=1).encode(
+        x=x, y=y, tooltip=tip,
+        # its own field: Vega-Lite merges a shape and a colour legend of the same field into one, losing this entry
+        shape=alt.Shape("what:N", scale=alt.Scale(domain=[measured], range=["diamond"]),
+                        # inside the plot, in the corner the rising lines leave empty
+                        legend=alt.Legend(title=None, orient="top-left", labelLimit=500, symbolStrokeColor=CHOSEN,
+                                          symbolStrokeWidth=3, fillColor="rgba(255,255,255,0.85)")))
+    chart = alt.layer(lines, point).properties(height=DECODING_HEIGHT).resolve_legend(shape="independent")
+    return _spec(_configure(chart))
+
+
+def kv_memory(r, lang: str) -> VegaChart:
+    """The cache's size against the number of positions, log-log: this model's key/value heads and a
+    multi-head model's (one K/V head per query head), from the formula; the diamond is KVCache.nbytes
+    measured at the end of the decode."""
+    top = int(r.max_positions)
+    xs = sorted({2 ** i for i in range(int(np.log2(top)) + 1)} | {top})
+    per_model = int(r.bytes_per_position)
+    per_mha = per_model * int(r.n_heads) // int(r.n_kv_heads)
+    model_bytes = [per_model * x for x in xs]
+    mha_bytes = [per_mha * x for x in xs]
+    k = len(xs)
+    data = pd.DataFrame({
+        "positions": xs * 2 + [int(r.cache_positions)],
+        "bytes": model_bytes + mha_bytes + [int(r.cache_bytes)],
+        "series": [t("kv.mem.model", lang)] * k + [t("kv.mem.mha", lang)] * k + [t("kv.mem.measured", lang)],
+        "kind": ["line"] * (2 * k) + ["point"],
+    })
+    data["mb"] = data["bytes"] / 1e6
+    data["what"] = data["series"]
+    return VegaChart(_kv_memory_spec(lang), data)

@@ -688,6 +688,520 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "分量以 float32 采样；分数、softmax 和各项统计量用 float64 计算"
         "（d_k 较大时不缩放的分数会让 float32 权重下溢）。",
     },
+    # --- lesson cross-attention (app_pages/architecture.py) ---
+    "xattn.axis.out": {"en": "output step (the character written)", "zh": "输出步（写出的字符）"},
+    "xattn.axis.src": {"en": "source word (encoder output)", "zh": "源端单词（编码器输出）"},
+    "xattn.mean": {"en": "mean of the heads", "zh": "各头平均"},
+    "xattn.head": {"en": "head", "zh": "头"},
+    "xattn.right": {"en": "correct", "zh": "正确"},
+    "xattn.wrong": {"en": "wrong", "zh": "错误"},
+    "xattn.held_yes": {"en": "one of the held-out numbers the model never saw in training",
+                       "zh": "属于训练中从未出现过的留出数字"},
+    "xattn.held_no": {"en": "a number from the training range (not one of the held-out ones)",
+                      "zh": "不属于留出集（训练时可能见过）"},
+    "xattn.missing": {
+        "en": "The trained encoder–decoder is not installed ({error}). Train it with "
+        "`python -m tf_core.train seq2seq`; it writes assets/models/seq2seq-numbers/.",
+        "zh": "没有找到训练好的编码器–解码器（{error}）。可运行 `python -m tf_core.train seq2seq` 训练，"
+        "它会写入 assets/models/seq2seq-numbers/。",
+    },
+    "xattn.input": {"en": "A number: digits or English words", "zh": "一个数：阿拉伯数字或英文单词"},
+    "xattn.input_help": {
+        "en": "A whole number from {lo} to {hi}: 305, 99,999 or \"three hundred and five\". Press Enter to translate.",
+        "zh": "{lo} 到 {hi} 之间的整数：305、99,999 或 \"three hundred and five\"。按回车翻译。",
+    },
+    "xattn.layer": {"en": "Decoder layer", "zh": "解码器层"},
+    "xattn.head_pick": {"en": "Head", "zh": "注意力头"},
+    "xattn.limits": {
+        "en": "Limits: numbers {lo}–{hi}, at most {chars} characters typed.",
+        "zh": "上限：数的范围 {lo}–{hi}，输入最多 {chars} 个字符。",
+    },
+    "xattn.err.range": {"en": "That number is outside the model's range, {lo} to {hi}.",
+                        "zh": "这个数超出了模型的范围（{lo} 到 {hi}）。"},
+    "xattn.err.words": {"en": "That is not a number in English words (e.g. \"three hundred and five\").",
+                        "zh": "这不是用英文单词写的数（例如 \"three hundred and five\"）。"},
+    "xattn.err.chinese": {"en": "That is not a Chinese numeral in the standard form (e.g. 三百零五).",
+                          "zh": "这不是标准写法的中文数字（例如 三百零五）。"},
+    "xattn.err.empty": {"en": "Type a whole number from {lo} to {hi}.", "zh": "请输入 {lo} 到 {hi} 之间的整数。"},
+    "xattn.err.too_long": {"en": "That text is longer than {chars} characters.", "zh": "输入超过了 {chars} 个字符。"},
+    "xattn.err.digits": {"en": "Use the digits 0–9 only, with commas between groups of three if you like.",
+                         "zh": "只能使用数字 0–9，可以每三位用逗号分隔。"},
+    "xattn.showing_default": {"en": "Showing {number} instead.", "zh": "下面改为显示 {number}。"},
+    "xattn.io": {"en": "The encoder reads {number} as {S} English words; the decoder writes Chinese numerals one "
+                       "character per step:",
+                 "zh": "编码器把 {number} 读成 {S} 个英文单词；解码器每步写出一个中文数字字符："},
+    "xattn.reference": {"en": "reference", "zh": "标准答案"},
+    "xattn.verdict": {"en": "The model's answer is {verdict}. This number is {held}. On all {count} held-out "
+                            "numbers the shipped model's exact-match accuracy is {accuracy}.",
+                      "zh": "模型的答案{verdict}。这个数{held}。在全部 {count} 个留出数字上，随附模型的完全匹配准确率为 {accuracy}。"},
+    "xattn.map_title": {"en": "Cross-attention, decoder layer {layer}, {shown}",
+                        "zh": "交叉注意力：解码器第 {layer} 层，{shown}"},
+    "xattn.map_caption": {
+        "en": "Row t: the weights with which the step that wrote character t read the encoder's words (each row "
+        "sums to 1; its largest weight framed). The model has {layers} decoder layers × {heads} heads; on average "
+        "the largest weight in a row of this map is {peak}.",
+        "zh": "第 t 行：写出第 t 个字符的那一步对编码器各单词的注意力权重（每行和为 1，最大者加框）。"
+        "模型有 {layers} 个解码器层 × {heads} 个头；这张图每行最大权重的平均值为 {peak}。",
+    },
+    "xattn.steps_title": {"en": "Step by step", "zh": "逐步解码"},
+    "xattn.col.step": {"en": "step", "zh": "步"},
+    "xattn.col.token": {"en": "written", "zh": "输出"},
+    "xattn.col.prob": {"en": "probability", "zh": "概率"},
+    "xattn.col.looks": {"en": "looks most at", "zh": "最关注的词"},
+    "xattn.col.weight": {"en": "weight", "zh": "权重"},
+    "xattn.steps_caption": {
+        "en": "The encoder ran once over the {S} words. Cross-attention's keys and values depend on those words "
+        "alone, so a decoder can project them once per layer ({kv} projections in all) and let all {N} steps read "
+        "the same ones; only the query changes from step to step.",
+        "zh": "编码器只对这 {S} 个单词运行一次。交叉注意力的键和值只取决于这些单词，所以解码器每层只需投影一次"
+        "（共 {kv} 次），全部 {N} 步读取同一份；每一步变化的只有查询。",
+    },
+    # --- lessons causal-mask and residual-leak (page masks; a real decoder, SmolLM2) ----------------
+    "causal.running": {
+        "en": "Running SmolLM2 on your prompt and on the changed copy, with and without the mask…",
+        "zh": "正在用 SmolLM2 运行你的提示词和改动后的副本，分别加掩码和不加掩码…",
+    },
+    "causal.prompt": {"en": "Your prompt", "zh": "你的提示词"},
+    "causal.prompt_help": {
+        "en": "Any text: English works best (SmolLM2 learned mostly English; Chinese characters and emoji often "
+        "fall apart into byte pieces such as ⟨E5 B0⟩). At most {chars} characters; the first {tokens} tokens are used.",
+        "zh": "任意文本，英文效果最好（SmolLM2 主要学的是英文；汉字和表情符号常被拆成 ⟨E5 B0⟩ 这样的字节片段）。"
+        "最多 {chars} 个字符；只使用前 {tokens} 个词元。",
+    },
+    "causal.word": {"en": "Replacement word", "zh": "替换成的词"},
+    "causal.word_auto": {"en": "automatic (dog)", "zh": "自动（dog）"},
+    "causal.word_help": {
+        "en": "The token at position p is replaced by this word's first token (it keeps the leading space of the "
+        "token it replaces). Empty: an automatic choice.",
+        "zh": "位置 p 上的词元会被替换成这个词的第一个词元（保留被替换词元前面的空格）。留空则自动选择。",
+    },
+    "causal.pos": {"en": "Position p of the token to change", "zh": "要改动的词元位置 p"},
+    "causal.pos_help": {
+        "en": "Positions count from 0. Everything before p is what must stay unchanged; position 0 has nothing "
+        "before it, so p starts at 1.",
+        "zh": "位置从 0 开始计数。p 之前的所有位置都应保持不变；位置 0 之前没有任何位置，所以 p 从 1 开始。",
+    },
+    "causal.pos_only": {
+        "en": "Your prompt has two tokens: p = 1 is the only position with one before it.",
+        "zh": "你的提示词只有两个词元：p = 1 是唯一一个前面还有位置的位置。",
+    },
+    "causal.layer_slider": {"en": "Layer of the attention map", "zh": "注意力图所在的层"},
+    "causal.head_slider": {"en": "Head of the attention map", "zh": "注意力图所在的头"},
+    "causal.limits": {
+        "en": "Limits: {chars} characters of prompt, its first {tokens} tokens; {word} characters of replacement word.",
+        "zh": "上限：提示词 {chars} 个字符，只取前 {tokens} 个词元；替换词 {word} 个字符。",
+    },
+    "causal.empty": {
+        "en": "The prompt is empty: the experiment below runs on the default prompt. Type a sentence above.",
+        "zh": "提示词为空：下面的实验改用默认提示词。请在上面输入一个句子。",
+    },
+    "causal.no_token": {
+        "en": "The prompt gives no token (the tokenizer drops its characters): the experiment below runs on the "
+        "default prompt.",
+        "zh": "这个提示词得不到任何词元（分词器丢弃了它的字符）：下面的实验改用默认提示词。",
+    },
+    "causal.one_token": {
+        "en": "The prompt is a single token, so there is no earlier position to watch: the experiment below runs on "
+        "the default prompt. Type at least two words.",
+        "zh": "提示词只有一个词元，前面没有可以观察的位置：下面的实验改用默认提示词。请至少输入两个词。",
+    },
+    "causal.pos_clamped": {
+        "en": "Position {asked} is past the end of this prompt ({T} tokens, positions 1 to {used} can change): "
+        "using p = {used}.",
+        "zh": "位置 {asked} 超出了这个提示词的末尾（共 {T} 个词元，可改动的位置为 1 到 {used}）：改用 p = {used}。",
+    },
+    "causal.word_none": {
+        "en": "“{word}” gives no token; the automatic replacement is used.",
+        "zh": "“{word}”得不到任何词元；改用自动选择的替换词。",
+    },
+    "causal.word_same": {
+        "en": "“{word}” is already the token at position {p}; the automatic replacement is used.",
+        "zh": "“{word}”就是位置 {p} 上原有的词元；改用自动选择的替换词。",
+    },
+    "causal.word_first": {
+        "en": "“{word}” is {n} tokens; its first, “{first}”, replaces the token at p.",
+        "zh": "“{word}”由 {n} 个词元组成；用它的第一个词元“{first}”替换位置 p 上的词元。",
+    },
+    "causal.truncated": {
+        "en": "The prompt was cut: {n} tokens (or more than the character limit); the first {cap} are used.",
+        "zh": "提示词被截断：共 {n} 个词元（或超过了字符上限）；只使用前 {cap} 个。",
+    },
+    "causal.tokens": {
+        "en": "The {T} tokens SmolLM2 reads (␣ = space), the original and the copy with position {p} changed from "
+        "“{old}” to “{new}” (in brackets):",
+        "zh": "SmolLM2 读入的 {T} 个词元（␣ 表示空格）：原文，以及把位置 {p} 从“{old}”换成“{new}”的副本（方括号内）：",
+    },
+    "causal.yes": {"en": "yes", "zh": "是"},
+    "causal.no": {"en": "no", "zh": "否"},
+    "causal.layer": {"en": "layer", "zh": "层"},
+    "causal.head": {"en": "head", "zh": "头"},
+    "causal.map.title": {"en": "The causal mask", "zh": "因果掩码"},
+    "causal.map.allowed": {"en": "may attend (True)", "zh": "可以关注（True）"},
+    "causal.map.masked": {"en": "masked: score −∞, weight 0 (False)", "zh": "被掩码：分数 −∞，权重 0（False）"},
+    "causal.map.state": {"en": "mask", "zh": "掩码"},
+    "causal.map.caption": {
+        "en": "{T} × {T}: query i may attend key j when j ≤ i; the {masked} cells above the diagonal are masked. "
+        "The framed column is key p = {p}: with the mask only the queries at p and after it can read it.",
+        "zh": "{T} × {T}：当 j ≤ i 时查询 i 可以关注键 j；对角线以上的 {masked} 个格子被掩码。"
+        "框出的一列是键 p = {p}：加掩码时只有 p 及其之后的查询能读到它。",
+    },
+    "causal.delta.title": {
+        "en": "Largest change of the logits per position when token p is replaced",
+        "zh": "替换词元 p 后每个位置 logits 的最大变化",
+    },
+    "causal.delta.on": {"en": "with the causal mask (decoder)", "zh": "加因果掩码（解码器）"},
+    "causal.delta.off": {"en": "without it (every token sees every token)", "zh": "不加掩码（每个词元都能看到所有词元）"},
+    "causal.delta.y": {"en": "max |Δ logit| over the vocabulary", "zh": "词表上的最大 |Δ logit|"},
+    "causal.delta.position": {"en": "position", "zh": "位置"},
+    "causal.delta.caption": {
+        "en": "Measured, not assumed: with the mask the largest change at the positions before p = {p} is {before} "
+        "(the fused SDPA kernel: {fast}; unchanged bit for bit: {exact}); at p itself {at_p}. Without the mask the "
+        "earlier positions move by up to {bidir}: they read the new token.",
+        "zh": "这是实测值而非假设：加掩码时，p = {p} 之前各位置的最大变化为 {before}（PyTorch 融合的 SDPA 计算核：{fast}；"
+        "逐比特不变：{exact}）；p 本身变化 {at_p}。不加掩码时，前面的位置最多变化 {bidir}：它们读到了新词元。",
+    },
+    "causal.attn.past": {"en": "weight on earlier keys and itself", "zh": "落在之前的键和自身上的权重"},
+    "causal.attn.future": {"en": "weight on later keys", "zh": "落在后面的键上的权重"},
+    "causal.attn_on": {"en": "Layer {layer}, head {head}, with the mask", "zh": "第 {layer} 层第 {head} 个头，加掩码"},
+    "causal.attn_off": {
+        "en": "The same head without the mask (as an encoder would)",
+        "zh": "同一个头不加掩码（像编码器那样）",
+    },
+    "causal.attn_caption": {
+        "en": "Same weights, same formula; only the mask differs. Blue: weight on earlier keys and the token itself; "
+        "orange: weight on later keys; grey: exactly 0. With the mask the largest weight above the diagonal is "
+        "{upper_on}; without it head {head} of layer {layer} puts {future} of each row's weight on later tokens "
+        "(mean over the queries that have one).",
+        "zh": "权重相同，公式相同，只有掩码不同。蓝色：落在之前的键和自身上的权重；橙色：落在后面的键上的权重；灰色：严格为 0。"
+        "加掩码时对角线以上的最大权重为 {upper_on}；不加掩码时，第 {layer} 层第 {head} 个头每一行平均有 {future} "
+        "的权重落在后面的词元上（对后面还有词元的查询取平均）。",
+    },
+    "causal.future.title": {
+        "en": "Weight each head would put on future tokens without the mask",
+        "zh": "不加掩码时每个头会放在未来词元上的权重",
+    },
+    "causal.future.scale": {"en": "weight on later tokens", "zh": "落在后面词元上的权重"},
+    "causal.future.caption": {
+        "en": "Every layer × head of SmolLM2 on your prompt, run without the mask: the mean weight a query puts on "
+        "tokens after it. Mean over all heads {mean}, largest {max} ({where}); the framed cell is the map above "
+        "(layer {layer}, head {head}: {future}). With the mask every one of these is exactly 0.",
+        "zh": "SmolLM2 的每一层 × 每个头在你的提示词上不加掩码运行：一个查询放在它之后的词元上的平均权重。"
+        "所有头的平均值为 {mean}，最大为 {max}（{where}）；框出的格子就是上面的注意力图（第 {layer} 层第 {head} 个头：{future}）。"
+        "加掩码时这些值全部严格为 0。",
+    },
+    "causal.stated": {
+        "en": "Stated: SmolLM2 was trained with the mask only, so its predictions without it are not good ones. "
+        "They show where information can flow, which is the question here.",
+        "zh": "说明：SmolLM2 只在加掩码的情况下训练过，所以不加掩码时它的预测并不好。这些数字展示的是信息能流向哪里，这正是本题要问的。",
+    },
+    "leak.running": {
+        "en": "Tracing every sub-step of every block of SmolLM2, with and without the mask…",
+        "zh": "正在追踪 SmolLM2 每个块的每个子步骤，分别加掩码和不加掩码…",
+    },
+    "leak.layer_slider": {"en": "Layer of the per-position profile", "zh": "逐位置剖面所在的层"},
+    "leak.step": {"en": "sub-step", "zh": "子步骤"},
+    "leak.delta": {"en": "max |Δ| over the features", "zh": "特征上的最大 |Δ|"},
+    "leak.step.input": {"en": "block input", "zh": "本层输入"},
+    "leak.step.attn_norm": {"en": "RMSNorm (attn)", "zh": "注意力前的 RMSNorm"},
+    "leak.step.attn": {"en": "attention", "zh": "注意力"},
+    "leak.step.resid1": {"en": "x + attention", "zh": "x + 注意力"},
+    "leak.step.mlp_norm": {"en": "RMSNorm (FFN)", "zh": "前馈前的 RMSNorm"},
+    "leak.step.mlp": {"en": "FFN (SwiGLU)", "zh": "前馈网络（SwiGLU）"},
+    "leak.step.resid2": {"en": "h + FFN", "zh": "h + 前馈网络"},
+    "leak.grid.title": {
+        "en": "Largest change at the positions before p = {p}, per layer and sub-step",
+        "zh": "p = {p} 之前各位置的最大变化，按层和子步骤",
+    },
+    "leak.grid.on": {"en": "With the causal mask", "zh": "加因果掩码"},
+    "leak.grid.off": {"en": "Without it", "zh": "不加掩码"},
+    "leak.grid.caption": {
+        "en": "White with 0 means exactly 0.0. With the mask all {cells} values (every layer, sub-step and position "
+        "before p = {p}) are at most {before} (unchanged bit for bit: {exact}). Without it the first change appears "
+        "at layer {layer}, {step} ({value}), while the RMSNorm right before it is still {norm0}: attention is the "
+        "only step that reads other positions, and from there the residual stream carries the change on.",
+        "zh": "白色且标 0 表示严格等于 0.0。加掩码时全部 {cells} 个值（p = {p} 之前每一层、每个子步骤、每个位置）最大为 "
+        "{before}（逐比特不变：{exact}）。不加掩码时，第一次变化出现在第 {layer} 层的{step}（{value}），而它之前的 RMSNorm 仍为 "
+        "{norm0}：注意力是唯一读取其他位置的步骤，之后残差流把这个变化继续向后传递。",
+    },
+    "leak.grid.none": {
+        "en": "Nothing changed before p = {p} in either run.",
+        "zh": "两次运行中 p = {p} 之前都没有任何变化。",
+    },
+    "leak.profile.title": {
+        "en": "Per-position profile of layer {layer}: every sub-step at every position",
+        "zh": "第 {layer} 层的逐位置剖面：每个子步骤在每个位置上的变化",
+    },
+    "leak.profile.caption": {
+        "en": "Layer {layer}; the framed column is p = {p}. Block 0's input is the embeddings: they change at p "
+        "({emb_p}) and nowhere else ({emb_other}). With the mask every cell left of p stays exactly 0; without it "
+        "the change enters at the attention and each residual sum adds it to that same position.",
+        "zh": "第 {layer} 层；框出的一列是 p = {p}。第 0 块的输入是词嵌入：只在 p 处变化（{emb_p}），其他位置为 {emb_other}。"
+        "加掩码时 p 左边的每个格子都保持严格为 0；不加掩码时，变化从注意力进入，每一次残差相加都只把它加到同一个位置上。",
+    },
+    "leak.table.title": {
+        "en": "What each sub-step reads, and its largest change before p over all layers",
+        "zh": "每个子步骤读取了什么，以及它在所有层中 p 之前的最大变化",
+    },
+    "leak.col.step": {"en": "sub-step", "zh": "子步骤"},
+    "leak.col.formula": {"en": "at position i", "zh": "在位置 i 上"},
+    "leak.col.mixes": {"en": "reads other positions?", "zh": "读取其他位置？"},
+    "leak.col.on": {"en": "with the mask", "zh": "加掩码"},
+    "leak.col.off": {"en": "without it", "zh": "不加掩码"},
+    "leak.col.first": {"en": "first changed at layer", "zh": "首次变化的层"},
+    "leak.attn_note": {"en": "   (the mask sets w_ij = 0 for j > i)", "zh": "   （掩码令 j > i 时 w_ij = 0）"},
+    "leak.table.caption": {
+        "en": "The numbers are the largest over all layers. At the output, the logits before p change by {logits_on} "
+        "with the mask and by {logits_off} without it.",
+        "zh": "表中数字是所有层中的最大值。在输出端，p 之前的 logits 加掩码时变化 {logits_on}，不加掩码时变化 {logits_off}。",
+    },
+    # --- decoder lessons (ui/decoders.py) and page decoding: lessons parallelism, kv-cache -----------
+    "dec.prompt": {"en": "Your prompt", "zh": "你的提示词"},
+    "dec.prompt_help": {
+        "en": "Any language, emoji welcome. At most {chars} characters; the first {tokens} tokens are used.",
+        "zh": "任何语言都可以，也可以有表情符号。最多 {chars} 个字符；只使用前 {tokens} 个词元。",
+    },
+    "dec.model": {"en": "Decoder", "zh": "解码器"},
+    "dec.model_help": {
+        "en": "SmolLM2-135M-Instruct: a real Llama-style model (30 layers, byte-level BPE). TinyGPT: the small "
+        "character-level GPT trained by this repository; it knows only the characters of its English training text.",
+        "zh": "SmolLM2-135M-Instruct：真实的 Llama 结构模型（30 层，字节级 BPE）。TinyGPT：本仓库自己训练的字符级小 GPT，"
+        "只认识它的英文训练文本里出现过的字符。",
+    },
+    "dec.model.smollm2": {"en": "SmolLM2-135M (real)", "zh": "SmolLM2-135M（真实模型）"},
+    "dec.model.tiny-gpt": {"en": "TinyGPT (trained here)", "zh": "TinyGPT（本仓库训练）"},
+    "dec.loading": {"en": "Loading {name} (once per server)…", "zh": "正在加载 {name}（每个服务器进程只加载一次）…"},
+    "dec.load_failed": {
+        "en": "{name} could not be loaded here: {reason}",
+        "zh": "本机无法加载 {name}：{reason}",
+    },
+    "dec.model_missing": {
+        "en": "The decoder named in the link is not available on this server (its checkpoint is missing): "
+        "SmolLM2 runs instead.",
+        "zh": "链接中指定的解码器在本服务器上不可用（缺少它的检查点文件），因此改用 SmolLM2。",
+    },
+    "dec.empty": {
+        "en": "The prompt is empty: type at least one word above to run the experiment.",
+        "zh": "提示词为空：请在上面至少输入一个词，才能运行实验。",
+    },
+    "dec.dropped": {
+        "en": "{model} has no token for {n} character(s) of the prompt, so they are left out: {chars}",
+        "zh": "{model} 的词表里没有提示词中的 {n} 个字符，因此略去它们：{chars}",
+    },
+    "dec.nothing_known": {
+        "en": "None of the prompt's characters is in {model}'s vocabulary (it was trained on English text only). "
+        "Type an English prompt, or choose SmolLM2.",
+        "zh": "提示词中的字符都不在 {model} 的词表里（它只用英文文本训练过）。请输入英文提示词，或改选 SmolLM2。",
+    },
+    "dec.tokens": {"en": "The {n} tokens the model reads:", "zh": "模型读入的 {n} 个词元："},
+    "dec.truncated": {
+        "en": "The prompt is longer than {cap} tokens: only its first {cap} are used.",
+        "zh": "提示词超过 {cap} 个词元：只使用前 {cap} 个。",
+    },
+    "dec.waiting": {
+        "en": "Another experiment is running on this server; yours is number {position} in line and starts by itself.",
+        "zh": "本服务器上正在运行另一个实验；你的实验排在第 {position} 位，轮到时会自动开始。",
+    },
+    "dec.cannot_run": {"en": "This input cannot be run: {reason}", "zh": "无法用这个输入运行实验：{reason}"},
+    "dec.yes": {"en": "yes", "zh": "是"},
+    "dec.no": {"en": "no", "zh": "否"},
+    # lesson parallelism
+    "par.n": {"en": "Positions n", "zh": "位置数 n"},
+    "par.n_help": {
+        "en": "How many tokens run in one call, and as how many one-token steps. A prompt shorter than n is repeated.",
+        "zh": "一次调用里并行处理多少个词元，以及逐个处理时要走多少步。提示词不足 n 个词元时会重复填充。",
+    },
+    "par.repeats": {"en": "Timed repeats (median shown)", "zh": "计时重复次数（显示中位数）"},
+    "par.repeats_help": {
+        "en": "Each repeat times both sides once, alternately; more repeats are steadier on a busy server and take longer.",
+        "zh": "每次重复把两种方式各计时一次、交替进行；次数越多，在繁忙的服务器上越稳定，但耗时越长。",
+    },
+    "par.limits": {
+        "en": "Limits: n {n_lo}–{n_hi}, repeats {r_lo}–{r_hi}, prompt at most {chars} characters.",
+        "zh": "上限：n 为 {n_lo}–{n_hi}，重复 {r_lo}–{r_hi} 次，提示词最多 {chars} 个字符。",
+    },
+    "par.running": {
+        "en": "Timing one call over {n} positions against {n} one-token steps ({repeats} repeat(s))…",
+        "zh": "正在计时：一次调用处理 {n} 个位置，对比 {n} 个单词元步骤（重复 {repeats} 次）…",
+    },
+    "par.tokens_repeated": {
+        "en": "The {n} tokens run: your prompt's {n_prompt}, repeated until there are {n}:",
+        "zh": "实际运行的 {n} 个词元：你的提示词有 {n_prompt} 个，重复填充到 {n} 个：",
+    },
+    "par.tokens_cut": {
+        "en": "The {n} tokens run (the first {n} of your prompt):",
+        "zh": "实际运行的 {n} 个词元（你的提示词的前 {n} 个）：",
+    },
+    "par.m_one": {"en": "One call, {n} positions", "zh": "一次调用，{n} 个位置"},
+    "par.m_steps": {"en": "{n} one-token steps", "zh": "{n} 个单词元步骤"},
+    "par.m_speedup": {"en": "Steps ÷ one call", "zh": "逐步 ÷ 一次调用"},
+    "par.m_diff": {"en": "max |Δ logits|", "zh": "最大 |Δ logits|"},
+    "par.m_diff_help": {
+        "en": "Largest difference between the two ways' logits at any position; the predicted token agrees at "
+        "{same} of {n} positions.",
+        "zh": "两种方式在任一位置上 logits 的最大差值；预测的词元在 {n} 个位置中有 {same} 个一致。",
+    },
+    "par.metrics_caption": {
+        "en": "{model}, medians of {repeats} timed repeat(s) after a warm-up. Both ways compute the same thing: "
+        "the next-token prediction at each of the {n} positions, identical at {same} of {n}; the difference is "
+        "float rounding (a row times a matrix sums in another order than a block does).",
+        "zh": "{model}，预热之后计时 {repeats} 次取中位数。两种方式计算的是同一件事：{n} 个位置上各自的下一个词元预测，"
+        "{n} 个中有 {same} 个完全一致；差值只是浮点舍入（一行乘矩阵与一整块乘矩阵的求和顺序不同）。",
+    },
+    "par.curve": {"en": "Time per position against n", "zh": "每个位置的耗时随 n 的变化"},
+    "par.curve_caption": {
+        "en": "One call: {one_lo} ms per position at n = {lo}, {one_hi} ms at n = {hi}: the weights are read once "
+        "for all positions and the matrix products fill the cores. One token per step: {step} ms per position at "
+        "n = {hi}, about flat, because every step reads every weight again.",
+        "zh": "一次调用：n = {lo} 时每个位置 {one_lo} 毫秒，n = {hi} 时 {one_hi} 毫秒：权重只读一遍就服务所有位置，"
+        "矩阵乘法把计算核心填满。每步一个词元：n = {hi} 时每个位置 {step} 毫秒，基本持平，因为每一步都要把所有权重重新读一遍。",
+    },
+    "par.series.one": {"en": "one teacher-forced call over n positions", "zh": "一次教师强制调用，处理 n 个位置"},
+    "par.series.steps": {"en": "n one-token steps with the KV cache (generation)", "zh": "n 个单词元步骤，使用 KV 缓存（生成时）"},
+    "par.curve.x": {"en": "n positions (log scale)", "zh": "位置数 n（对数坐标）"},
+    "par.curve.y": {"en": "ms per position", "zh": "每个位置的毫秒数"},
+    "par.curve.total": {"en": "ms in all", "zh": "总毫秒数"},
+    "par.layers": {"en": "When each block of one call over {n} positions ran", "zh": "一次处理 {n} 个位置的调用中，每个块的运行时段"},
+    "par.layers.block": {"en": "decoder block", "zh": "解码器块"},
+    "par.layers.head": {"en": "final norm + output head", "zh": "最终归一化 + 输出头"},
+    "par.layers.head_short": {"en": "head", "zh": "输出头"},
+    "par.layers.x": {"en": "ms since the call began", "zh": "自调用开始的毫秒数"},
+    "par.layers.y": {"en": "block", "zh": "块"},
+    "par.layers.start": {"en": "starts at (ms)", "zh": "开始于（毫秒）"},
+    "par.layers.end": {"en": "ends at (ms)", "zh": "结束于（毫秒）"},
+    "par.layers.ms": {"en": "ms", "zh": "毫秒"},
+    "par.layers_caption": {
+        "en": "A staircase, not a column: each of the {layers} blocks starts when the one before it has finished, "
+        "because it reads that block's output. The blocks take {blocks} ms of the call's {call} ms ({share}); "
+        "the final norm and the output head the remaining {head} ms.",
+        "zh": "是阶梯，不是并排的一列：{layers} 个块中的每一个都要等前一个块结束才开始，因为它读取的正是前一个块的输出。"
+        "这些块占了整个调用 {call} 毫秒中的 {blocks} 毫秒（{share}）；其余 {head} 毫秒是最终归一化和输出头。",
+    },
+    "par.no_layers": {
+        "en": "{model} does not report where its blocks begin and end (its forward has no per-block callback), "
+        "so the per-block timing is shown for SmolLM2 only.",
+        "zh": "{model} 不报告各个块的起止时刻（它的前向计算没有逐块回调），因此逐块计时只对 SmolLM2 显示。",
+    },
+    "par.layer_timing": {
+        "en": "In one call over these positions the {layers} blocks took {block} ms each on average, strictly in "
+        "turn: block 0 took {first} ms from the start, and the last block could only begin at {last_start} ms. "
+        "Together they take {blocks} ms of the call's {call} ms ({share}); if they ran side by side, the call "
+        "would last about one block.",
+        "zh": "在处理这些位置的一次调用中，{layers} 个块平均每个耗时 {block} 毫秒，而且严格依次进行：第 0 块从开始算用了 {first} 毫秒，"
+        "最后一块要到 {last_start} 毫秒才能开始。它们合计占了整个调用 {call} 毫秒中的 {blocks} 毫秒（{share}）；"
+        "如果各层并排同时运行，整个调用只需大约一个块的时间。",
+    },
+    "par.layer_timing_none": {
+        "en": "{model} does not report per-block times, so this page cannot show its {layers} blocks one after "
+        "another; choose SmolLM2 to see the staircase measured.",
+        "zh": "{model} 不报告逐块耗时，因此本页无法展示它的 {layers} 个块依次运行；改选 SmolLM2 可以看到实测的阶梯。",
+    },
+    # lesson kv-cache
+    "kv.new": {"en": "New tokens to generate", "zh": "要生成的新词元数"},
+    "kv.new_help": {
+        "en": "Greedy decoding with the cache runs them all; without the cache, at most {cap} (its cost grows with the "
+        "square of the length).",
+        "zh": "使用缓存的贪心解码会全部生成；不用缓存的一侧最多生成 {cap} 个（它的开销随长度的平方增长）。",
+    },
+    "kv.layer": {"en": "Layer of the no-Q-cache check", "zh": "“无需 Q 缓存”检验所用的层"},
+    "kv.layer_help": {
+        "en": "Which layer's real keys and values the last attention row is recomputed with (no new decode).",
+        "zh": "用哪一层真实的键和值重新计算最后一行注意力（不需要重新解码）。",
+    },
+    "kv.seed": {"en": "Seed", "zh": "随机种子"},
+    "kv.limits": {
+        "en": "Limits: {lo}–{hi} new tokens, at most {cap} of them without the cache; the prompt's first {tokens} "
+        "tokens, at most {chars} characters.",
+        "zh": "上限：新词元 {lo}–{hi} 个，其中不用缓存的一侧最多 {cap} 个；提示词取前 {tokens} 个词元，最多 {chars} 个字符。",
+    },
+    "kv.running": {
+        "en": "Decoding {n} tokens with the KV cache and {k} without it, every step timed…",
+        "zh": "正在解码：使用 KV 缓存生成 {n} 个词元，不用缓存生成 {k} 个，每一步都计时…",
+    },
+    "kv.running_no_q": {
+        "en": "Recomputing the last attention row at layer {layer}…",
+        "zh": "正在第 {layer} 层重新计算最后一行注意力…",
+    },
+    "kv.context_cut": {
+        "en": "{model} reads at most {context} positions and the prompt has {T} tokens: {n} new tokens are "
+        "generated instead of {asked}.",
+        "zh": "{model} 最多只能读 {context} 个位置，而提示词有 {T} 个词元：因此只生成 {n} 个新词元，而不是 {asked} 个。",
+    },
+    "kv.prompt_tokens": {"en": "The prompt's {n} tokens:", "zh": "提示词的 {n} 个词元："},
+    "kv.generated": {
+        "en": "The {n} tokens generated with the cache, as plain text. The decode without the cache chose the same "
+        "first {k}: {same}.",
+        "zh": "使用缓存生成的 {n} 个词元（纯文本）。不用缓存的解码选出的前 {k} 个词元是否相同：{same}。",
+    },
+    "kv.m_cached": {"en": "Tokens/s with the cache", "zh": "使用缓存：词元/秒"},
+    "kv.m_uncached": {"en": "Tokens/s without it ({k} tokens)", "zh": "不用缓存：词元/秒（{k} 个词元）"},
+    "kv.m_same": {"en": "Same tokens?", "zh": "词元相同？"},
+    "kv.m_same_help": {
+        "en": "Largest difference between the two decodes' logits over the common steps: {diff}.",
+        "zh": "两种解码在共同步骤上 logits 的最大差值：{diff}。",
+    },
+    "kv.m_bytes": {"en": "Cache at the end", "zh": "结束时的缓存大小"},
+    "kv.m_bytes_help": {
+        "en": "KVCache.nbytes measured from the tensors: {bytes} bytes for {positions} positions.",
+        "zh": "由张量本身测得的 KVCache.nbytes：{positions} 个位置共 {bytes} 字节。",
+    },
+    "kv.steps": {"en": "Time of each decoding step", "zh": "每个解码步骤的耗时"},
+    "kv.series.cached": {"en": "with the KV cache: one new position per step", "zh": "使用 KV 缓存：每步只算一个新位置"},
+    "kv.series.uncached": {"en": "without it: the whole text again each step", "zh": "不用缓存：每步把整段文本重算一遍"},
+    "kv.steps.x": {"en": "new token", "zh": "新词元序号"},
+    "kv.steps.y": {"en": "ms per step", "zh": "每步毫秒数"},
+    "kv.steps.token": {"en": "token chosen", "zh": "选出的词元"},
+    "kv.steps.run": {"en": "positions computed", "zh": "计算的位置数"},
+    "kv.steps_caption": {
+        "en": "Step 1 reads the {T}-token prompt on both sides. After it, a cached step takes {cached} ms (median), "
+        "however long the text; an uncached step takes {uncached} ms, because it runs every position again: "
+        "{first} ms over its first steps ({pos_first} positions), {last} ms over its last ({pos_last} positions), "
+        "medians. The uncached side stops after {k} tokens (cap {cap}).",
+        "zh": "第 1 步两边都要读入 {T} 个词元的提示词。之后，使用缓存的一步耗时 {cached} 毫秒（中位数），与文本长短无关；"
+        "不用缓存的一步耗时 {uncached} 毫秒，因为它每次都把所有位置重算一遍：最初几步（{pos_first} 个位置）为 {first} 毫秒，"
+        "最后几步（{pos_last} 个位置）为 {last} 毫秒，均为中位数。不用缓存的一侧在 {k} 个词元后停止（上限 {cap}）。",
+    },
+    "kv.memory": {"en": "Cache size against length", "zh": "缓存大小随长度的变化"},
+    "kv.mem.model": {"en": "this model (its key/value heads), formula", "zh": "本模型（按它的键值头数），公式"},
+    "kv.mem.mha": {"en": "one key/value head per query head (multi-head), formula", "zh": "每个查询头一个键值头（多头注意力），公式"},
+    "kv.mem.measured": {"en": "measured KVCache.nbytes after this decode", "zh": "本次解码后实测的 KVCache.nbytes"},
+    "kv.mem.x": {"en": "positions cached (log scale)", "zh": "缓存的位置数（对数坐标）"},
+    "kv.mem.y": {"en": "MB (log scale)", "zh": "MB（对数坐标）"},
+    "kv.mem.bytes": {"en": "bytes", "zh": "字节"},
+    "kv.memory_caption": {
+        "en": "2 · {L} layers · {n} positions · {kv} K/V heads · {dh} dims · {b} bytes = {formula} bytes, and the "
+        "tensors hold {measured}. With a key/value head for each of the {heads} query heads it would be {mha} "
+        "bytes: grouped-query attention saves {saving}.",
+        "zh": "2 · {L} 层 · {n} 个位置 · {kv} 个键值头 · {dh} 维 · {b} 字节 = {formula} 字节，张量实际占用 {measured} 字节。"
+        "如果 {heads} 个查询头各有一个键值头，将是 {mha} 字节：分组查询注意力省下了 {saving}。",
+    },
+    "kv.no_q": {"en": "Why no query cache: the newest row reads past keys and values, never past queries",
+                "zh": "为什么没有查询缓存：最新一行只读过去的键和值，从不读过去的查询"},
+    "kv.q.what": {"en": "change", "zh": "改动"},
+    "kv.q.diff": {"en": "max |Δ| of the result", "zh": "结果的最大 |Δ|"},
+    "kv.q.zero": {"en": "every past query set to 0 → last attention row", "zh": "把所有过去的查询设为 0 → 最后一行注意力输出"},
+    "kv.q.random": {"en": "every past query redrawn at random → last row", "zh": "把所有过去的查询随机重抽 → 最后一行"},
+    "kv.q.key": {"en": "one past key redrawn → last row", "zh": "随机重抽一个过去的键 → 最后一行"},
+    "kv.q.step": {"en": "cached step (1 query per layer) vs full forward (all queries) → logits",
+                  "zh": "缓存的一步（每层 1 个查询）对比完整前向（所有查询）→ logits"},
+    "kv.q.cache_key": {"en": "one cached key changed (layer 0) → next logits", "zh": "改动一个缓存的键（第 0 层）→ 下一步的 logits"},
+    "kv.q.cache_value": {"en": "one cached value changed (layer 0) → next logits", "zh": "改动一个缓存的值（第 0 层）→ 下一步的 logits"},
+    "kv.no_q_caption": {
+        "en": "Layer {layer}'s real keys and values of {S} positions, random queries (seed {seed}), causal mask. "
+        "The first two rows are exactly 0: the row being computed uses only the newest query. Keys and values "
+        "are read at every later step, so they are what a cache must keep.",
+        "zh": "使用第 {layer} 层 {S} 个位置的真实键和值、随机查询（种子 {seed}）和因果掩码。前两行严格为 0：正在计算的这一行只用到最新的查询。"
+        "键和值在之后的每一步都会被读取，所以缓存必须保存的是它们。",
+    },
+    "kv.no_q_short": {
+        "en": "With a single position there is no past to compare: generate at least two tokens or lengthen the prompt.",
+        "zh": "只有一个位置时没有“过去”可以比较：请至少生成两个词元，或加长提示词。",
+    },
+    "kv.teacher_caption": {
+        "en": "Training needs no cache: one forward over the prompt and the generated text reproduces the {k} "
+        "cached steps' logits (max |Δ| {diff}, same predicted tokens: {same}), all positions at once.",
+        "zh": "训练不需要缓存：对提示词加生成文本做一次前向计算，就能同时复现 {k} 个缓存步骤的 logits"
+        "（最大 |Δ| {diff}，预测的词元是否相同：{same}），所有位置一次完成。",
+    },
 }
 
 

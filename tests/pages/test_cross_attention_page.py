@@ -1,0 +1,90 @@
+"""AppTest of the `cross-attention` lesson (topic page `architecture`): the repo's trained
+encoder-decoder translating the learner's number, its cross-attention map and step table; numbers
+in digits and words, bad numbers, both ends of the sliders, both languages, a hand-edited URL."""
+from __future__ import annotations
+
+import pytest
+from apptest_helpers import exceptions, open_app, page_text, vega_frames
+
+from tf_core import limits, numbers
+from ui.curriculum import load as load_curriculum
+from ui.i18n import t
+from ui.qa import PLACEHOLDER
+
+QID = "cross-attention"
+TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
+tiny = pytest.importorskip("tf_core.models.tiny")
+try:
+    TRAINED = tiny.load_seq2seq()
+except tiny.CheckpointMissing:  # pragma: no cover - the checkpoint is committed
+    pytest.skip("assets/models/seq2seq-numbers is missing", allow_module_level=True)
+CFG = TRAINED.model.cfg
+
+
+def heatmap(at):
+    frames = vega_frames(at)
+    assert len(frames) == 1, len(frames)
+    return frames[0][1]
+
+
+def assert_healthy(at, lang):
+    assert not exceptions(at), exceptions(at)
+    assert at.title[0].value == TITLE[lang]
+    assert not PLACEHOLDER.search(page_text(at))
+    data = heatmap(at)
+    assert len(data) and data["score"].between(0, 1).all()
+    return data
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_default_number_is_translated_with_its_map(lang):
+    at = open_app(q=QID, lang=lang)
+    data = assert_healthy(at, lang)
+    words = numbers.english_words(limits.NUMBER.default)
+    assert set(data["ktok"]) == set(words)  # the source words across
+    rows = data.groupby("qtok", sort=False)["score"].sum()
+    assert ((rows - rows.round()).abs() < 1e-4).all()  # each output step's row sums to 1 (per repeated token: n)
+    table = at.dataframe[0].value
+    assert "".join(c for c in table.iloc[:, 1] if not c.startswith("<")) == numbers.to_chinese(limits.NUMBER.default)
+    assert at.success  # the verdict: right
+
+
+@pytest.mark.parametrize("text,value", [("305", 305), ("99,999", 99_999), ("  Seven thousand AND five ", 7005),
+                                        ("0", 0), ("三百零五", 305)])
+def test_numbers_in_digits_words_and_numerals(text, value):
+    at = open_app(q=QID, lang="en")
+    at.text_input(key=f"{QID}.n").set_value(text).run()
+    assert_healthy(at, "en")
+    assert not at.warning
+    assert f"{value:,}" in page_text(at)
+    table = at.dataframe[0].value
+    assert "".join(c for c in table.iloc[:, 1] if not c.startswith("<")) == numbers.to_chinese(value)
+
+
+@pytest.mark.parametrize("text,code", [("100000", "range"), ("-3", "range"), ("", "empty"), ("banana", "words"),
+                                       ("<script>alert(1)</script>", "words"), ("🙂", "words"), ("3.5", "digits"),
+                                       ("两百", "chinese"), ("9" * 300, "range")])
+def test_bad_numbers_get_a_message_and_the_default(text, code):
+    at = open_app(q=QID, lang="zh")
+    at.text_input(key=f"{QID}.n").set_value(text).run()
+    assert_healthy(at, "zh")
+    expected = t(f"xattn.err.{code}", "zh", lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}", chars=limits.NUMBER_TEXT_CHARS)
+    assert at.warning and at.warning[0].value.startswith(expected)
+    assert "<script>" not in page_text(at)
+
+
+def test_sliders_at_both_ends_and_the_mean():
+    at = open_app(q=QID, lang="en")
+    for layer in (0, CFG.n_dec_layers - 1):
+        for head in (-1, 0, CFG.n_heads - 1):
+            at.slider(key=f"{QID}.layer").set_value(layer).run()
+            at.select_slider(key=f"{QID}.head").set_value(head).run()
+            assert_healthy(at, "en")
+    assert str(at.query_params["layer"]).strip("[]'") == str(CFG.n_dec_layers - 1)
+
+
+def test_hand_edited_url_is_clamped():
+    at = open_app(q=QID, lang="en", layer="99", head="-7", n="<b>12</b>")
+    assert_healthy(at, "en")
+    assert int(at.slider(key=f"{QID}.layer").value) <= CFG.n_dec_layers - 1
+    assert at.warning  # "<b>12</b>" is not a number: a message, the default shown

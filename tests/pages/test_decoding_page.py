@@ -1,0 +1,180 @@
+"""AppTest of the decoding page: lessons `parallelism` (one teacher-forced call against n cached one-token
+steps, per-block timing) and `kv-cache` (greedy decoding with and without the cache, its bytes, no Q cache)
+on a real decoder; both languages, odd prompts, controls at both ends, the model switch, a hostile URL.
+
+Kept cheap: small n and few new tokens (results are cached by their inputs within the process), one torch
+thread (on a shared 2-core machine two threads that wait for each other behind other processes make
+SmolLM2 ten times slower), the tiny GPT for the top of the new-token range (256 SmolLM2 steps would take
+most of a minute)."""
+from __future__ import annotations
+
+import pytest
+import torch
+from apptest_helpers import exceptions, open_app, page_text, vega_frames
+
+from tf_core import limits
+from ui import decoders
+from ui.curriculum import load as load_curriculum
+from ui.i18n import t
+from ui.qa import PLACEHOLDER
+
+PAR, KV = "parallelism", "kv-cache"
+CUR = load_curriculum()
+SMALL = {PAR: {"n": "4", "repeats": "1"}, KV: {"new": "3"}}
+PROMPT = "Keys stay, queries go."
+HOSTILE = "<script>alert(1)</script> **b**"
+TINY = decoders.available(decoders.TINY_GPT)
+needs_tiny = pytest.mark.skipif(not TINY, reason="the tiny GPT's checkpoint (assets/models/tiny-gpt) is not there")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def assert_healthy(at, qid, lang, n_charts):
+    assert not exceptions(at), exceptions(at)
+    assert at.title[0].value == CUR.get(qid).title(lang)
+    frames = vega_frames(at)
+    assert len(frames) == n_charts and all(f is not None and len(f) for _, f in frames), [len(f) for _, f in frames]
+    text = page_text(at)
+    assert not PLACEHOLDER.search(text)
+    assert "<script>" not in text
+    assert all("<script>" not in str(spec) for spec, _ in frames)
+    return frames
+
+
+def no_q_table(at) -> list[str]:
+    return list(at.dataframe[0].value.iloc[:, 1])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_parallelism_opens(lang):
+    at = open_app(q=PAR, lang=lang, **SMALL[PAR])
+    (_, curve), (_, layers) = assert_healthy(at, PAR, lang, 2)
+    assert sorted(curve.n.unique()) == [4] and set(curve.series) == {t("par.series.one", lang), t("par.series.steps", lang)}
+    # the staircase: 30 SmolLM2 blocks, each starting where the one before ended, then the head
+    blocks = layers[layers.kind == t("par.layers.block", lang)]
+    assert len(blocks) == 30 and (blocks.start.iloc[1:].to_numpy() >= blocks.end.iloc[:-1].to_numpy() - 1e-6).all()
+    assert [m.label for m in at.metric][:2] == [t("par.m_one", lang, n=4), t("par.m_steps", lang, n=4)]
+    assert at.query_params["n"] == "4" and at.query_params["decoder"] == decoders.SMOLLM2
+    assert t("lesson.wrong", lang) in page_text(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_kv_cache_opens(lang):
+    at = open_app(q=KV, lang=lang, **SMALL[KV])
+    (_, steps), (_, memory) = assert_healthy(at, KV, lang, 2)
+    assert set(steps.series) == {t("kv.series.cached", lang), t("kv.series.uncached", lang)} and len(steps) == 6
+    measured = memory[memory.kind == "point"].iloc[0]
+    assert measured.bytes == 2 * 30 * measured.positions * 3 * 64 * 4  # SmolLM2: the formula, measured
+    table = no_q_table(at)
+    assert table[0] == table[1] == "0" and table[2] != "0"  # past queries: no effect; a past key: an effect
+    assert at.metric[2].value == t("dec.yes", lang)  # cached and uncached chose the same tokens
+    assert at.code[1].value.strip()  # the generated text, as plain text
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["", "   ", "🙂 <script>alert(1)</script> **b** $x$ [a](http://x)", "a\x00\x07b\u202e c\x1b[31m", "混合 mixed 中文 🚀",
+     "word " * 1000],
+    ids=["empty", "spaces", "emoji-html", "controls", "mixed", "huge"],
+)
+def test_odd_prompts(prompt):
+    at = open_app(q=KV, lang="en", **SMALL[KV])
+    at.text_input(key=f"{KV}.prompt").set_value(prompt).run()
+    assert not exceptions(at), exceptions(at)
+    if not prompt.strip():
+        assert any(t("dec.empty", "en") == i.value for i in at.info)
+        assert not vega_frames(at) and not at.metric  # nothing to run: no charts, no numbers
+        return
+    assert_healthy(at, KV, "en", 2)
+    pieces = at.code[0].value
+    if "script" in prompt:
+        assert "<script>" in pieces or "script" in pieces  # the prompt's text is shown, as code, not markup
+    if prompt.startswith("word"):
+        assert any(t("dec.truncated", "en", cap=limits.DECODER_TOKENS) == w.value for w in at.warning)
+    if "\x00" in prompt:
+        assert "\x00" not in pieces and "\x1b" not in pieces
+
+
+def test_parallelism_controls_at_both_ends():
+    at = open_app(q=PAR, lang="en", prompt=HOSTILE, n=str(limits.PARALLEL_N.lo), repeats=str(limits.PARALLEL_REPEATS.hi))
+    assert_healthy(at, PAR, "en", 2)
+    assert at.slider(key=f"{PAR}.n").value == limits.PARALLEL_N.lo
+    at.slider(key=f"{PAR}.repeats").set_value(limits.PARALLEL_REPEATS.lo).run()
+    at.slider(key=f"{PAR}.n").set_value(limits.PARALLEL_N.hi).run()
+    (_, curve), _ = assert_healthy(at, PAR, "en", 2)
+    assert sorted(curve.n.unique()) == [4, 8, 16, 32, 64]
+    assert at.query_params["n"] == str(limits.PARALLEL_N.hi)
+    assert len(at.code[0].value.split("  ")) == limits.PARALLEL_N.hi  # the prompt, repeated to n tokens
+    assert "<script>" in at.code[0].value.replace("  ", "")  # the prompt from the URL, its pieces shown as code
+
+
+def test_kv_layer_and_seed_do_not_rerun_the_decode():
+    at = open_app(q=KV, lang="en", prompt=PROMPT, **SMALL[KV])
+    (_, steps), _ = assert_healthy(at, KV, "en", 2)
+    before = steps.ms.tolist()
+    at.slider(key=f"{KV}.layer").set_value(29).run()
+    at.number_input(key=f"{KV}.seed").set_value(limits.SEED.hi).run()
+    (_, steps), _ = assert_healthy(at, KV, "en", 2)
+    assert steps.ms.tolist() == before  # the same timings: the decode came from the cache, not a new run
+    table = no_q_table(at)
+    assert table[0] == table[1] == "0" and table[2] != "0"
+    assert at.query_params["layer"] == "29" and at.query_params["seed"] == str(limits.SEED.hi)
+    at.slider(key=f"{KV}.new").set_value(limits.KV_NEW_TOKENS.lo).run()  # one token: no tokens/s, no past to test
+    assert_healthy(at, KV, "en", 2)
+    assert at.metric[0].value == "—"
+
+
+def test_bad_url():
+    # the default prompt and new tokens: the same run as the reset below (cached by its inputs)
+    at = open_app(q=KV, lang="en", new="abc", layer="999", seed="-5", decoder="gpt5", foo="<b>x</b>")
+    assert_healthy(at, KV, "en", 2)
+    notices = " ".join(i.value for i in at.info)
+    used = at.slider(key=f"{KV}.new").value  # the page's default
+    assert t("notice.bad_value", "en", name="new", value="abc", used=used) in notices
+    assert "layer" in notices and "seed" in notices and "foo" in notices and "decoder" in notices
+    assert at.query_params["new"] == str(used) and at.query_params["decoder"] == decoders.SMOLLM2
+    assert "foo" not in at.query_params and "<b>" not in notices
+
+
+def test_switch_lessons_carries_prompt_and_reset():
+    at = open_app(q=PAR, lang="en", prompt=PROMPT, **SMALL[PAR])
+    at.session_state[f"{KV}.new"] = 3  # set before the lesson first runs: no default-length decode here
+    at.button_group(key="decoding.question").set_value(KV).run()
+    assert at.session_state[f"{KV}.prompt"] == PROMPT
+    assert_healthy(at, KV, "en", 2)
+    at.button(key=f"{KV}.reset").click().run()
+    assert at.query_params["prompt"] == decoders.PROMPT.default_for("en")
+
+
+@needs_tiny
+def test_tiny_gpt_both_lessons_and_top_of_the_ranges():
+    at = open_app(q=KV, lang="en", decoder=decoders.TINY_GPT, new=str(limits.KV_NEW_TOKENS.hi))
+    (_, steps), _ = assert_healthy(at, KV, "en", 2)
+    context = 256
+    T = len(decoders.PROMPT.default_for("en"))  # one token per character
+    assert any(str(context) in i.value for i in at.info)  # 256 asked, only what fits the context generated
+    assert (steps.series == t("kv.series.cached", "en")).sum() == context - T
+    assert (steps.series == t("kv.series.uncached", "en")).sum() == limits.KV_UNCACHED_TOKENS
+    at.button_group(key="decoding.question").set_value(PAR).run()
+    at.slider(key=f"{PAR}.n").set_value(limits.PARALLEL_N.hi).run()
+    (_, curve), = assert_healthy(at, PAR, "en", 1)  # no per-block timing for this model: a note instead of the chart
+    assert t("par.no_layers", "en", model="TinyGPT") in [i.value for i in at.info]
+    assert sorted(curve.n.unique()) == [4, 8, 16, 32, 64]
+
+
+@needs_tiny
+def test_model_switch_and_characters_the_tiny_gpt_lacks():
+    at = open_app(q=KV, lang="zh", **SMALL[KV])
+    at.radio(key=f"{KV}.decoder").set_value(decoders.TINY_GPT).run()
+    assert not exceptions(at) and not vega_frames(at)  # a Chinese prompt: not one character it knows
+    assert any("TinyGPT" in i.value for i in at.info)
+    at.text_input(key=f"{KV}.prompt").set_value("Keys 和 values 🙂").run()
+    assert_healthy(at, KV, "zh", 2)
+    at.radio(key=f"{KV}.decoder").set_value(decoders.SMOLLM2).run()
+    assert_healthy(at, KV, "zh", 2)

@@ -1,0 +1,283 @@
+"""Controls shared by the lessons that run a decoder on the learner's prompt (page decoding:
+parallelism, kv-cache; page masks: causal-mask, residual-leak): the prompt, the model choice, the
+cached models, the token strip, the notices, and the way a heavy run is shown while it waits in
+line and while it runs.
+
+Two decoders, one interface (``model(ids, cache, need_weights=, last_only=)``, ``model.cfg``):
+  smollm2   SmolLM2-135M-Instruct, the real Llama of tf_core.models.llama (byte-level BPE; Chinese
+            and emoji fall into byte pieces)
+  tiny-gpt  the repository's own character-level GPT (tf_core.models.tiny), offered only when its
+            checkpoint is there; it knows only the characters of its training text, so other
+            characters of a prompt are dropped, with a notice
+
+Each model loads once per process (st.cache_resource), only when a page asks for it, under a
+spinner naming it. The prompt is never rendered as Markdown or HTML: tokens go into a code block
+(and into charts as data); captions escape it with ui.text.md_escape.
+
+Heavy runs (seconds: a decode of tens of steps) go through tf_core.worker, the process's one
+bounded line. :func:`progress_box` gives a page the two callbacks a run reports through
+(``on_wait(position)`` while it waits, ``on_step(i, total)`` while it runs). A page calls it
+*inside* its st.cache_data function: the elements it draws are then created inside the cached
+function, which Streamlit can replay on a cache hit (updating an element created outside a cached
+function is an error on the replay); the box ends empty, so a replay shows nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import streamlit as st
+
+from tf_core import limits
+from ui.i18n import t
+from ui.params import ChoiceParam, TextParam
+from ui.text import md_escape
+
+SMOLLM2, TINY_GPT = "smollm2", "tiny-gpt"
+# URL name "decoder", not "model": the encoder lessons' "model" (auto/minilm/e5) shares a page with
+# the decoder lessons, and the lesson switch carries settings of the same name across.
+MODEL = ChoiceParam("decoder", options=(SMOLLM2, TINY_GPT), default=SMOLLM2)
+PROMPT = TextParam(
+    "prompt",
+    max_chars=limits.DECODER_TEXT_CHARS,
+    defaults=(
+        # the English one: 63 characters, every one in the tiny GPT's vocabulary (the King James Bible's), so it
+        # runs uncut on that character-level model too (DECODER_TOKENS = 64)
+        ("en", "Once upon a time, in a small village by the sea, there lived an"),
+        ("zh", "从前有一座山，山里有一座庙，庙里有"),
+    ),
+)
+R = TypeVar("R")
+PROGRESS_UPDATES = 25  # a run redraws its bar at most this many times (each redraw is recorded for replay)
+
+
+@dataclass(frozen=True, eq=False)
+class Decoder:
+    """A loaded decoder with what the lessons need around it."""
+
+    key: str
+    name: str  # shown on the page
+    model: object  # tf_core.models.llama.Llama or tf_core.models.tiny.TinyGPT (eval mode, frozen)
+    tokenizer: object  # tokenizers.Tokenizer (SmolLM2) or tf_core.models.tiny.Vocab (characters)
+    eos_id: int | None
+
+    @property
+    def cfg(self):
+        return self.model.cfg
+
+    @property
+    def characters(self) -> frozenset[str] | None:
+        """The characters a character-level vocabulary knows (None for byte-level BPE: it knows all)."""
+        tokens = getattr(self.tokenizer, "tokens", None)
+        return None if tokens is None else frozenset(tok for tok in tokens if len(tok) == 1)
+
+    def text(self, ids) -> str:
+        """Token ids as plain text (byte pieces joined back into characters where they are whole)."""
+        ids = [int(i) for i in ids]
+        if hasattr(self.tokenizer, "id_to_token"):
+            return self.tokenizer.decode(ids, skip_special_tokens=False)
+        return "".join(self.tokenizer.decode(ids))
+
+
+def available(key: str) -> bool:
+    """Whether the model can be offered: its package (SmolLM2) or its checkpoint files (tiny GPT) are here."""
+    if key == SMOLLM2:
+        from tf_core.models.catalog import MODELS
+
+        return MODELS[SMOLLM2].installed()
+    if key == TINY_GPT:
+        from tf_core.models import tiny
+
+        return all((tiny.GPT_DIR / name).is_file() for name in tiny.FILES)
+    return False
+
+
+def offered() -> tuple[str, ...]:
+    """The choices shown: the available models, SmolLM2 first (always listed: a missing package
+    then gives a clear message instead of an empty choice)."""
+    return tuple(k for k in MODEL.options if k == SMOLLM2 or available(k))
+
+
+@st.cache_resource(show_spinner=False, max_entries=len(MODEL.options))
+def _load(key: str) -> Decoder:
+    from tf_core.device import get_device
+
+    device = get_device()
+    if key == SMOLLM2:
+        from tf_core.models import smollm2
+
+        m = smollm2.load(device)
+        return Decoder(key=key, name=m.name, model=m.model, tokenizer=m.tokenizer, eos_id=m.eos_id)
+    from tf_core.models import tiny
+
+    trained = tiny.load_gpt(device=device)
+    return Decoder(key=key, name="TinyGPT", model=trained.model, tokenizer=trained.model.cfg.vocab, eos_id=None)
+
+
+_loaded: set[str] = set()  # keys loaded in this process: no spinner for those
+
+
+def decoder(key: str, lang: str) -> Decoder | None:
+    """The loaded decoder (seconds the first time in a process, then instant); None, with a message
+    on the page, when it cannot be loaded (package or checkpoint missing, a broken file)."""
+    if key in _loaded:
+        return _load(key)
+    label = "SmolLM2-135M-Instruct" if key == SMOLLM2 else "TinyGPT"
+    try:
+        with st.spinner(t("dec.loading", lang, name=label)):
+            dec = _load(key)
+    except Exception as e:  # noqa: BLE001 - any loading failure is shown, never a traceback
+        st.error(t("dec.load_failed", lang, name=label, reason=md_escape(str(e), max_len=200)),
+                 icon=":material/error:")
+        return None
+    _loaded.add(key)
+    return dec
+
+
+def chosen(lesson: str, lang: str) -> str:
+    """The model key to run: the lesson's choice, or SmolLM2 with a notice when the choice is not
+    offered here (a link naming the tiny GPT on a server without its checkpoint). Call it before
+    the choice widget is drawn: it may reset the widget's value."""
+    key = MODEL.key(lesson)
+    if st.session_state.get(key) not in offered():
+        if st.session_state.get(key) is not None:
+            st.info(t("dec.model_missing", lang), icon=":material/info:")
+        st.session_state[key] = SMOLLM2
+    return st.session_state[key]
+
+
+def prompt(lesson: str) -> str:
+    """The lesson's prompt, cleaned (control characters removed, at most DECODER_TEXT_CHARS)."""
+    text, _ = PROMPT.clean(st.session_state.get(PROMPT.key(lesson), ""))
+    return text
+
+
+def usable(dec: Decoder, text: str) -> tuple[str, str]:
+    """(text the model can read, the characters dropped from it). Only a character vocabulary drops
+    anything: the tiny GPT has no token for a character outside its training text."""
+    known = dec.characters
+    if known is None:
+        return text, ""
+    dropped = "".join(sorted({c for c in text if c not in known}))
+    return "".join(c for c in text if c in known), dropped
+
+
+def controls(lesson: str, lang: str) -> None:
+    """The prompt box and the model choice (call :func:`chosen` first)."""
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.text_input(
+        t("dec.prompt", lang),
+        key=PROMPT.key(lesson),
+        max_chars=limits.DECODER_TEXT_CHARS,
+        help=t("dec.prompt_help", lang, chars=limits.DECODER_TEXT_CHARS, tokens=limits.DECODER_TOKENS),
+    )
+    right.radio(
+        t("dec.model", lang),
+        options=offered(),
+        key=MODEL.key(lesson),
+        horizontal=True,
+        format_func=lambda k: t(f"dec.model.{k}", lang),
+        help=t("dec.model_help", lang),
+    )
+
+
+def prompt_notices(dec: Decoder, text: str, lang: str) -> bool:
+    """Notices about the prompt before a run; False when there is nothing to run (then the page
+    shows the message and stops)."""
+    if not text.strip():
+        st.info(t("dec.empty", lang), icon=":material/edit_note:")
+        return False
+    kept, dropped = usable(dec, text)
+    if dropped:
+        st.info(t("dec.dropped", lang, model=dec.name, n=len(dropped), chars=md_escape(" ".join(dropped), max_len=60)),
+                icon=":material/info:")
+    if not kept.strip():
+        st.info(t("dec.nothing_known", lang, model=dec.name), icon=":material/edit_note:")
+        return False
+    return True
+
+
+def token_strip(pieces: tuple[str, ...], lang: str, caption: str | None = None) -> None:
+    """Tokens as the model sees them, in a code block (never interpreted as Markdown or HTML)."""
+    st.caption(caption if caption is not None else t("dec.tokens", lang, n=len(pieces)))
+    st.code("  ".join(pieces), language=None, wrap_lines=True)
+
+
+@dataclass
+class Progress:
+    """The callbacks of one heavy run, drawing into one box: a line while it waits, a bar while it runs."""
+
+    box: object  # an st.empty() created inside the cached function
+    lang: str
+    label: str
+    _shown: int = -1
+
+    def wait(self, position: int) -> None:
+        """tf_core.worker's on_wait: 1 = next in line, ...; 0 = its turn."""
+        if position > 0:
+            self.box.info(t("dec.waiting", self.lang, position=position), icon=":material/hourglass_top:")
+        else:
+            self.step(0, 1)
+
+    def step(self, i: int, total: int) -> None:
+        """on_step(i, total) after step i of total; redraws only when the bar moves a notch."""
+        frac = min(max(i / total, 0.0), 1.0) if total > 0 else 1.0
+        notch = int(frac * PROGRESS_UPDATES)
+        if notch != self._shown:
+            self._shown = notch
+            self.box.progress(frac, text=self.label)
+
+    def counter(self, total: int) -> Callable[[], None]:
+        """A callback for :func:`counting`: each call is one of ``total`` steps."""
+        done = [0]
+
+        def on_call() -> None:
+            done[0] += 1
+            self.step(done[0], total)
+
+        return on_call
+
+
+def run_in_line(job: Callable[[Progress], R], lang: str, label: str) -> R:
+    """job(progress) through tf_core.worker: its position in line, then its progress (``label`` over
+    the bar), drawn in one box that is emptied when the job ends, however it ends. Call this inside
+    a st.cache_data function (see the module docstring)."""
+    from tf_core.worker import run_queued
+
+    box = st.empty()
+    progress = Progress(box, lang, label)
+    try:
+        return run_queued(job, progress, on_wait=progress.wait)
+    finally:
+        box.empty()
+
+
+def counting(model, on_call: Callable[[], None]):
+    """``model`` behind a thin module that calls ``on_call()`` after each forward (a progress bar for a
+    lab function that takes no on_step). Nothing is stored on the shared model itself. The wrapper keeps
+    the model's ``on_block`` keyword when it has one (tf_core.lab.parallelism times the blocks with it).
+    Cost: one Python call per forward, microseconds against SmolLM2's ~0.1 s step."""
+    import inspect
+
+    import torch
+
+    class Counted(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = model
+            self.cfg = model.cfg
+
+        def forward(self, ids, cache=None, **kw):
+            out = self.inner(ids, cache, **kw)
+            on_call()
+            return out
+
+    class CountedBlocks(Counted):
+        def forward(self, ids, cache=None, *, need_weights=False, last_only=False, on_block=None):
+            out = self.inner(ids, cache, need_weights=need_weights, last_only=last_only, on_block=on_block)
+            on_call()
+            return out
+
+    has_blocks = "on_block" in inspect.signature(model.forward).parameters
+    return (CountedBlocks if has_blocks else Counted)()
