@@ -66,7 +66,7 @@ def test_search_box_is_capped():
 
 @pytest.mark.parametrize(
     "q, notice_key",
-    [("no-such-question", "notice.unknown_question"), ("kv-cache", "notice.not_built"), ("", "notice.unknown_question")],
+    [("no-such-question", "notice.unknown_question"), ("ffn", "notice.not_built"), ("", "notice.unknown_question")],
 )
 def test_unknown_or_unbuilt_question_falls_back_to_home(q, notice_key):
     at = open_app(q=q, lang="en")
