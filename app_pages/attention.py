@@ -134,7 +134,8 @@ def multi_head_lesson() -> None:
     pieces_and_notices(text, r, enc)
 
     st.markdown(f"**{t('mh.overview', lang)}**")
-    st.image(overview_png(model_key, text, layer, head, r.attentions, lang), width="content")
+    # output_format: Streamlit would otherwise decode this RGB PNG and re-encode it as JPEG (lossy, ~14 ms)
+    st.image(overview_png(model_key, text, layer, head, r.attentions, lang), width="content", output_format="PNG")
     st.caption(t("mh.overview_caption", lang, model=enc.name, layers=cfg.n_layers, heads=cfg.n_heads,
                  maps=cfg.n_layers * cfg.n_heads, tokens=len(r.pieces), layer=layer, head=head))
 

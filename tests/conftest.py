@@ -9,3 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CORE_DEVICE", "cpu")  # tests run on the CPU; CUDA checks skip themselves
+# The app gives light requests fewer torch threads than torch's default (tf_core.device.configure_threads);
+# the suite keeps torch's default, so an AppTest run does not slow the tests that follow it.
+if "TF_CORE_THREADS" not in os.environ:
+    import torch
+
+    os.environ["TF_CORE_THREADS"] = str(torch.get_num_threads())

@@ -1,20 +1,35 @@
-"""Which device this process computes on, and timing that is honest on a GPU.
+"""Which device this process computes on, how many CPU threads it uses, and timing that is honest
+on a GPU.
 
 One device per process: the cached models are shared by every user of the app, so they must all
 live in one place. ``TF_CORE_DEVICE`` (``cpu``, ``cuda``, ``cuda:1``, ``mps``) overrides the choice.
+
+CPU threads: the app runs two kinds of work. A widget change runs a small forward (tens of ms) while
+the browser, on a learner's laptop the same machine, redraws the page; the few long jobs (a decode
+of hundreds of tokens) wait in line for the bounded worker (tf_core/worker.py) and have the machine
+to themselves. With torch's default (one thread per core) the small forward fights the browser for
+the cores: OpenMP waits for its slowest thread, so on 2 cores the e5 multi-head forward took
+~115 ms in the app instead of ~65 ms with 1 thread (benchmarks/rerender.py, text edits). So light
+requests get ``interactive_threads()`` (half the cores, 1 to 4) and worker jobs get torch's default
+inside ``all_cores()``. ``TF_CORE_THREADS`` (or ``OMP_NUM_THREADS``) set by the user wins.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Callable
 
 import torch
 
 ENV_VAR = "TF_CORE_DEVICE"
+THREADS_ENV = "TF_CORE_THREADS"
+MAX_INTERACTIVE_THREADS = 4
+TORCH_THREADS = torch.get_num_threads()  # torch's own choice (one per physical core), read at import
 
 
 def pick_device(override: str | None = None) -> torch.device:
@@ -44,13 +59,63 @@ def get_device() -> torch.device:
     return pick_device()
 
 
+def interactive_threads(cores: int | None = None) -> int:
+    """Torch threads for a light request: half of ``cores`` (default: this machine's), 1 to 4.
+
+    >>> [interactive_threads(c) for c in (1, 2, 4, 8, 64)]
+    [1, 1, 2, 4, 4]
+    """
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    return max(1, min(MAX_INTERACTIVE_THREADS, cores // 2))
+
+
+def _user_threads() -> int | None:
+    """The thread count the user asked for (``TF_CORE_THREADS``, else ``OMP_NUM_THREADS``), if any."""
+    for name in (THREADS_ENV, "OMP_NUM_THREADS"):
+        raw = os.environ.get(name, "").strip()
+        if raw.isdigit() and int(raw) > 0:
+            return int(raw)
+    return None
+
+
+@functools.cache
+def configure_threads() -> int:
+    """Set this process's torch threads for light requests, once; returns the count.
+
+    subtle: torch keeps the count in a global that each new thread reads on its first parallel op,
+    and Streamlit runs every script in a new thread, so one call here covers every later rerun."""
+    n = _user_threads() or interactive_threads()
+    torch.set_num_threads(n)
+    return n
+
+
+@contextlib.contextmanager
+def all_cores() -> Iterator[int]:
+    """For a queued long job: torch's default thread count (or the user's) in the calling thread,
+    put back afterwards. Light requests that start meanwhile get it too; harmless, and brief."""
+    before = torch.get_num_threads()
+    n = _user_threads() or TORCH_THREADS
+    torch.set_num_threads(n)
+    try:
+        yield n
+    finally:
+        torch.set_num_threads(before)
+
+
+def cpu_threads() -> tuple[int, int]:
+    """(threads a light request runs on now, threads a queued long job gets)."""
+    return torch.get_num_threads(), _user_threads() or TORCH_THREADS
+
+
 def describe(device: torch.device | None = None) -> str:
-    """A short human label: ``"cpu (2 threads)"``, ``"cuda: NVIDIA H100"``."""
+    """A short human label: ``"cpu (1 thread, 2 for queued jobs)"``, ``"cuda: NVIDIA H100"``."""
     device = device or get_device()
     if device.type == "cuda":
         return f"cuda: {torch.cuda.get_device_name(device)}"
     if device.type == "cpu":
-        return f"cpu ({torch.get_num_threads()} threads)"
+        n, heavy = cpu_threads()
+        label = f"{n} thread" + ("s" if n != 1 else "")
+        return f"cpu ({label}" + (f", {heavy} for queued jobs)" if heavy != n else ")")
     return device.type
 
 

@@ -243,12 +243,17 @@ def run_in_line(job: Callable[[Progress], R], lang: str, label: str) -> R:
     """job(progress) through tf_core.worker: its position in line, then its progress (``label`` over
     the bar), drawn in one box that is emptied when the job ends, however it ends. Call this inside
     a st.cache_data function (see the module docstring)."""
+    from tf_core.device import all_cores
     from tf_core.worker import run_queued
+
+    def on_all_cores(p: Progress) -> R:
+        with all_cores():  # the job has the machine to itself: every core (tf_core/device.py)
+            return job(p)
 
     box = st.empty()
     progress = Progress(box, lang, label)
     try:
-        return run_queued(job, progress, on_wait=progress.wait)
+        return run_queued(on_all_cores, progress, on_wait=progress.wait)
     finally:
         box.empty()
 

@@ -537,6 +537,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.section.lessons": {"en": "Lessons", "zh": "课程"},
     "sidebar.language": {"en": "Language", "zh": "语言"},
     "sidebar.device": {"en": "Computing on: {device}", "zh": "计算设备：{device}"},
+    "sidebar.cpu": {"en": "Computing on: CPU, torch threads: {n} per request, {heavy} for a queued long job",
+                    "zh": "计算设备：CPU，torch 线程：每次请求 {n} 个，排队的长任务 {heavy} 个"},
     # --- notices about URL parameters ------------------------------------------------------------
     "notice.unknown_param": {
         "en": "Ignored the unknown URL parameter “{name}”.",

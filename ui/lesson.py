@@ -74,10 +74,14 @@ def import_lab(name: str, lang: str):
     start), so it happens under a spinner after the title is on screen."""
     module = f"tf_core.lab.{name}"
     if module in sys.modules:
-        return sys.modules[module]
-    with st.spinner(t("lesson.loading_core", lang)):
-        lab = importlib.import_module(module)
-        freeze_heap(module)  # torch and the chart libraries are in by now: see ui/perf.py
+        lab = sys.modules[module]
+    else:
+        with st.spinner(t("lesson.loading_core", lang)):
+            lab = importlib.import_module(module)
+            freeze_heap(module)  # torch and the chart libraries are in by now: see ui/perf.py
+    from tf_core.device import configure_threads
+
+    configure_threads()  # once per process: fewer torch threads for light requests (tf_core/device.py)
     return lab
 
 

@@ -37,6 +37,10 @@ def language_switch() -> str:
 
 def show_device(lang: str) -> None:
     """Name the device the lesson computes on (imports torch: call it only on lesson pages)."""
-    from tf_core.device import describe
+    from tf_core.device import cpu_threads, describe, get_device
 
-    st.sidebar.caption(t("sidebar.device", lang, device=describe()))
+    if get_device().type == "cpu":
+        light, heavy = cpu_threads()
+        st.sidebar.caption(t("sidebar.cpu", lang, n=light, heavy=heavy))
+    else:
+        st.sidebar.caption(t("sidebar.device", lang, device=describe()))

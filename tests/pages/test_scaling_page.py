@@ -192,3 +192,12 @@ def test_limits_are_shown_with_the_controls():
     assert str(SEED.hi) in widget(at, "seed").help
     shown = " ".join(c.value for c in at.caption)
     assert f"d_k {DK.lo}–{DK.hi}" in shown and f"n {N.lo}–{N.hi}" in shown
+
+
+def test_sidebar_names_the_device_and_thread_counts(lang):
+    from tf_core.device import cpu_threads
+
+    at = open_app(q="scaling", lang=lang)
+    light, heavy = cpu_threads()
+    shown = [c.value for c in at.sidebar.caption]
+    assert t("sidebar.cpu", lang, n=light, heavy=heavy) in shown

@@ -5,6 +5,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +94,73 @@ def test_describe_cpu():
 def test_describe_default_uses_get_device(fresh_get_device, monkeypatch):
     monkeypatch.setenv(dev.ENV_VAR, "cpu")
     assert "cpu" in dev.describe()
+
+
+# --------------------------------------------------------------------------- threads
+
+
+@pytest.fixture
+def torch_threads():
+    """Put torch's thread count back after a test that changes it."""
+    before = torch.get_num_threads()
+    dev.configure_threads.cache_clear()
+    yield
+    dev.configure_threads.cache_clear()
+    torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("cores, expected", [(1, 1), (2, 1), (3, 1), (4, 2), (6, 3), (8, 4), (128, 4)])
+def test_interactive_threads_half_the_cores_within_bounds(cores, expected):
+    assert dev.interactive_threads(cores) == expected
+
+
+def test_configure_threads_uses_the_interactive_count(torch_threads, monkeypatch):
+    monkeypatch.delenv(dev.THREADS_ENV, raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    n = dev.configure_threads()
+    assert n == dev.interactive_threads() == torch.get_num_threads()
+    seen = []  # Streamlit runs each script in a new thread: it must see the count too
+    worker = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+    worker.start()
+    worker.join()
+    assert seen == [n]
+
+
+@pytest.mark.parametrize("env", [dev.THREADS_ENV, "OMP_NUM_THREADS"])
+def test_configure_threads_honours_the_user(torch_threads, monkeypatch, env):
+    monkeypatch.delenv(dev.THREADS_ENV, raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv(env, "3")
+    assert dev.configure_threads() == 3 == torch.get_num_threads()
+
+
+@pytest.mark.parametrize("raw", ["", "0", "-2", "two"])
+def test_configure_threads_ignores_a_malformed_setting(torch_threads, monkeypatch, raw):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv(dev.THREADS_ENV, raw)
+    assert dev.configure_threads() == dev.interactive_threads()
+
+
+def test_all_cores_sets_torch_default_and_restores(torch_threads, monkeypatch):
+    monkeypatch.delenv(dev.THREADS_ENV, raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    torch.set_num_threads(1)
+    with dev.all_cores() as n:
+        assert n == dev.TORCH_THREADS == torch.get_num_threads()
+    assert torch.get_num_threads() == 1
+    with pytest.raises(RuntimeError):  # put back when the job fails too
+        with dev.all_cores():
+            raise RuntimeError("job failed")
+    assert torch.get_num_threads() == 1
+
+
+def test_describe_names_both_thread_counts(torch_threads, monkeypatch):
+    monkeypatch.delenv(dev.THREADS_ENV, raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    torch.set_num_threads(1)
+    text = dev.describe(torch.device("cpu"))
+    assert text.startswith("cpu (1 thread")
+    assert (f"{dev.TORCH_THREADS} for queued jobs" in text) == (dev.TORCH_THREADS != 1)
 
 
 # --------------------------------------------------------------------------- timing
