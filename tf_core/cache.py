@@ -60,6 +60,20 @@ class KVCache:
         """The memory the tensors hold, measured from the tensors themselves."""
         return sum(t.numel() * t.element_size() for t in (*self.keys, *self.values))
 
+    @classmethod
+    def continuing(cls, cache: KVCache | None, n_layers: int, batch: int, new: int, max_positions: int) -> KVCache:
+        """The cache a decoder forward of ``new`` tokens continues from (None: an empty one), checked:
+        at least one new token, a cache of this model's ``n_layers`` and this ``batch``, and room for
+        cached + new positions within ``max_positions``. Raises ValueError otherwise."""
+        cache = cache if cache is not None else cls.empty()
+        if new < 1:
+            raise ValueError("give at least one token")
+        if cache.n_layers not in (0, n_layers) or (cache.length and cache.keys[0].shape[0] != batch):
+            raise ValueError("the cache belongs to another model or batch")
+        if cache.length + new > max_positions:
+            raise ValueError(f"{cache.length + new} positions exceed the model's {max_positions} positions")
+        return cache
+
     def layer(self, i: int) -> tuple[torch.Tensor, torch.Tensor] | None:
         """Layer i's (K, V), or None for an empty cache."""
         return (self.keys[i], self.values[i]) if self.keys else None

@@ -98,6 +98,20 @@ def test_cache_bytes_formula():
     assert KVCache.empty().length == 0 and KVCache.empty().nbytes == 0
 
 
+def test_continuing_checks_the_cache_against_the_call():
+    kv = torch.zeros(2, 1, 5, 4)  # batch 2, 1 kv head, 5 positions, head dim 4
+    cache = KVCache((kv, kv), (kv, kv))  # 2 layers
+    assert KVCache.continuing(None, n_layers=2, batch=2, new=3, max_positions=8).length == 0
+    assert KVCache.continuing(cache, n_layers=2, batch=2, new=3, max_positions=8) is cache
+    with pytest.raises(ValueError, match="at least one token"):
+        KVCache.continuing(cache, n_layers=2, batch=2, new=0, max_positions=8)
+    for n_layers, batch in ((3, 2), (2, 1)):
+        with pytest.raises(ValueError, match="another model or batch"):
+            KVCache.continuing(cache, n_layers=n_layers, batch=batch, new=1, max_positions=8)
+    with pytest.raises(ValueError, match="9 positions exceed the model's 8"):
+        KVCache.continuing(cache, n_layers=2, batch=2, new=4, max_positions=8)
+
+
 # --- the real model -----------------------------------------------------------------------------------
 
 @needs_model

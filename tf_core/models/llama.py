@@ -292,14 +292,8 @@ class Llama(nn.Module):
         trace: also return every hidden state and each block's intermediates (see ``DecoderOutput``).
         on_block: called as on_block(i) right after block i has run (a lesson times the layers with it)."""
         B, T = ids.shape
-        cache = cache if cache is not None else KVCache.empty()
+        cache = KVCache.continuing(cache, self.cfg.n_layers, B, T, self.cfg.max_positions)
         P = cache.length
-        if T < 1:
-            raise ValueError("give at least one token")
-        if cache.n_layers not in (0, self.cfg.n_layers) or (P and cache.keys[0].shape[0] != B):
-            raise ValueError("the cache belongs to another model or batch")
-        if P + T > self.cfg.max_positions:
-            raise ValueError(f"{P + T} positions exceed the model's context of {self.cfg.max_positions}")
         positions = torch.arange(P, P + T, device=ids.device)  # (T,): continuing after the cached ones
         cos, sin = rope_angles(positions, self.cfg.d_head, self.cfg.rope_theta)  # (T, Dh) each
         x = self.tok_emb(ids)  # (B, T, D)

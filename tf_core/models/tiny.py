@@ -292,14 +292,8 @@ class TinyGPT(nn.Module):
         last position only. Runs with gradients when they are enabled (training); a loaded model's
         parameters do not require them."""
         B, T = ids.shape
-        cache = cache if cache is not None else KVCache.empty()
+        cache = KVCache.continuing(cache, self.cfg.n_layers, B, T, self.cfg.max_positions)
         P = cache.length
-        if T < 1:
-            raise ValueError("give at least one token")
-        if cache.n_layers not in (0, self.cfg.n_layers) or (P and cache.keys[0].shape[0] != B):
-            raise ValueError("the cache belongs to another model or batch")
-        if P + T > self.cfg.max_positions:
-            raise ValueError(f"{P + T} positions exceed the model's {self.cfg.max_positions} learned positions")
         positions = torch.arange(P, P + T, device=ids.device)  # (T,): continuing after the cached ones
         x = self.tok_emb(ids) + self.pos_emb(positions)  # (B, T, D)
         # subtle: one new token (T = 1) may see every cached key, so no mask; T > 1 needs the causal
