@@ -51,14 +51,7 @@ from tf_core.masks import causal_mask
 
 
 @dataclass(frozen=True)
-class CausalMaskResult:
-    pieces: tuple[str, ...]  # the prompt's tokens, readable (decoder_prompt's convention)
-    ids: np.ndarray  # (T,) int64 the prompt's token ids
-    n_total: int  # tokens before the cut
-    truncated: bool  # the prompt was cut (characters or tokens)
-    position: int  # p: the position whose token is replaced
-    replacement_id: int
-    replacement_piece: str  # the new token at p, readable
+class CausalMaskResult(decoder_prompt.Perturbation):  # the prompt and the token changed at p, then:
     layer: int  # the attention map shown
     head: int
     mask: np.ndarray  # (T, T) bool, the causal mask: [i, j] = query i may attend key j (j <= i)
@@ -138,13 +131,7 @@ def run(model, tokenizer, text: str, position: int | None = None, replacement: i
         att_b = torch.stack(orig_b.attentions)[:, 0]  # (L, H, T, T)
 
         return CausalMaskResult(
-            pieces=prompt.pieces,
-            ids=np.array(prompt.ids, dtype=np.int64),
-            n_total=prompt.n_total,
-            truncated=prompt.truncated,
-            position=position,
-            replacement_id=new_id,
-            replacement_piece=decoder_prompt.piece(tokenizer, new_id),
+            **decoder_prompt.perturbation(prompt, position, new_id, tokenizer),
             layer=layer,
             head=head,
             mask=causal_mask(T).numpy(),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from tf_core import limits
@@ -43,6 +44,27 @@ class Prompt:
     def tensor(self, device: torch.device | str = "cpu") -> torch.Tensor:
         """(1, T) int64 ids."""
         return torch.tensor([self.ids], dtype=torch.long, device=device)
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """What the perturbation lessons (causal-mask, residual-leak) share: the prompt, and the token
+    put at one position. Their result dataclasses extend it; ``perturbation()`` fills it."""
+
+    pieces: tuple[str, ...]  # the prompt's tokens, readable (see the module docstring)
+    ids: np.ndarray  # (T,) int64 the prompt's token ids
+    n_total: int  # tokens before the cut
+    truncated: bool  # the prompt was cut (characters or tokens)
+    position: int  # p: the position whose token is replaced
+    replacement_id: int
+    replacement_piece: str  # the new token at p, readable
+
+
+def perturbation(prompt: Prompt, position: int, replacement_id: int, tokenizer) -> dict[str, object]:
+    """The ``Perturbation`` fields, as keywords for a result that extends it."""
+    return dict(pieces=prompt.pieces, ids=np.array(prompt.ids, dtype=np.int64), n_total=prompt.n_total,
+                truncated=prompt.truncated, position=position, replacement_id=replacement_id,
+                replacement_piece=piece(tokenizer, replacement_id))
 
 
 def encode_ids(tokenizer, text: str) -> list[int]:

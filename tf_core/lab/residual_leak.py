@@ -53,14 +53,7 @@ MIXING_STEPS = frozenset({"attn"})
 
 
 @dataclass(frozen=True)
-class ResidualLeakResult:
-    pieces: tuple[str, ...]  # the prompt's tokens, readable
-    ids: np.ndarray  # (T,) int64
-    n_total: int
-    truncated: bool
-    position: int  # p: the replaced token
-    replacement_id: int
-    replacement_piece: str
+class ResidualLeakResult(decoder_prompt.Perturbation):  # the prompt and the token changed at p, then:
     steps: tuple[str, ...]  # the sub-step names, in computing order (the trace's fields)
     embedding_delta: np.ndarray  # (T,) float64 max |Δ| of the token embeddings (block 0's input): non-zero at p only
     delta_causal: np.ndarray  # (L, S, T) float64 max over features of |Δ| at (layer, sub-step, position), mask on
@@ -126,13 +119,7 @@ def run(model, tokenizer, text: str, position: int | None = None, replacement: i
             del a, b  # the traces of a 30-layer model: free them before the next pair
 
     return ResidualLeakResult(
-        pieces=prompt.pieces,
-        ids=np.array(prompt.ids, dtype=np.int64),
-        n_total=prompt.n_total,
-        truncated=prompt.truncated,
-        position=position,
-        replacement_id=new_id,
-        replacement_piece=decoder_prompt.piece(tokenizer, new_id),
+        **decoder_prompt.perturbation(prompt, position, new_id, tokenizer),
         steps=steps,
         embedding_delta=out[True][2],
         delta_causal=out[True][0],
