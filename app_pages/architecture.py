@@ -8,12 +8,14 @@ import numpy as np
 import streamlit as st
 
 from tf_core import limits
-from ui import charts, encoders, lesson, params
+from ui import encoders, lesson, params
+from ui.charts import architecture as charts
+from ui.charts import shared
 from ui.i18n import t
 from ui.text import num, pct
 
 PAGE = "architecture"
-# The walk's steps in order (tf_core.lab.encoder_walk.EMBED_KEYS + BLOCK_KEYS; a test checks they
+# The walk's steps in order (tf_core.lab.encoder.EMBED_KEYS + BLOCK_KEYS; a test checks they
 # agree): named here so that the page's parameters exist before torch is imported.
 STEPS = ("embed_word", "embed_pos", "embed_sum", "x_in", "q", "k", "v", "scores", "weights", "context",
          "attn_out", "resid1", "ln1", "ffn_up", "gelu", "ffn_down", "resid2", "ln2")
@@ -31,9 +33,8 @@ XATTN = (
     params.Param("head", limits.XATTN_HEAD),
 )
 LESSONS = {"encoder": PARAMS, "cross-attention": XATTN}
-LABS = {"encoder": "encoder_walk", "cross-attention": "cross_attention"}
 
-LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -109,7 +110,7 @@ def step_detail(r, step_key: str) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if step.key in ("scores", "weights"):
-            lesson.chart(charts.token_heatmap(step.sample, r.pieces, lang, None, signed=step.key == "scores"),
+            lesson.chart(shared.token_heatmap(step.sample, r.pieces, lang, None, signed=step.key == "scores"),
                          key=f"{LESSON}.chart.sample")
         else:
             lesson.chart(charts.feature_heatmap(step.sample, r.pieces, lang), key=f"{LESSON}.chart.sample")
@@ -128,9 +129,7 @@ def encoder_lesson() -> None:
     enc = encoders.encoder(model_key, lang)
     cfg = enc.model.cfg
     layer_key, head_key = f"{LESSON}.layer", f"{LESSON}.head"
-    st.session_state[layer_key] = min(int(st.session_state[layer_key]), cfg.n_layers - 1)
-    st.session_state[head_key] = min(int(st.session_state[head_key]), cfg.n_heads - 1)
-    layer, head = int(st.session_state[layer_key]), int(st.session_state[head_key])
+    layer, head = params.clamp(layer_key, 0, cfg.n_layers - 1), params.clamp(head_key, 0, cfg.n_heads - 1)
     r = run_walk(model_key, text, layer, head, enc)
     values = card_values(r, enc.name)
     sections = lesson.card(LESSON, lang, values)
@@ -154,22 +153,22 @@ def encoder_lesson() -> None:
     st.markdown(f"**{t('walk.residual', lang)}**")
     left, right = st.columns(2, gap="medium")
     with left:
-        lesson.chart(charts.per_token_lines(
+        lesson.chart(shared.per_token_lines(
             [(t("walk.with_res_attn", lang), r.cos_attn), (t("walk.no_res_attn", lang), r.cos_attn_no_residual)],
-            r.pieces, lang, "walk.cos", (charts.SCALED, charts.THEORY)), key=f"{LESSON}.chart.res_attn")
+            r.pieces, lang, "walk.cos", (shared.SCALED, shared.THEORY)), key=f"{LESSON}.chart.res_attn")
     with right:
-        lesson.chart(charts.per_token_lines(
+        lesson.chart(shared.per_token_lines(
             [(t("walk.with_res_ffn", lang), r.cos_ffn), (t("walk.no_res_ffn", lang), r.cos_ffn_no_residual)],
-            r.pieces, lang, "walk.cos", (charts.RAW, charts.THEORY)), key=f"{LESSON}.chart.res_ffn")
+            r.pieces, lang, "walk.cos", (shared.RAW, shared.THEORY)), key=f"{LESSON}.chart.res_ffn")
     st.caption(t("walk.residual_caption", lang, cos_attn=values["cos_attn"], cos_ffn=values["cos_ffn"],
                  cos_attn_bare=values["cos_attn_no_residual"], cos_ffn_bare=values["cos_ffn_no_residual"],
                  attn_ratio=values["attn_ratio"], ffn_ratio=values["ffn_ratio"]))
 
     ln1 = r.layer_norm("ln1")
     st.markdown(f"**{t('walk.ln', lang)}**")
-    lesson.chart(charts.per_token_lines(
+    lesson.chart(shared.per_token_lines(
         [(t("walk.ln_in", lang), ln1.in_std), (t("walk.ln_hat", lang), ln1.hat_std), (t("walk.ln_out", lang), ln1.out_std)],
-        r.pieces, lang, "walk.ln_std", (charts.THEORY, charts.SCALED, charts.RAW)), key=f"{LESSON}.chart.ln")
+        r.pieces, lang, "walk.ln_std", (shared.THEORY, shared.SCALED, shared.RAW)), key=f"{LESSON}.chart.ln")
     st.caption(t("walk.ln_caption", lang, D=r.dims["D"], gamma_min=num(ln1.gamma.min()), gamma_max=num(ln1.gamma.max()),
                  beta_min=num(ln1.beta.min()), beta_max=num(ln1.beta.max()), out_min=num(ln1.out_std.min()),
                  out_max=num(ln1.out_std.max())))
@@ -183,9 +182,9 @@ def encoder_lesson() -> None:
 @st.cache_resource(show_spinner=False)
 def translator():
     """The shipped number translator (assets/models/seq2seq-numbers), loaded once per process."""
-    from tf_core.models import tiny
+    from tf_core.models import checkpoints
 
-    return tiny.load_seq2seq()
+    return checkpoints.load_seq2seq()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -237,9 +236,8 @@ def xattn_lesson() -> None:
     text_param = XATTN[0]
     text, _ = text_param.clean(st.session_state[text_param.key(LESSON)])
     layer_key, head_key = f"{LESSON}.layer", f"{LESSON}.head"
-    st.session_state[layer_key] = min(int(st.session_state[layer_key]), cfg.n_dec_layers - 1)
-    st.session_state[head_key] = min(int(st.session_state[head_key]), cfg.n_heads - 1)
-    layer, head = int(st.session_state[layer_key]), int(st.session_state[head_key])
+    # head -1: the mean over the heads
+    layer, head = params.clamp(layer_key, 0, cfg.n_dec_layers - 1), params.clamp(head_key, -1, cfg.n_heads - 1)
     error = None
     try:
         r = run_xattn(text, layer, head)

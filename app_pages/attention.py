@@ -10,7 +10,9 @@ import numpy as np
 import streamlit as st
 
 from tf_core import limits
-from ui import charts, encoders, images, lesson, params
+from ui import encoders, images, lesson, params
+from ui.charts import attention as charts
+from ui.charts import shared
 from ui.i18n import t
 from ui.text import md_escape, num, pct
 
@@ -22,17 +24,13 @@ PARAMS = (
     params.Param("head", limits.ENCODER_HEAD),
 )
 LESSONS = {"multi-head": PARAMS, "qk-separate": PARAMS}
-LABS = {"multi-head": "multi_head", "qk-separate": "qk_separate"}
 
-LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
 def layer_and_head(n_layers: int, n_heads: int) -> tuple[int, int]:
-    """The layer and head sliders' values, clamped to the model in use (e5 has 12 layers, MiniLM 6)."""
-    layer_key, head_key = f"{LESSON}.layer", f"{LESSON}.head"
-    st.session_state[layer_key] = min(int(st.session_state[layer_key]), n_layers - 1)
-    st.session_state[head_key] = min(int(st.session_state[head_key]), n_heads - 1)
-    return int(st.session_state[layer_key]), int(st.session_state[head_key])
+    """The layer and head sliders' values, kept within the model in use (e5 has 12 layers, MiniLM 6)."""
+    return params.clamp(f"{LESSON}.layer", 0, n_layers - 1), params.clamp(f"{LESSON}.head", 0, n_heads - 1)
 
 
 def sliders(n_layers: int, n_heads: int, layer_label: str, head_label: str, layer_help: str | None = None) -> None:
@@ -153,7 +151,7 @@ def multi_head_lesson() -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.markdown(f"**{t('mh.detail_title', lang, layer=layer, head=head)}**")
-        lesson.chart(charts.token_heatmap(r.attentions[layer, head], r.pieces, lang, None, signed=False),
+        lesson.chart(shared.token_heatmap(r.attentions[layer, head], r.pieces, lang, None, signed=False),
                      key=f"{LESSON}.chart.detail")
         st.caption(t("mh.detail_caption", lang, entropy=num(r.entropy[layer, head]), tokens=len(r.pieces),
                      max_entropy=num(r.max_entropy)))
@@ -212,10 +210,10 @@ def qk_lesson() -> None:
     zmax = float(max(abs(r.scores_own[head]).max(), abs(r.scores_shared[head]).max()))
     left, right = st.columns(2)
     with left:
-        lesson.chart(charts.token_heatmap(r.scores_own[head], r.pieces, lang, "qk.heat_own", zmax),
+        lesson.chart(shared.token_heatmap(r.scores_own[head], r.pieces, lang, "qk.heat_own", zmax),
                      key=f"{LESSON}.chart.own")
     with right:
-        lesson.chart(charts.token_heatmap(r.scores_shared[head], r.pieces, lang, "qk.heat_shared", zmax),
+        lesson.chart(shared.token_heatmap(r.scores_shared[head], r.pieces, lang, "qk.heat_shared", zmax),
                      key=f"{LESSON}.chart.shared")
     st.caption(t("qk.heat_caption", lang, model=enc.name, layer=layer, head=head, diag_own=pct(r.diag_own[head]),
                  asym_own=num(r.asym_own[head]), diag_shared=pct(r.diag_shared[head]),

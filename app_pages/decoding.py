@@ -18,7 +18,8 @@ import numpy as np
 import streamlit as st
 
 from tf_core import limits
-from ui import charts, decoders, lesson, params
+from ui import decoders, lesson, params
+from ui.charts import decoding as charts
 from ui.i18n import t
 from ui.text import md_escape, num, pct
 
@@ -44,9 +45,8 @@ KV = (
     params.Param("seed", limits.SEED),
 )
 LESSONS = {"parallelism": PARALLEL, "kv-cache": KV}
-LABS = {"parallelism": "parallelism", "kv-cache": "kv_cache"}
 
-LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
 def ms(seconds: float) -> str:
@@ -60,11 +60,6 @@ def fmt(x: float) -> str:
 
 def yes_no(flag: bool) -> str:
     return t("dec.yes" if flag else "dec.no", lang)
-
-
-def clamp(key: str, hi: int) -> int:
-    st.session_state[key] = min(int(st.session_state[key]), hi)
-    return int(st.session_state[key])
 
 
 def start():
@@ -289,7 +284,7 @@ def kv_controls(n_layers: int) -> None:
 def kv_lesson() -> None:
     dec, text = start()
     n_layers = dec.cfg.n_layers if dec is not None else 1
-    layer = clamp(f"{LESSON}.layer", n_layers - 1)
+    layer = params.clamp(f"{LESSON}.layer", 0, n_layers - 1)
     seed = int(st.session_state[f"{LESSON}.seed"])
     n_new = int(st.session_state[f"{LESSON}.new"])
     r, q, problem, cut_new = None, None, None, None

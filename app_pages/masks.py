@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from tf_core import limits
 from tf_core.models import registry
-from ui import charts, decoders, encoders, lesson, params
+from ui import decoders, encoders, lesson, params
+from ui.charts import masks as charts
+from ui.charts import shared
 from ui.i18n import STRINGS, t
-from ui.text import md_escape, num, pct
+from ui.text import device_text, md_escape, num, pct
 
 PAGE = "masks"
 SENTENCES = params.TextParam(
@@ -64,15 +66,8 @@ WORD = params.TextParam("word", max_chars=WORD_CHARS, defaults=(("en", ""), ("zh
 CAUSAL = (PROMPT, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER), params.Param("head", limits.DECODER_HEAD))
 LEAK = (PROMPT, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER))
 LESSONS = {"padding-mask": PADDING, "batch-lengths": BATCHING, "causal-mask": CAUSAL, "residual-leak": LEAK}
-LABS = {"padding-mask": "padding_mask", "batch-lengths": "batch_lengths", "causal-mask": "causal_mask",
-        "residual-leak": "residual_leak"}
 
-LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
-
-
-def clamp(key: str, hi: int) -> int:
-    st.session_state[key] = min(int(st.session_state[key]), hi)
-    return int(st.session_state[key])
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
 # --- lesson padding-mask ---------------------------------------------------------------------------
@@ -110,8 +105,8 @@ def padding_lesson() -> None:
     model_key = registry.pick(joined, st.session_state[encoders.MODEL.key(LESSON)])
     enc = encoders.encoder(model_key, lang)
     cfg = enc.model.cfg
-    layer = clamp(f"{LESSON}.layer", cfg.n_layers - 1)
-    head = clamp(f"{LESSON}.head", cfg.n_heads - 1)
+    layer = params.clamp(f"{LESSON}.layer", 0, cfg.n_layers - 1)
+    head = params.clamp(f"{LESSON}.head", 0, cfg.n_heads - 1)
     extra = int(st.session_state[f"{LESSON}.extra"])
     r = run_padding(model_key, tuple(sentences), extra, layer, head, enc)
     sections = lesson.card(LESSON, lang, padding_values(r))
@@ -144,11 +139,11 @@ def padding_lesson() -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown(f"**{t('pad.masked', lang)}**")
-        lesson.chart(charts.token_heatmap(r.weights_masked, pieces, lang, None, scale=1.0, signed=False),
+        lesson.chart(shared.token_heatmap(r.weights_masked, pieces, lang, None, scale=1.0, signed=False),
                      key=f"{LESSON}.chart.masked")
     with right:
         st.markdown(f"**{t('pad.unmasked', lang)}**")
-        lesson.chart(charts.token_heatmap(r.weights_unmasked, pieces, lang, None, scale=1.0, signed=False),
+        lesson.chart(shared.token_heatmap(r.weights_unmasked, pieces, lang, None, scale=1.0, signed=False),
                      key=f"{LESSON}.chart.unmasked")
     st.caption(t("pad.maps_caption", lang, layer=layer, head=head, mass=pct(r.pad_mass),
                  mass_max=pct(r.pad_mass_layers.max())))
@@ -156,7 +151,7 @@ def padding_lesson() -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown(f"**{t('pad.mass', lang)}**")
-        lesson.chart(charts.head_values(r.pad_mass_layers, (layer, head), lang, "padmass"), key=f"{LESSON}.chart.mass",
+        lesson.chart(shared.head_values(r.pad_mass_layers, (layer, head), lang, "padmass"), key=f"{LESSON}.chart.mass",
                      width="content")
     with right:
         st.markdown(f"**{t('pad.diff', lang)}**")
@@ -190,7 +185,7 @@ def batching_values(b) -> dict[str, str]:
     g = b.get
     return {
         "model": b.model,
-        "device": b.device,
+        "device": device_text(b.device, lang),
         "n": str(len(b.lengths)),
         "bs": str(b.batch_size),
         "pool": str(b.pool_batches),
@@ -249,7 +244,7 @@ def batching_lesson() -> None:
         t("batch.col.tps", lang): [f"{s.real_tokens_per_s:,.0f}" if len(s.seconds) else "—" for s in rows],
     }, hide_index=True, width="stretch")
     st.caption(t("batch.caption", lang, n=len(b.lengths), min_len=int(b.lengths.min()), max_len=int(b.lengths.max()),
-                 bs=b.batch_size, model=b.model, device=b.device, repeats=len(b.get("random").seconds),
+                 bs=b.batch_size, model=b.model, device=device_text(b.device, lang), repeats=len(b.get("random").seconds),
                  fixed=b.max_tokens, pad_fixed=pct(b.fixed.pad_fraction)))
     st.code("\n".join(f"{int(n):3d}  {s}" for n, s in zip(b.lengths, b.sentences)), language=None, wrap_lines=True)
     lesson.finish(LESSON, sections, lab.run, BATCHING, lang)
@@ -381,10 +376,6 @@ def decoder_tokens(r, note: str | None) -> None:
             wrap_lines=True)
 
 
-def clamp_slider(name: str, hi: int) -> int:
-    return clamp(f"{LESSON}.{name}", hi)
-
-
 def exact(x: float) -> str:
     """A measured change: "0.0" when it is exactly zero (the point of these lessons), else as num()."""
     return "0.0" if float(x) == 0.0 else num(x)
@@ -438,8 +429,8 @@ def causal_lesson() -> None:
         return
     smol, text, prompt, position, replacement, note = inputs
     cfg = smol.model.cfg
-    layer = clamp_slider("layer", cfg.n_layers - 1)
-    head = clamp_slider("head", cfg.n_heads - 1)
+    layer = params.clamp(f"{LESSON}.layer", 0, cfg.n_layers - 1)
+    head = params.clamp(f"{LESSON}.head", 0, cfg.n_heads - 1)
     r = run_causal(text, position, replacement, layer, head, smol.tokenizer, lang)
     sections = lesson.card(LESSON, lang, causal_values(r, smol.name.split("/")[-1]))
     lesson.short_answer(sections, lang)
@@ -481,7 +472,7 @@ def causal_lesson() -> None:
     top = np.unravel_index(np.argmax(r.future_mass_layers), r.future_mass_layers.shape)
     with left:
         st.markdown(f"**{t('causal.future.title', lang)}**")
-        lesson.chart(charts.layer_head_values(r.future_mass_layers, (layer, head), lang, "causal.future.scale"),
+        lesson.chart(shared.layer_head_values(r.future_mass_layers, (layer, head), lang, "causal.future.scale"),
                      key=f"{LESSON}.chart.future", width="content")
     with right:
         st.caption(t("causal.future.caption", lang, mean=pct(r.future_mass_layers.mean()),
@@ -559,7 +550,7 @@ def leak_lesson() -> None:
     smol, text, prompt, position, replacement, note = inputs
     r = run_leak(text, position, replacement, smol.tokenizer, lang)
     L, S, T = r.delta_causal.shape
-    layer = clamp_slider("layer", L - 1)
+    layer = params.clamp(f"{LESSON}.layer", 0, L - 1)
     sections = lesson.card(LESSON, lang, leak_values(r, smol.name.split("/")[-1]))
     lesson.short_answer(sections, lang)
 

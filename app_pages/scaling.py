@@ -6,12 +6,12 @@ import math
 import streamlit as st
 
 from tf_core import limits
-from ui import charts, lesson, params
+from ui import lesson, params
+from ui.charts import scaling as charts
 from ui.i18n import t
-from ui.sidebar import show_device
 from ui.text import num
 
-LESSON = "scaling"
+PAGE = "scaling"
 # d_k slider positions: powers of two and the midpoints between them (1.5 x), 1 to 4096.
 DK_OPTIONS = tuple(sorted({2**i for i in range(13)} | {3 * 2**i for i in range(11)}))
 SIGMA_OPTIONS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
@@ -22,13 +22,9 @@ PARAMS = (
     params.Param("seed", limits.SEED),
 )
 
+LESSONS = {"scaling": PARAMS}
 
-lang = st.session_state.get("lang", "en")
-params.init_from_url(LESSON, PARAMS, lang)
-lesson.title(LESSON, lang)
-params.show_notices()
-lab = lesson.import_lab(LESSON, lang)  # torch loads here, once per process, under a spinner
-show_device(lang)
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -12,7 +12,8 @@ from tf_core import limits
 from tf_core.limits import IntRange
 from tf_core.models.catalog import MODELS
 from tf_core.models import registry
-from ui import charts, encoders, lesson, params
+from ui import encoders, lesson, params
+from ui.charts import tokens as charts
 from ui.i18n import t
 from ui.text import md_escape, num, pct
 
@@ -35,10 +36,9 @@ TOKENIZATION = (
 WORD = params.TextParam("word", max_chars=limits.VECTORS_WORD_CHARS, defaults=(("en", "bank"), ("zh", "音乐")))
 VECTORS = (WORD, encoders.MODEL, params.Param("k", limits.VECTORS_K))
 LESSONS = {"tokenization": TOKENIZATION, "pretrained-vectors": VECTORS}
-LABS = {"tokenization": "tokenization", "pretrained-vectors": "vectors"}
 SEED = 0  # the random tables of the category experiment
 
-LESSON, lang, lab = lesson.open_page(PAGE, LESSONS, LABS)  # torch loads here, under a spinner
+LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
 # --- lesson tokenization ---------------------------------------------------------------------------
@@ -154,7 +154,8 @@ def tokenization_lesson() -> None:
     source = lab.sample_text(lang) if corpus == "sample" else text
     tr = train(source, merges, level)
     view_key = f"{LESSON}.view"
-    st.session_state[view_key] = min(int(st.session_state.get(view_key, limits.BPE_MERGES.hi)), len(tr.merges))
+    st.session_state.setdefault(view_key, limits.BPE_MERGES.hi)
+    params.clamp(view_key, 0, len(tr.merges))
     sections = lesson.card(LESSON, lang, tokenization_values(c, cjk, tr, toks))
     lesson.short_answer(sections, lang)
 

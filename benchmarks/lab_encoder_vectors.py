@@ -49,7 +49,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    from tf_core.lab import encoder_walk, vectors
+    from tf_core.lab import encoder as encoder_walk, pretrained_vectors as vectors
     from tf_core.models import registry
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.runs} runs, median / p90 ms")

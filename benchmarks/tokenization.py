@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tf_core import limits  # noqa: E402
+from tf_core import bpe as B  # noqa: E402
 from tf_core.lab import tokenization as T  # noqa: E402
 
 
@@ -81,8 +82,8 @@ def main() -> None:
     }
     print(f"\ntrain_bpe(): {n} merges on {chars} characters")
     for name, text in texts.items():
-        for level in T.LEVELS:
-            print(f"  {name:26s} {level}", timed(lambda: T.train_bpe(text, n, level), runs))
+        for level in B.LEVELS:
+            print(f"  {name:26s} {level}", timed(lambda: B.train_bpe(text, n, level), runs))
 
 
 if __name__ == "__main__":

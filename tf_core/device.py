@@ -107,16 +107,28 @@ def cpu_threads() -> tuple[int, int]:
     return torch.get_num_threads(), _user_threads() or TORCH_THREADS
 
 
-def describe(device: torch.device | None = None) -> str:
-    """A short human label: ``"cpu (1 thread, 2 for queued jobs)"``, ``"cuda: NVIDIA H100"``."""
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What a result was computed on, as data: a page words it in its own language (ui.text.device_text)."""
+
+    type: str  # "cpu", "cuda" or "mps"
+    name: str  # the accelerator's name ("NVIDIA H200"); "" on the CPU
+    threads: int  # CPU: torch threads a light request runs on (0 on an accelerator)
+    job_threads: int  # CPU: torch threads a queued long job gets (0 on an accelerator)
+
+
+def describe(device: torch.device | None = None) -> DeviceInfo:
+    """The device, and on the CPU the thread counts now in force.
+
+    >>> describe(torch.device("cpu")).type
+    'cpu'
+    """
     device = device or get_device()
-    if device.type == "cuda":
-        return f"cuda: {torch.cuda.get_device_name(device)}"
     if device.type == "cpu":
         n, heavy = cpu_threads()
-        label = f"{n} thread" + ("s" if n != 1 else "")
-        return f"cpu ({label}" + (f", {heavy} for queued jobs)" if heavy != n else ")")
-    return device.type
+        return DeviceInfo("cpu", "", n, heavy)
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else ""
+    return DeviceInfo(device.type, name, 0, 0)
 
 
 def synchronize(device: torch.device) -> None:

@@ -21,6 +21,11 @@ class IntRange:
         if not (self.lo <= self.default <= self.hi):
             raise ValueError(f"default {self.default} outside [{self.lo}, {self.hi}]")
 
+    @classmethod
+    def indices(cls, n: int) -> IntRange:
+        """The valid indices of n things (a model's layers, heads, a prompt's positions): 0 .. n - 1."""
+        return cls(0, n - 1, 0)
+
     def clamp(self, value: int) -> int:
         return max(self.lo, min(self.hi, int(value)))
 
@@ -85,6 +90,8 @@ SCALING_QUERIES = 64
 # Tokens per sentence, special tokens included: an all-heads overview draws layers x heads maps of
 # T x T cells, and 128 keeps it readable and a cache miss well under a second on a 2-core CPU.
 ENCODER_TOKENS = 128
+# The token cap an encoder lab accepts: at least the two special tokens, at most ENCODER_TOKENS.
+ENCODER_TOKEN_CAP = IntRange(2, ENCODER_TOKENS, ENCODER_TOKENS)
 # Characters of text taken from the learner before tokenizing (a sentence, not a document); the
 # token cap above is what usually cuts, with a notice.
 ENCODER_TEXT_CHARS = 2_000
@@ -97,7 +104,7 @@ ENCODER_HEAD = IntRange(0, 11, 0)
 # The home page's search box (characters): a search is a few words, never a document.
 SEARCH_CHARS = 100
 
-# --- Lessons `encoder` and `pretrained-vectors` (tf_core/lab/encoder_walk.py, tf_core/lab/vectors.py) ---
+# --- Lessons `encoder` and `pretrained-vectors` (tf_core/lab/encoder.py, tf_core/lab/pretrained_vectors.py) ---
 # The encoder walk keeps, per intermediate, a slice of (tokens x first WALK_DIMS features) for
 # drawing and a WALK_BINS-bin histogram: at most 128 x 128 numbers per step (a head's score map),
 # so ~20 steps stay a few hundred kB in st.cache_data.

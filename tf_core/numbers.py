@@ -1,6 +1,6 @@
 """Whole numbers 0 .. 99,999 as English words and as Chinese numerals, both ways, exactly.
 
-This is the data of the project's small translation model (tf_core.models.tiny.Seq2Seq): English
+This is the data of the project's small translation model (tf_core.models.seq2seq.Seq2Seq): English
 number words in, Chinese numerals out. The rules are written out here, so every training pair and
 every reference answer comes from one tested function.
 

@@ -41,7 +41,7 @@ import torch
 import torch.nn.functional as F
 
 from tf_core import limits, numbers
-from tf_core.models import tiny
+from tf_core.models import checkpoints, seq2seq, tiny_gpt, vocab
 
 log = logging.getLogger(__name__)
 
@@ -197,13 +197,13 @@ def text_batch(data: torch.Tensor, block: int, batch: int, gen: torch.Generator)
     return rows[:, :-1], rows[:, 1:]
 
 
-def gpt_loss(model: tiny.TinyGPT, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def gpt_loss(model: tiny_gpt.TinyGPT, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     logits = model(x).logits  # (B, T, V)
     return F.cross_entropy(logits.flatten(0, 1), y.flatten())
 
 
 @torch.no_grad()
-def mean_loss(model: tiny.TinyGPT, data: torch.Tensor, block: int, batch: int, n: int, seed: int) -> float:
+def mean_loss(model: tiny_gpt.TinyGPT, data: torch.Tensor, block: int, batch: int, n: int, seed: int) -> float:
     gen = torch.Generator().manual_seed(seed)
     return float(np.mean([float(gpt_loss(model, *text_batch(data, block, batch, gen))) for _ in range(n)]))
 
@@ -212,18 +212,18 @@ def train_gpt(recipe: GPTRecipe = GPT, seed: int = 0, threads: int = 2, corpus: 
     """TinyGPT trained on ``corpus`` character by character; the last 5% of the text is held out."""
     start = time.perf_counter()
     text, data_info = load_corpus(corpus)
-    vocab = tiny.Vocab(tuple(sorted(set(text))))
-    ids = torch.tensor(vocab.encode(text), dtype=torch.long)  # (N,)
+    chars = vocab.Vocab(tuple(sorted(set(text))))
+    ids = torch.tensor(chars.encode(text), dtype=torch.long)  # (N,)
     n_val = int(len(ids) * VAL_FRACTION)
     train_ids, val_ids = ids[:-n_val], ids[-n_val:]
     if min(len(train_ids), len(val_ids)) <= recipe.block + 1 or recipe.block > recipe.max_positions:
         raise ValueError(f"a block of {recipe.block} characters needs a longer text (5% of it is "
                          f"{n_val} characters) and at most {recipe.max_positions} positions")
-    cfg = tiny.GPTConfig(vocab=vocab, d_model=recipe.d_model, n_layers=recipe.n_layers, n_heads=recipe.n_heads,
+    cfg = tiny_gpt.GPTConfig(vocab=chars, d_model=recipe.d_model, n_layers=recipe.n_layers, n_heads=recipe.n_heads,
                          d_ff=recipe.d_ff, max_positions=recipe.max_positions)
     with _Threads(threads):
         seed_everything(seed)
-        model = tiny.TinyGPT(cfg)
+        model = tiny_gpt.TinyGPT(cfg)
         gen = torch.Generator().manual_seed(seed)
         history = optimise(model, recipe.steps, recipe.lr, recipe.warmup, recipe.weight_decay, recipe.log_every,
                            lambda step: gpt_loss(model, *text_batch(train_ids, recipe.block, recipe.batch, gen)))
@@ -233,14 +233,14 @@ def train_gpt(recipe: GPTRecipe = GPT, seed: int = 0, threads: int = 2, corpus: 
         metrics = {
             "train_loss": round(losses[0], 5),
             "val_loss": round(losses[1], 5),
-            "uniform_loss": round(math.log(len(vocab)), 5),  # the loss of guessing every character equally
+            "uniform_loss": round(math.log(len(chars)), 5),  # the loss of guessing every character equally
             "history": history,
-            "parameters": tiny.n_parameters(model),
+            "parameters": checkpoints.n_parameters(model),
             "train_seconds": round(time.perf_counter() - start, 1),
         }
     data_info |= {"train_characters": len(train_ids), "val_characters": len(val_ids),
                   "split": f"the last {VAL_FRACTION:.0%} of the text is the validation set"}
-    config = {"model": "tiny-gpt", "architecture": tiny.config_to_json(cfg), "data": data_info,
+    config = {"model": "tiny-gpt", "architecture": checkpoints.config_to_json(cfg), "data": data_info,
               "training": {"seed": seed, "threads": threads, **asdict(recipe), **versions()}}
     return Result(model=model, config=config, metrics=metrics)
 
@@ -249,10 +249,10 @@ def train_gpt(recipe: GPTRecipe = GPT, seed: int = 0, threads: int = 2, corpus: 
 # Seq2Seq on numbers
 # ---------------------------------------------------------------------------------------------
 
-def number_config(recipe: Seq2SeqRecipe = SEQ2SEQ) -> tiny.Seq2SeqConfig:
-    return tiny.Seq2SeqConfig(
-        src_vocab=tiny.Vocab(tiny.SRC_SPECIALS + numbers.ENGLISH_WORDS),
-        tgt_vocab=tiny.Vocab(tiny.TGT_SPECIALS + numbers.CHINESE_CHARS),
+def number_config(recipe: Seq2SeqRecipe = SEQ2SEQ) -> seq2seq.Seq2SeqConfig:
+    return seq2seq.Seq2SeqConfig(
+        src_vocab=vocab.Vocab(vocab.SRC_SPECIALS + numbers.ENGLISH_WORDS),
+        tgt_vocab=vocab.Vocab(vocab.TGT_SPECIALS + numbers.CHINESE_CHARS),
         d_model=recipe.d_model, n_heads=recipe.n_heads, n_enc_layers=recipe.n_enc_layers,
         n_dec_layers=recipe.n_dec_layers, d_ff=recipe.d_ff,
         # sources: the longest number's words, plus room for the extra padding a test or a lesson adds;
@@ -297,11 +297,11 @@ def sample_numbers(rng: np.random.Generator, n: int, allowed: np.ndarray) -> np.
     return out[:n]
 
 
-def number_tensors(cfg: tiny.Seq2SeqConfig) -> tuple[torch.Tensor, torch.Tensor]:
+def number_tensors(cfg: seq2seq.Seq2SeqConfig) -> tuple[torch.Tensor, torch.Tensor]:
     """Every number's pair as ids: source (100,000, S) right-padded words, target (100,000, T + 1)
     <bos> characters <eos>, padded."""
     top, width = limits.NUMBER.hi + 1, limits.NUMBER_CHARS + 2
-    src = tiny.source_ids(cfg, [numbers.english_words(n) for n in range(top)], limits.NUMBER_WORDS)  # (100000, S)
+    src = seq2seq.source_ids(cfg, [numbers.english_words(n) for n in range(top)], limits.NUMBER_WORDS)  # (100000, S)
     rows = []
     for n in range(top):
         chars = [cfg.bos_id] + cfg.tgt_vocab.encode(numbers.to_chinese(n)) + [cfg.eos_id]
@@ -309,7 +309,7 @@ def number_tensors(cfg: tiny.Seq2SeqConfig) -> tuple[torch.Tensor, torch.Tensor]
     return src, torch.from_numpy(np.array(rows, dtype=np.int64))  # (100000, T + 1)
 
 
-def pair_loss(model: tiny.Seq2Seq, src: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
+def pair_loss(model: seq2seq.Seq2Seq, src: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
     """Teacher forcing: the decoder reads <bos> c1 .. c_n and is scored on c1 .. c_n <eos> (pads ignored)."""
     logits = model(src, tgt[:, :-1], cross_weights=False).logits  # (B, T, V)
     return F.cross_entropy(logits.flatten(0, 1), tgt[:, 1:].flatten(), ignore_index=model.cfg.pad_id)
@@ -331,16 +331,16 @@ def training_numbers(config: Mapping) -> np.ndarray:
 
 
 @torch.no_grad()
-def exact_match(model: tiny.Seq2Seq, nums: list[int] | tuple[int, ...], src: torch.Tensor,
+def exact_match(model: seq2seq.Seq2Seq, nums: list[int] | tuple[int, ...], src: torch.Tensor,
                 batch: int = 1000) -> tuple[int, list[dict]]:
     """Greedy translations compared with to_chinese: (correct count, the wrong ones).
     nums: the numbers; src: (len(nums), S) their source ids, row i for nums[i]."""
     correct, wrong = 0, []
     for i in range(0, len(nums), batch):
         chunk = list(nums[i:i + batch])
-        out = tiny.greedy_decode(model, src[i:i + batch])  # (b, N)
+        out = seq2seq.greedy_decode(model, src[i:i + batch])  # (b, N)
         for n, row in zip(chunk, out.tolist()):
-            got, want = tiny.ids_to_text(model.cfg, row), numbers.to_chinese(n)
+            got, want = seq2seq.ids_to_text(model.cfg, row), numbers.to_chinese(n)
             if got == want:
                 correct += 1
             else:
@@ -357,7 +357,7 @@ def train_seq2seq(recipe: Seq2SeqRecipe = SEQ2SEQ, seed: int = 0, threads: int =
     src, tgt = number_tensors(cfg)
     with _Threads(threads):
         seed_everything(seed)
-        model = tiny.Seq2Seq(cfg)
+        model = seq2seq.Seq2Seq(cfg)
         draws = training_draws(seed, recipe.batch, allowed)
 
         def step_loss(step: int) -> torch.Tensor:
@@ -381,7 +381,7 @@ def train_seq2seq(recipe: Seq2SeqRecipe = SEQ2SEQ, seed: int = 0, threads: int =
             "held_out_count": len(held_out),
             "held_out_wrong": wrong[:100],
             "history": history,
-            "parameters": tiny.n_parameters(model),
+            "parameters": checkpoints.n_parameters(model),
             "train_seconds": round(time.perf_counter() - start, 1),
         }
     data = {
@@ -392,7 +392,7 @@ def train_seq2seq(recipe: Seq2SeqRecipe = SEQ2SEQ, seed: int = 0, threads: int =
         "sampling": "per training pair, one of three equally likely draws from the numbers not held out: "
                     "uniform; 1-5 digits equally likely; zero-rich (each digit 0 with probability 1/2, 2-5 places)",
     }
-    config = {"model": "seq2seq-numbers", "architecture": tiny.config_to_json(cfg), "data": data,
+    config = {"model": "seq2seq-numbers", "architecture": checkpoints.config_to_json(cfg), "data": data,
               "training": {"seed": seed, "threads": threads, **asdict(recipe), **versions()}}
     return Result(model=model, config=config, metrics=metrics)
 
@@ -416,12 +416,12 @@ def main(argv: list[str] | None = None) -> Path:
     if args.model == "gpt":
         recipe = GPT if args.steps is None else replace(GPT, steps=args.steps)
         result = train_gpt(recipe, seed=args.seed, threads=args.threads, corpus=args.corpus)
-        out = args.out or tiny.GPT_DIR
+        out = args.out or checkpoints.GPT_DIR
     else:
         recipe = SEQ2SEQ if args.steps is None else replace(SEQ2SEQ, steps=args.steps)
         result = train_seq2seq(recipe, seed=args.seed, threads=args.threads)
-        out = args.out or tiny.SEQ2SEQ_DIR
-    tiny.save(out, result.model, result.config, result.metrics)
+        out = args.out or checkpoints.SEQ2SEQ_DIR
+    checkpoints.save(out, result.model, result.config, result.metrics)
     shown = {k: v for k, v in result.metrics.items() if k not in ("history", "held_out_wrong")}
     log.info("wrote %s: %s", out, json.dumps(shown))
     return out

@@ -58,8 +58,8 @@ class Decoder:
 
     key: str
     name: str  # shown on the page
-    model: object  # tf_core.models.llama.Llama or tf_core.models.tiny.TinyGPT (eval mode, frozen)
-    tokenizer: object  # tokenizers.Tokenizer (SmolLM2) or tf_core.models.tiny.Vocab (characters)
+    model: object  # tf_core.models.llama.Llama or tf_core.models.tiny_gpt.TinyGPT (eval mode, frozen)
+    tokenizer: object  # tokenizers.Tokenizer (SmolLM2) or tf_core.models.vocab.Vocab (characters)
     eos_id: int | None
 
     @property
@@ -87,9 +87,9 @@ def available(key: str) -> bool:
 
         return MODELS[SMOLLM2].installed()
     if key == TINY_GPT:
-        from tf_core.models import tiny
+        from tf_core.models import checkpoints
 
-        return all((tiny.GPT_DIR / name).is_file() for name in tiny.FILES)
+        return all((checkpoints.GPT_DIR / name).is_file() for name in checkpoints.FILES)
     return False
 
 
@@ -109,9 +109,9 @@ def _load(key: str) -> Decoder:
 
         m = smollm2.load(device)
         return Decoder(key=key, name=m.name, model=m.model, tokenizer=m.tokenizer, eos_id=m.eos_id)
-    from tf_core.models import tiny
+    from tf_core.models import checkpoints
 
-    trained = tiny.load_gpt(device=device)
+    trained = checkpoints.load_gpt(device=device)
     return Decoder(key=key, name="TinyGPT", model=trained.model, tokenizer=trained.model.cfg.vocab, eos_id=None)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from ui import curriculum, qa
-from ui.charts import VegaChart
+from ui.charts.shared import VegaChart
 from ui.perf import freeze_heap
 from ui.i18n import t
 from ui.params import Param, reset
@@ -35,17 +35,22 @@ def pick_question(page: str, lessons: Mapping[str, object]) -> str:
 
 def _switch_to(key: str, current: str, lessons: Mapping[str, tuple[Param, ...]], lang: str) -> None:
     """Switch callback: open the chosen lesson, carrying over the settings both lessons have (the
-    sentence, the model, ...), so the learner's text follows them."""
+    sentence, the model, ...), so the learner's text follows them. A carried value is checked
+    against the receiving lesson's own parameter, at both ends, as a URL value would be (a setting
+    of the same name can have another range there: cross-attention's head -1, "the mean over the
+    heads", is no head of the encoder walk-through); one it cannot take becomes its nearest valid
+    value, silently (the learner asked for a lesson, not for that value)."""
     new = st.session_state[key]
     if new is None or new == current:  # a click on the selected option clears it: stay
         return
-    shared = {p.name for p in lessons[new]}
+    receiving = {p.name: p for p in lessons[new]}
     url = {"q": new, "lang": lang}
     for p in lessons[current]:
-        if p.name in shared and p.key(current) in st.session_state:
-            value = st.session_state[p.key(current)]
-            st.session_state[p.key(new)] = value
-            url[p.name] = p.to_url(value)
+        if p.name in receiving and p.key(current) in st.session_state:
+            target = receiving[p.name]
+            value, _ = target.parse(p.to_url(st.session_state[p.key(current)]), lang)
+            st.session_state[target.key(new)] = value
+            url[p.name] = target.to_url(value)
     st.query_params.from_dict(url)
 
 
@@ -69,10 +74,16 @@ def question_switch(page: str, current: str, lessons: Mapping[str, tuple[Param, 
     )
 
 
-def import_lab(name: str, lang: str):
-    """Import tf_core.lab.<name>. The first import in a process loads torch (seconds on a cold
-    start), so it happens under a spinner after the title is on screen."""
-    module = f"tf_core.lab.{name}"
+def lab_module(qid: str) -> str:
+    """The lab module of a lesson, by rule: its curriculum id with "-" as "_" under tf_core.lab
+    (``multi-head`` -> ``tf_core.lab.multi_head``)."""
+    return "tf_core.lab." + qid.replace("-", "_")
+
+
+def import_lab(qid: str, lang: str):
+    """Import the lesson's lab module (:func:`lab_module`). The first import in a process loads
+    torch (seconds on a cold start), so it happens under a spinner after the title is on screen."""
+    module = lab_module(qid)
     if module in sys.modules:
         lab = sys.modules[module]
     else:
@@ -168,11 +179,11 @@ def finish(qid: str, sections: Mapping[str, str], fn: Callable, params: tuple[Pa
     write_url(qid, qid, params, lang)
 
 
-def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]], labs: Mapping[str, str]):
+def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]]):
     """The top every topic page shares: pick the lesson (``?q``), seed its settings from the URL,
-    the title, the switch between the page's lessons, the notices, then the lab module (torch
-    loads there, under a spinner, once per process) and the device in the sidebar.
-    ``lessons``: id -> its parameters; ``labs``: id -> its tf_core.lab module.
+    the title, the switch between the page's lessons, the notices, then the lesson's lab module
+    (:func:`lab_module`; torch loads there, under a spinner, once per process) and the device in
+    the sidebar. ``lessons``: id -> its parameters.
     Returns (lesson id, language, lab module)."""
     from ui.params import init_from_url, show_notices
     from ui.sidebar import show_device
@@ -183,6 +194,6 @@ def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]], labs: Mapping
     title(qid, lang)
     question_switch(page, qid, lessons, lang)
     show_notices()
-    lab = import_lab(labs[qid], lang)
+    lab = import_lab(qid, lang)
     show_device(lang)
     return qid, lang, lab

@@ -179,6 +179,16 @@ def init_from_url(lesson: str, params: tuple[AnyParam, ...], lang: str) -> None:
             add_notice(notice)
 
 
+def clamp(key: str, lo: int, hi: int) -> int:
+    """The integer setting under widget ``key``, kept within [lo, hi] at both ends and written back
+    (a value read from the URL or carried over from another lesson may lie outside the range of the
+    model this lesson runs, e.g. MiniLM's 6 layers after e5's 12, or head -1 after cross-attention's
+    "mean over heads"). Call it before the widget is drawn."""
+    value = min(max(int(st.session_state[key]), lo), hi)
+    st.session_state[key] = value
+    return value
+
+
 def values(lesson: str, params: tuple[AnyParam, ...]) -> dict[str, float]:
     return {p.name: st.session_state[p.key(lesson)] for p in params}
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from ui.params import add_notice
-from ui.text import md_escape
+from ui.text import device_text, md_escape
 
 LANG_KEY = "lang"
 
@@ -37,10 +37,10 @@ def language_switch() -> str:
 
 def show_device(lang: str) -> None:
     """Name the device the lesson computes on (imports torch: call it only on lesson pages)."""
-    from tf_core.device import cpu_threads, describe, get_device
+    from tf_core.device import describe
 
-    if get_device().type == "cpu":
-        light, heavy = cpu_threads()
-        st.sidebar.caption(t("sidebar.cpu", lang, n=light, heavy=heavy))
+    info = describe()
+    if info.type == "cpu":
+        st.sidebar.caption(t("sidebar.cpu", lang, n=info.threads, heavy=info.job_threads))
     else:
-        st.sidebar.caption(t("sidebar.device", lang, device=describe()))
+        st.sidebar.caption(t("sidebar.device", lang, device=device_text(info, lang)))

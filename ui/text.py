@@ -54,3 +54,16 @@ def num(x: float, digits: int = 3) -> str:
 def pct(x: float, decimals: int = 0) -> str:
     """A fraction as a percentage ("7%", or "0.4%" with ``decimals=1``), the same in both languages."""
     return f"{100 * float(x):.{decimals}f}%"
+
+
+def device_text(info, lang: str) -> str:
+    """A tf_core.device.DeviceInfo in the page's language: "the CPU (2 threads)" / "CPU（2 个线程）",
+    "the GPU NVIDIA H200" / "GPU NVIDIA H200" (a device name is not user text, but is escaped all
+    the same: it lands in Markdown)."""
+    from ui.i18n import t
+
+    if info.type == "cpu":
+        return t("device.cpu1" if info.threads == 1 else "device.cpu", lang, n=info.threads)
+    if info.type == "cuda":
+        return t("device.cuda", lang, name=md_escape(info.name, max_len=60))
+    return t("device.other", lang, type=md_escape(info.type, max_len=20))

@@ -11,7 +11,7 @@ import pytest
 from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_frames
 
 from tf_core import limits
-from tf_core.lab import encoder_walk
+from tf_core.lab import encoder as encoder_walk
 from tf_core.models.catalog import MODELS
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t

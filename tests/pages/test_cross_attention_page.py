@@ -13,10 +13,10 @@ from ui.qa import PLACEHOLDER
 
 QID = "cross-attention"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
-tiny = pytest.importorskip("tf_core.models.tiny")
+checkpoints = pytest.importorskip("tf_core.models.checkpoints")
 try:
-    TRAINED = tiny.load_seq2seq()
-except tiny.CheckpointMissing:  # pragma: no cover - the checkpoint is committed
+    TRAINED = checkpoints.load_seq2seq()
+except checkpoints.CheckpointMissing:  # pragma: no cover - the checkpoint is committed
     pytest.skip("assets/models/seq2seq-numbers is missing", allow_module_level=True)
 CFG = TRAINED.model.cfg
 

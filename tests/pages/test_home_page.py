@@ -64,9 +64,15 @@ def test_search_box_is_capped():
     assert at.text_input(key="home.search").max_chars == limits.SEARCH_CHARS
 
 
+# The first question of the curriculum whose lesson is not built yet (None once all 27 are).
+UNBUILT = next((q.id for q in CUR.questions if not q.built), None)
+
+
 @pytest.mark.parametrize(
     "q, notice_key",
-    [("no-such-question", "notice.unknown_question"), ("ffn", "notice.not_built"), ("", "notice.unknown_question")],
+    [("no-such-question", "notice.unknown_question"), ("", "notice.unknown_question"),
+     pytest.param(UNBUILT, "notice.not_built", marks=pytest.mark.skipif(
+         UNBUILT is None, reason="every question is built: the not-built notice needs a fixture curriculum"))],
 )
 def test_unknown_or_unbuilt_question_falls_back_to_home(q, notice_key):
     at = open_app(q=q, lang="en")

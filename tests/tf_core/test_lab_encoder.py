@@ -1,4 +1,4 @@
-"""tf_core.lab.encoder_walk: every step against a hand computation with torch primitives, on the real
+"""tf_core.lab.encoder: every step against a hand computation with torch primitives, on the real
 MiniLM (and e5 for the block output)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from tf_core import limits
-from tf_core.lab import encoder_walk as lab
+from tf_core.lab import encoder as lab
 
 TEXT = "The cat sat on the mat because it was tired."
 # The model runs in float32, the hand computation in float64: measured differences are below 2e-5
@@ -162,7 +162,7 @@ def test_residual_and_gelu_measures(minilm):
 
 
 def test_inputs_out_of_range_and_odd_text(minilm):
-    for bad in (6, -1, True, 1.0, None):
+    for bad in (6, -1, True, 1.5, None):  # a whole float (1.0) counts as 1, as in every lab (limits.IntRange)
         with pytest.raises(ValueError, match="layer"):
             lab.run(minilm, TEXT, layer=bad, max_tokens=128)
     for bad in (12, -1):

@@ -1,4 +1,4 @@
-"""tf_core.lab.vectors: neighbours against a brute-force search, the category experiment against a
+"""tf_core.lab.pretrained_vectors: neighbours against a brute-force search, the category experiment against a
 loop, the context vectors against one-sentence runs; MiniLM and e5."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from tf_core import limits
-from tf_core.lab import vectors as lab
+from tf_core.lab import pretrained_vectors as lab
 
 
 def brute_force(encoder, query: torch.Tensor, exclude: set[int], k: int) -> tuple[list[int], np.ndarray]:

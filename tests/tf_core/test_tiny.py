@@ -22,7 +22,7 @@ from torch import nn
 
 from tf_core.cache import kv_cache_bytes
 from tf_core.masks import causal_mask, to_blocked
-from tf_core.models import tiny
+from tf_core.models import checkpoints, seq2seq, tiny_gpt, vocab
 from tf_core.models.llama import generate
 
 
@@ -37,22 +37,22 @@ def one_thread():
     torch.set_num_threads(before)
 
 
-CHARS = tiny.Vocab(tuple("\n abcdefghij.,"))  # 14 characters
-SRC = tiny.Vocab(tiny.SRC_SPECIALS + ("zero", "one", "two", "three", "hundred", "thousand", "and"))
-TGT = tiny.Vocab(tiny.TGT_SPECIALS + tuple("零一二三百千万"))
+CHARS = vocab.Vocab(tuple("\n abcdefghij.,"))  # 14 characters
+SRC = vocab.Vocab(vocab.SRC_SPECIALS + ("zero", "one", "two", "three", "hundred", "thousand", "and"))
+TGT = vocab.Vocab(vocab.TGT_SPECIALS + tuple("零一二三百千万"))
 
 
-def make_gpt(seed=0, **kw) -> tiny.TinyGPT:
+def make_gpt(seed=0, **kw) -> tiny_gpt.TinyGPT:
     torch.manual_seed(seed)
-    cfg = tiny.GPTConfig(vocab=CHARS, **({"d_model": 32, "n_layers": 2, "n_heads": 4, "d_ff": 64, "max_positions": 40} | kw))
-    return tiny.TinyGPT(cfg).eval()
+    cfg = tiny_gpt.GPTConfig(vocab=CHARS, **({"d_model": 32, "n_layers": 2, "n_heads": 4, "d_ff": 64, "max_positions": 40} | kw))
+    return tiny_gpt.TinyGPT(cfg).eval()
 
 
-def make_seq2seq(seed=0) -> tiny.Seq2Seq:
+def make_seq2seq(seed=0) -> seq2seq.Seq2Seq:
     torch.manual_seed(seed)
-    cfg = tiny.Seq2SeqConfig(src_vocab=SRC, tgt_vocab=TGT, d_model=32, n_heads=4, n_enc_layers=2, n_dec_layers=3,
+    cfg = seq2seq.Seq2SeqConfig(src_vocab=SRC, tgt_vocab=TGT, d_model=32, n_heads=4, n_enc_layers=2, n_dec_layers=3,
                              d_ff=48, max_src=12, max_tgt=10)
-    model = tiny.Seq2Seq(cfg).eval()
+    model = seq2seq.Seq2Seq(cfg).eval()
     with torch.no_grad():  # GPT-2's small initial weights give near-uniform attention: make it peaked
         for p in model.parameters():
             if p.dim() == 2:
@@ -72,7 +72,7 @@ def test_gpt_config_has_the_llama_interface():
         == (14, 2, 4, 4, 8, 32, 40)
     for bad in ({"n_heads": 5}, {"d_model": 0}, {"max_positions": 0}):
         with pytest.raises(ValueError):
-            tiny.GPTConfig(vocab=CHARS, **bad)
+            tiny_gpt.GPTConfig(vocab=CHARS, **bad)
 
 
 def test_gpt_block_equals_torch_transformer_layer():
@@ -227,7 +227,7 @@ def test_seq2seq_blocks_equal_torch_layers():
 
 def test_seq2seq_output_shapes_and_cross_attention_rows():
     model = make_seq2seq()
-    src = tiny.source_ids(model.cfg, [["three", "hundred", "and", "two"], ["one"]])  # (2, 4), "one" padded
+    src = seq2seq.source_ids(model.cfg, [["three", "hundred", "and", "two"], ["one"]])  # (2, 4), "one" padded
     tgt = torch.tensor([[1, 6, 8, 3, 5], [1, 4, 2, 0, 0]])  # (2, 5)
     with torch.no_grad():
         out = model(src, tgt, self_weights=True)
@@ -249,8 +249,8 @@ def test_seq2seq_padding_does_not_change_the_translation():
     model = make_seq2seq()
     sources = [["three", "hundred", "and", "two"], ["two", "thousand", "and", "one"], ["zero"]]
     for words in sources:
-        alone = tiny.source_ids(model.cfg, [words])  # (1, n)
-        padded = tiny.source_ids(model.cfg, [words], length=len(words) + 4)  # (1, n + 4)
+        alone = seq2seq.source_ids(model.cfg, [words])  # (1, n)
+        padded = seq2seq.source_ids(model.cfg, [words], length=len(words) + 4)  # (1, n + 4)
         tgt = torch.tensor([[1, 5, 9, 3]])
         with torch.no_grad():
             a, b = model(alone, tgt), model(padded, tgt)
@@ -259,34 +259,34 @@ def test_seq2seq_padding_does_not_change_the_translation():
             n = len(words)
             assert (wa - wb[..., :n]).abs().max() <= 1e-6
             assert torch.equal(wb[..., n:], torch.zeros_like(wb[..., n:]))  # pad columns exactly zero
-        assert torch.equal(tiny.greedy_decode(model, alone, 8), tiny.greedy_decode(model, padded, 8))
+        assert torch.equal(seq2seq.greedy_decode(model, alone, 8), seq2seq.greedy_decode(model, padded, 8))
     # the test can fail: the same pads *unmasked* (given a real word's id) change the logits
     with torch.no_grad():
-        unmasked = tiny.source_ids(model.cfg, [["zero"] + ["and"] * 4])
-        assert (model(unmasked, tgt).logits - model(tiny.source_ids(model.cfg, [["zero"]]), tgt).logits).abs().max() > 1e-3
+        unmasked = seq2seq.source_ids(model.cfg, [["zero"] + ["and"] * 4])
+        assert (model(unmasked, tgt).logits - model(seq2seq.source_ids(model.cfg, [["zero"]]), tgt).logits).abs().max() > 1e-3
 
 
 def test_batched_greedy_decoding_equals_one_at_a_time_and_translate():
     model = make_seq2seq(seed=3)
     sources = [["three", "hundred", "and", "two"], ["one"], ["two", "thousand", "three", "hundred"]]
-    batched = tiny.greedy_decode(model, tiny.source_ids(model.cfg, sources), max_chars=6)  # (3, N)
+    batched = seq2seq.greedy_decode(model, seq2seq.source_ids(model.cfg, sources), max_chars=6)  # (3, N)
     for row, words in zip(batched.tolist(), sources):
-        t = tiny.translate(model, words, max_chars=6)
+        t = seq2seq.translate(model, words, max_chars=6)
         n = len(t.tokens)
         assert row[:n] == model.cfg.tgt_vocab.encode(t.tokens)
         assert all(i == model.cfg.pad_id for i in row[n:])
         assert t.probs.shape == (n,) and bool(((t.probs > 0) & (t.probs <= 1)).all())
         assert t.cross_attentions.shape == (3, 4, n, len(words))
         torch.testing.assert_close(t.cross_attentions.sum(-1), torch.ones(3, 4, n))
-        assert t.finished == (t.tokens[-1] == tiny.EOS) and t.text == tiny.ids_to_text(model.cfg, row)
+        assert t.finished == (t.tokens[-1] == vocab.EOS) and t.text == seq2seq.ids_to_text(model.cfg, row)
         assert len(t.tokens) <= 7
 
 
 def test_translate_weights_are_those_of_each_step():
     """Row t of the returned weights equals the weights of the decoder run that chose token t."""
     model = make_seq2seq(seed=3)
-    t = tiny.translate(model, "three hundred and two", max_chars=5)
-    src = tiny.source_ids(model.cfg, [t.words])
+    t = seq2seq.translate(model, "three hundred and two", max_chars=5)
+    src = seq2seq.source_ids(model.cfg, [t.words])
     prefix = [model.cfg.bos_id] + model.cfg.tgt_vocab.encode(t.tokens)
     for step in range(len(t.tokens)):
         with torch.no_grad():
@@ -304,16 +304,16 @@ def test_source_mask_checks():
         model.source_mask(torch.tensor([[0, 0]]))
     with pytest.raises(ValueError, match="exceed"):
         model.encode(torch.ones(1, 13, dtype=torch.long))
-    assert tiny.source_ids(model.cfg, [["three", "seventy"]]).tolist() == [[5, model.cfg.unk_id]]
+    assert seq2seq.source_ids(model.cfg, [["three", "seventy"]]).tolist() == [[5, model.cfg.unk_id]]
 
 
 def test_seq2seq_config_checks():
     with pytest.raises(ValueError, match="must start with"):
-        tiny.Seq2SeqConfig(src_vocab=tiny.Vocab(("a", "<pad>")), tgt_vocab=TGT)
+        seq2seq.Seq2SeqConfig(src_vocab=vocab.Vocab(("a", "<pad>")), tgt_vocab=TGT)
     with pytest.raises(ValueError):
-        tiny.Seq2SeqConfig(src_vocab=SRC, tgt_vocab=TGT, d_model=30, n_heads=4)
+        seq2seq.Seq2SeqConfig(src_vocab=SRC, tgt_vocab=TGT, d_model=30, n_heads=4)
     with pytest.raises(ValueError):
-        tiny.Vocab(("a", "a"))
+        vocab.Vocab(("a", "a"))
     with pytest.raises(ValueError, match="not in the vocabulary"):
         CHARS.encode("xyz")
 
@@ -322,17 +322,17 @@ def test_seq2seq_config_checks():
 
 def test_save_and_load_round_trip(tmp_path):
     model = make_gpt()
-    config = {"model": "tiny-gpt", "architecture": tiny.config_to_json(model.cfg)}
-    tiny.save(tmp_path, model, config, {"val_loss": 1.0})
-    loaded = tiny.load_gpt(tmp_path)
+    config = {"model": "tiny-gpt", "architecture": checkpoints.config_to_json(model.cfg)}
+    checkpoints.save(tmp_path, model, config, {"val_loss": 1.0})
+    loaded = checkpoints.load_gpt(tmp_path)
     assert loaded.model.cfg == model.cfg and loaded.metrics == {"val_loss": 1.0}
     assert not any(p.requires_grad for p in loaded.model.parameters()) and not loaded.model.training
     ids = ids_of("abc def")
     with torch.no_grad():
         assert torch.equal(loaded.model(ids).logits, model(ids).logits)
     s2s = make_seq2seq()
-    tiny.save(tmp_path / "s", s2s, {"architecture": tiny.config_to_json(s2s.cfg)}, {})
-    assert tiny.load_seq2seq(tmp_path / "s").model.cfg == s2s.cfg
+    checkpoints.save(tmp_path / "s", s2s, {"architecture": checkpoints.config_to_json(s2s.cfg)}, {})
+    assert checkpoints.load_seq2seq(tmp_path / "s").model.cfg == s2s.cfg
     assert json.loads((tmp_path / "config.json").read_text())["architecture"]["vocab"] == list(CHARS.tokens)
 
 
@@ -340,20 +340,20 @@ def test_load_checks_every_tensor(tmp_path):
     from safetensors.torch import load_file, save_file
 
     model = make_gpt()
-    tiny.save(tmp_path, model, {"architecture": tiny.config_to_json(model.cfg)}, {})
+    checkpoints.save(tmp_path, model, {"architecture": checkpoints.config_to_json(model.cfg)}, {})
     state = load_file(str(tmp_path / "model.safetensors"))
     state["pos_emb.weight"] = state["pos_emb.weight"][:-1]
     save_file(state, str(tmp_path / "model.safetensors"))
     with pytest.raises(ValueError, match="pos_emb.weight: shape"):
-        tiny.load_gpt(tmp_path)
+        checkpoints.load_gpt(tmp_path)
     del state["pos_emb.weight"]
     save_file(state, str(tmp_path / "model.safetensors"))
     with pytest.raises(KeyError, match="pos_emb.weight"):
-        tiny.load_gpt(tmp_path)
+        checkpoints.load_gpt(tmp_path)
 
 
 def test_missing_checkpoint_says_how_to_train_it(tmp_path):
-    with pytest.raises(tiny.CheckpointMissing, match="python -m tf_core.train seq2seq"):
-        tiny.load_seq2seq(tmp_path)
-    assert issubclass(tiny.CheckpointMissing, FileNotFoundError)
+    with pytest.raises(checkpoints.CheckpointMissing, match="python -m tf_core.train seq2seq"):
+        checkpoints.load_seq2seq(tmp_path)
+    assert issubclass(checkpoints.CheckpointMissing, FileNotFoundError)
 

@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from tf_core import limits, numbers, train
-from tf_core.models import tiny
+from tf_core.models import checkpoints, seq2seq
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = ROOT / "assets" / "text" / "bpe_sample_en.txt"
@@ -48,7 +48,7 @@ def short_gpt_runs():
 
 @pytest.fixture(scope="module")
 def shipped_seq2seq():
-    return tiny.load_seq2seq()
+    return checkpoints.load_seq2seq()
 
 
 # --- short runs ------------------------------------------------------------------------------------
@@ -96,8 +96,8 @@ def test_cli_writes_a_loadable_checkpoint(tmp_path, monkeypatch):
     monkeypatch.setattr(train, "GPT", SMALL_GPT)  # the command line's path with the test's small sizes
     out = tmp_path / "model"
     assert train.main(["gpt", "--corpus", str(TEXT), "--steps", "2", "--threads", "1", "--out", str(out)]) == out
-    assert sorted(p.name for p in out.iterdir()) == sorted(tiny.FILES)
-    loaded = tiny.load_gpt(out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(checkpoints.FILES)
+    loaded = checkpoints.load_gpt(out)
     assert loaded.config["training"]["steps"] == 2 and loaded.metrics["history"][-1][0] == 1
     for bad in (["bert"], ["seq2seq", "--corpus", str(TEXT)]):
         with pytest.raises(SystemExit):
@@ -127,11 +127,11 @@ def test_training_draws_never_include_held_out_numbers_and_cover_short_ones():
 
 # --- the shipped checkpoints -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("folder,loader", [(tiny.GPT_DIR, tiny.load_gpt), (tiny.SEQ2SEQ_DIR, tiny.load_seq2seq)])
+@pytest.mark.parametrize("folder,loader", [(checkpoints.GPT_DIR, checkpoints.load_gpt), (checkpoints.SEQ2SEQ_DIR, checkpoints.load_seq2seq)])
 def test_shipped_checkpoints_exist_are_small_and_load_checked(folder, loader):
     from safetensors.torch import load_file
 
-    for name in tiny.FILES:
+    for name in checkpoints.FILES:
         assert (folder / name).is_file(), f"{folder / name} is missing: python -m tf_core.train"
     assert (folder / "model.safetensors").stat().st_size < MAX_BYTES
     trained = loader()
@@ -141,7 +141,7 @@ def test_shipped_checkpoints_exist_are_small_and_load_checked(folder, loader):
     for name, t in state.items():
         assert t.dtype == torch.float32 and t.shape == own[name].shape and torch.equal(t, own[name]), name
     m = trained.metrics
-    assert m["parameters"] == tiny.n_parameters(trained.model) and m["train_seconds"] > 0
+    assert m["parameters"] == checkpoints.n_parameters(trained.model) and m["train_seconds"] > 0
     assert m["val_loss"] < m["history"][0][1] and m["train_loss"] < m["history"][0][1]
     assert trained.config["training"]["threads"] >= 1 and "torch" in trained.config["training"]
 
@@ -149,7 +149,7 @@ def test_shipped_checkpoints_exist_are_small_and_load_checked(folder, loader):
 def test_shipped_gpt_generates_the_same_with_and_without_the_cache():
     from tf_core.models.llama import generate
 
-    trained = tiny.load_gpt()
+    trained = checkpoints.load_gpt()
     cfg = trained.model.cfg
     # a trained character model beats guessing by a wide margin (ln V = 4.2 nats for the KJV's 65 characters)
     assert trained.metrics["val_loss"] < trained.metrics["uniform_loss"] - 2.0 and cfg.n_kv_heads == cfg.n_heads
@@ -164,7 +164,7 @@ def test_shipped_seq2seq_held_out_accuracy(shipped_seq2seq):
     m = trained.metrics
     held = train.held_out_numbers(trained.config)
     assert len(held) == m["held_out_count"] == trained.config["data"]["held_out"]["count"] >= 500
-    src = tiny.source_ids(trained.model.cfg, [numbers.english_words(n) for n in held], limits.NUMBER_WORDS)
+    src = seq2seq.source_ids(trained.model.cfg, [numbers.english_words(n) for n in held], limits.NUMBER_WORDS)
     correct, wrong = train.exact_match(trained.model, held, src)  # every held-out number, as training scored them
     assert correct / len(held) >= 0.95
     # agrees with metrics.json; a near-tie may flip on another CPU's kernels: two numbers of slack

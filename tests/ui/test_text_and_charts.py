@@ -42,7 +42,7 @@ def test_num(x, expected):
 
 def test_scaling_charts_carry_the_lab_result():
     from tf_core.lab import scaling as lab
-    from ui import charts
+    from ui.charts import scaling as charts
 
     r = lab.run(dk=256, n=16, seed=1)
     other = lab.run(dk=3, n=1000, seed=2, sigma=4.0)
@@ -68,7 +68,7 @@ def test_scaling_charts_carry_the_lab_result():
 
 
 def test_token_heatmap_keeps_repeated_tokens_apart():
-    from ui import charts
+    from ui.charts import shared as charts
 
     pieces = ("[CLS]", "the", "a|b", "the", "<b>x</b>", "[SEP]")
     g = np.random.default_rng(0)
@@ -83,4 +83,4 @@ def test_token_heatmap_keeps_repeated_tokens_apart():
         assert "<b>x</b>" not in str(c.spec) and "data" not in c.spec  # tokens travel as data only
         assert charts.token_heatmap(scores[:2, :2], pieces[:2], lang, "qk.heat_own").spec is c.spec
     # the axis shows the token after the 4-character position prefix, "|" inside a token included
-    assert charts._pos_label(2, "a|b")[4:] == "a|b"
+    assert charts.pos_label(2, "a|b")[4:] == "a|b"

@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 from tf_core import limits
-from tf_core.device import describe, time_call
+from tf_core.device import DeviceInfo, describe, time_call
 from tf_core.lab.padding_mask import pad_batch, tokenize_all
 from tf_core.models.text_encoder import TextEncoder
 
@@ -218,7 +218,7 @@ def batching(name: str, lengths: np.ndarray, batches: Sequence[np.ndarray], n_la
 @dataclass(frozen=True)
 class BatchLengthsResult:
     model: str  # the encoder's published name
-    device: str  # where the timings ran ("cpu (2 threads)")
+    device: DeviceInfo  # where the timings ran (the CPU and its threads, or the GPU)
     sentences: tuple[str, ...]
     lengths: np.ndarray  # (N,) tokens per sentence, special tokens included
     truncated: np.ndarray  # (N,) bool: the sentence was cut at max_tokens (or the character cap)
@@ -262,8 +262,7 @@ def run(
     pool_batches = limits.BATCH_POOL.check("pool_batches", pool_batches)
     seed = limits.SEED.check("seed", seed)
     repeats = limits.IntRange(1, limits.BATCH_REPEATS, limits.BATCH_REPEATS).check("repeats", repeats)
-    if isinstance(max_tokens, bool) or not 2 <= max_tokens <= limits.ENCODER_TOKENS:
-        raise ValueError(f"max_tokens must be in [2, {limits.ENCODER_TOKENS}], got {max_tokens!r}")
+    max_tokens = limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
     cfg = encoder.model.cfg
     dims = dict(n_layers=cfg.n_layers, d_model=cfg.d_model, d_ff=cfg.d_ff)
     device = next(encoder.model.parameters()).device

@@ -112,8 +112,8 @@ def run(model, tokenizer, text: str, position: int | None = None, replacement: i
     T = len(prompt)
     position, new_id = decoder_prompt.swap(prompt, T // 2 if position is None else position, replacement,
                                            tokenizer, cfg.vocab_size)
-    layer = limits.IntRange(0, cfg.n_layers - 1, 0).check("layer", layer)
-    head = limits.IntRange(0, cfg.n_heads - 1, 0).check("head", head)
+    layer = limits.IntRange.indices(cfg.n_layers).check("layer", layer)
+    head = limits.IntRange.indices(cfg.n_heads).check("head", head)
     device = next(model.parameters()).device
     ids = prompt.tensor(device)  # (1, T)
     changed = ids.clone()

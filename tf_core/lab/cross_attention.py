@@ -1,6 +1,6 @@
 """Lesson `cross-attention`: how the encoder and the decoder interact.
 
-The model is the project's own encoder-decoder (tf_core.models.tiny.Seq2Seq, trained by
+The model is the project's own encoder-decoder (tf_core.models.seq2seq.Seq2Seq, trained by
 tf_core.train), which translates a number's English words into Chinese numerals:
 
     "twenty thousand three hundred and five"  ->  二万零三百零五
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tf_core import limits, numbers
-from tf_core.models import tiny
+from tf_core.models import checkpoints, seq2seq
 from tf_core.train import held_out_numbers  # the split, rebuilt from the checkpoint's config
 
 
@@ -81,7 +81,7 @@ def _index(name: str, value, n: int, allow_negative: bool = False) -> int:
     return int(value) % n
 
 
-def run(text: str, layer: int = -1, head: int | None = None, *, trained: tiny.Trained | None = None
+def run(text: str, layer: int = -1, head: int | None = None, *, trained: checkpoints.Trained | None = None
         ) -> CrossAttentionResult:
     """Translate the number in ``text`` and return the decoder's cross-attention.
 
@@ -91,11 +91,11 @@ def run(text: str, layer: int = -1, head: int | None = None, *, trained: tiny.Tr
     layer: the decoder layer shown, 0-based; negative counts from the last (default: the last).
     head: the head shown, 0-based; None (or -1, as ``limits.XATTN_HEAD`` spells it) for the mean
         over the heads.
-    trained: the translator (tiny.load_seq2seq()); None loads the shipped checkpoint (tens of ms),
+    trained: the translator (checkpoints.load_seq2seq()); None loads the shipped checkpoint (tens of ms),
         the app passes the one it keeps in st.cache_resource.
     """
     n = numbers.parse_number(text)
-    trained = trained if trained is not None else tiny.load_seq2seq()
+    trained = trained if trained is not None else checkpoints.load_seq2seq()
     model, cfg = trained.model, trained.model.cfg
     layer = _index("layer", layer, cfg.n_dec_layers, allow_negative=True)
     if head is not None and not (type(head) is int and head == -1):
@@ -106,7 +106,7 @@ def run(text: str, layer: int = -1, head: int | None = None, *, trained: tiny.Tr
     if len(words) > limits.NUMBER_WORDS:  # never, for a number in range: the encoder's cap, checked anyway
         raise ValueError(f"{len(words)} words exceed the limit of {limits.NUMBER_WORDS}")
 
-    t = tiny.translate(model, words, max_chars=limits.NUMBER_CHARS)
+    t = seq2seq.translate(model, words, max_chars=limits.NUMBER_CHARS)
     weights = t.cross_attentions.float().cpu().numpy()  # (L, H, N, S)
     mean_heads = weights[layer].mean(axis=0)  # (N, S)
     shown = mean_heads if head is None else weights[layer, head]  # (N, S)

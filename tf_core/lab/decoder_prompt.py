@@ -4,10 +4,10 @@ Shared by the decoder lessons (causal-mask, residual-leak, parallelism, kv-cache
 tokenizer are accepted, duck-typed:
   * a ``tokenizers.Tokenizer`` (SmolLM2's byte-level BPE): ``encode(text, add_special_tokens=False).ids``
     and ``id_to_token(i)``;
-  * a character vocabulary such as ``tf_core.models.tiny.Vocab``: ``encode(text) -> list[int]`` (a
+  * a character vocabulary such as ``tf_core.models.vocab.Vocab``: ``encode(text) -> list[int]`` (a
     character it lacks raises ``ValueError``, which is passed on) and ``decode(ids) -> list[str]``.
 
-Display strings follow tf_core.lab.tokenization's convention: "␣" for a space, "↵" a newline,
+Display strings follow tf_core.readable's convention: "␣" for a space, "↵" a newline,
 ⟨E6 B3⟩ for a byte-level piece that holds only part of a character (emoji and many Chinese
 characters fall apart into such pieces in SmolLM2's vocabulary), ⟨U+200B⟩ for an invisible
 character. They are plain text: a page must escape them (a prompt may hold "<script>").
@@ -18,14 +18,13 @@ next id. Deterministic, and a real word wherever the vocabulary has one.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from tf_core import limits
-from tf_core.lab.tokenization import readable_bytes, visible
+from tf_core.readable import as_text, byte_decoder, readable_bytes, visible
 
 REPLACEMENTS = (" dog", " cat", "dog", "cat", "a", "b", "x")
 
@@ -74,14 +73,6 @@ def encode_ids(tokenizer, text: str) -> list[int]:
     return list(tokenizer.encode(text))  # a character vocabulary
 
 
-@functools.cache
-def _byte_of_char() -> dict[str, int]:
-    """GPT-2's byte alphabet backwards (character -> byte), built once."""
-    from tf_core.models.smollm2 import byte_alphabet
-
-    return {c: b for b, c in byte_alphabet().items()}
-
-
 def _is_byte_level(tokenizer) -> bool:
     try:
         from tokenizers import decoders
@@ -108,17 +99,10 @@ def piece(tokenizer, token_id: int) -> str:
     if token_id in added and added[token_id].special:
         return raw
     if _is_byte_level(tokenizer):
-        table = _byte_of_char()
+        table = byte_decoder()
         if all(c in table for c in raw):
             return readable_bytes(bytes(table[c] for c in raw))
     return visible(raw)
-
-
-def as_text(text: object) -> str:
-    """Any input as a str a tokenizer accepts: None -> "", lone surrogates (not UTF-8) -> U+FFFD."""
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def encode(tokenizer, text: object, max_tokens: int = limits.DECODER_TOKENS,
@@ -155,11 +139,11 @@ def swap(prompt: Prompt, position: int, replacement: int | None, tokenizer, n_vo
     """Check ``position`` and ``replacement`` against the prompt and the model's vocabulary; returns
     (position, replacement id). ``replacement`` None picks one with :func:`replacement_for`."""
     T = len(prompt.ids)
-    position = limits.IntRange(0, T - 1, 0).check("position", position)
+    position = limits.IntRange.indices(T).check("position", position)
     current = prompt.ids[position]
     if replacement is None:
         return position, replacement_for(tokenizer, current, n_vocab)
-    replacement = limits.IntRange(0, n_vocab - 1, 0).check("replacement", replacement)
+    replacement = limits.IntRange.indices(n_vocab).check("replacement", replacement)
     if replacement == current:
         raise ValueError(f"token {replacement} is already at position {position}: replacing it changes nothing")
     return position, replacement

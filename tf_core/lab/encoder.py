@@ -209,12 +209,9 @@ def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int, head: int 
     (the statistics cover all heads). Text over ``limits.ENCODER_TEXT_CHARS`` characters or
     ``max_tokens`` tokens is cut, with ``truncated`` set."""
     cfg = encoder.model.cfg
-    if isinstance(layer, bool) or not isinstance(layer, int) or not 0 <= layer < cfg.n_layers:
-        raise ValueError(f"layer must be an integer in [0, {cfg.n_layers}), got {layer!r}")
-    if isinstance(head, bool) or not isinstance(head, int) or not 0 <= head < cfg.n_heads:
-        raise ValueError(f"head must be an integer in [0, {cfg.n_heads}), got {head!r}")
-    if not 2 <= max_tokens <= limits.ENCODER_TOKENS:
-        raise ValueError(f"max_tokens must be in [2, {limits.ENCODER_TOKENS}], got {max_tokens}")
+    layer = limits.IntRange.indices(cfg.n_layers).check("layer", layer)
+    head = limits.IntRange.indices(cfg.n_heads).check("head", head)
+    max_tokens = limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
     cut = len(text) > limits.ENCODER_TEXT_CHARS
     tokens = encoder.tokenize(text[: limits.ENCODER_TEXT_CHARS], max_tokens)
     out = encoder.run(tokens, need_weights=False, trace_layer=layer)

@@ -216,7 +216,7 @@ def run(model, tokenizer, text: str, n_new: int = limits.KV_NEW_TOKENS.default, 
     n_new = limits.KV_NEW_TOKENS.check("n_new", n_new)
     seed = limits.SEED.check("seed", seed)
     cfg = model.cfg
-    layer = limits.IntRange(0, cfg.n_layers - 1, 0).check("layer", layer)
+    layer = limits.IntRange.indices(cfg.n_layers).check("layer", layer)
     prompt = decoder_prompt.encode(tokenizer, text, max_tokens)
     T = len(prompt)
     if T + n_new > cfg.max_positions:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from tf_core import limits
 from tf_core.models.text_encoder import TextEncoder
 
 
@@ -92,6 +93,10 @@ def head_distance(att: torch.Tensor) -> torch.Tensor:
 def run(encoder: TextEncoder, text: str, max_tokens: int, ablate: tuple[int, int] | None = None) -> MultiHeadResult:
     """Every head's attention on ``text``; with ``ablate=(layer, head)`` also the effect of zeroing it."""
     cfg = encoder.model.cfg
+    max_tokens = limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
+    if ablate is not None:
+        ablate = (limits.IntRange.indices(cfg.n_layers).check("layer", ablate[0]),
+                  limits.IntRange.indices(cfg.n_heads).check("head", ablate[1]))
     tokens = encoder.tokenize(text, max_tokens)
     out = encoder.run(tokens)
     att = torch.stack(out.attentions)[:, 0].double()  # (L, H, T, T)

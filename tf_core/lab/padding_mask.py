@@ -184,12 +184,6 @@ def fully_masked_row(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> tuple
             float(core.output.abs().max()), float(sdpa.abs().max()))
 
 
-def _check_int(name: str, value: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < hi:
-        raise ValueError(f"{name} must be an integer in [0, {hi}), got {value!r}")
-    return int(value)
-
-
 @torch.inference_mode()
 def run(
     encoder: TextEncoder,
@@ -212,15 +206,14 @@ def run(
     sentences = list(sentences)
     limits.PAD_SENTENCES.check("number of sentences", len(sentences))
     extra_pad = limits.PAD_EXTRA.check("extra_pad", extra_pad)
-    layer = _check_int("layer", layer, cfg.n_layers)
-    head = _check_int("head", head, cfg.n_heads)
-    if isinstance(max_tokens, bool) or not 2 <= max_tokens <= limits.ENCODER_TOKENS:
-        raise ValueError(f"max_tokens must be in [2, {limits.ENCODER_TOKENS}], got {max_tokens!r}")
+    layer = limits.IntRange.indices(cfg.n_layers).check("layer", layer)
+    head = limits.IntRange.indices(cfg.n_heads).check("head", head)
+    max_tokens = limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
     device = next(encoder.model.parameters()).device
 
     toks, cut = tokenize_all(encoder, sentences, max_tokens)
     lengths = np.array([len(t) for t in toks])
-    index = int(np.argmin(lengths)) if index is None else _check_int("index", index, len(toks))
+    index = int(np.argmin(lengths)) if index is None else limits.IntRange.indices(len(toks)).check("index", index)
     T = int(lengths.max()) + extra_pad
     pad_id = cfg.pad_token_id
     ids, mask = pad_batch(toks, pad_id, T, device)  # (B, T), (B, T)

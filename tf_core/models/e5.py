@@ -57,7 +57,6 @@ Deviations, stated:
 """
 from __future__ import annotations
 
-import importlib.util
 import mmap
 import struct
 from dataclasses import dataclass
@@ -66,9 +65,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tf_core.models.catalog import MODELS
+from tf_core.models.catalog import MODELS, ModelUnavailable  # noqa: F401 - e5.ModelUnavailable: what model_path raises
 from tf_core.models.encoder import Encoder, EncoderConfig
-from tf_core.models.minilm import ModelUnavailable
 from tf_core.models.text_encoder import TextEncoder
 
 INFO = MODELS["e5"]
@@ -139,13 +137,8 @@ class E5File:
 
 
 def model_path() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable(f"the {PACKAGE} package is not installed")
-    path = Path(list(spec.submodule_search_locations)[0]) / FILE
-    if not path.is_file():
-        raise ModelUnavailable(f"{FILE} is missing from the {PACKAGE} package")
-    return path
+    """The model file in its package (ModelUnavailable when either is missing)."""
+    return INFO.file(FILE)
 
 
 class _Reader:

@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from tf_core.attention import merge_heads, scaled_dot_product_attention, split_heads
+from tf_core.models.config import require_heads_divide, require_positive
 from tf_core.models.weights import build_on_meta, load_checked
 
 
@@ -48,11 +49,8 @@ class EncoderConfig:
     pad_token_id: int = 0  # id used to pad a batch; padded keys are masked out of attention
 
     def __post_init__(self) -> None:
-        for name in ("vocab_size", "d_model", "n_layers", "n_heads", "d_ff", "max_positions", "type_vocab_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
-        if self.d_model % self.n_heads:
-            raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
+        require_positive(self, "vocab_size", "d_model", "n_layers", "n_heads", "d_ff", "max_positions", "type_vocab_size")
+        require_heads_divide(self)
 
     @property
     def d_head(self) -> int:

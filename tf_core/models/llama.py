@@ -44,6 +44,7 @@ from tf_core.attention import merge_heads, scaled_dot_product_attention
 from tf_core.cache import KVCache
 from tf_core.device import synchronize
 from tf_core.masks import causal_mask
+from tf_core.models.config import require_heads_divide, require_positive
 from tf_core.models.weights import build_on_meta
 
 
@@ -60,11 +61,8 @@ class LlamaConfig:
     rms_eps: float = 1e-5  # added to the mean square inside RMSNorm's square root
 
     def __post_init__(self) -> None:
-        for name in ("vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_positions"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
-        if self.d_model % self.n_heads:
-            raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
+        require_positive(self, "vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_positions")
+        require_heads_divide(self)
         if self.n_heads % self.n_kv_heads:
             raise ValueError(f"n_heads={self.n_heads} is not a multiple of n_kv_heads={self.n_kv_heads}")
         if self.d_head % 2:

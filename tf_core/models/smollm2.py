@@ -50,7 +50,6 @@ drops it (``missing_bytes``).
 """
 from __future__ import annotations
 
-import importlib.util
 import mmap
 import struct
 import time
@@ -90,13 +89,8 @@ class GGUFFile:
 
 
 def model_path() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)  # finds the folder without running the package's __init__
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable(f"the {INFO.pip_name} package is not installed")
-    path = Path(list(spec.submodule_search_locations)[0]) / FILE
-    if not path.is_file():
-        raise ModelUnavailable(f"{FILE} is missing from the {INFO.pip_name} package")
-    return path
+    """The model file in its package (ModelUnavailable when either is missing)."""
+    return INFO.file(FILE)
 
 
 def read(path: Path | None = None) -> GGUFFile:
@@ -213,7 +207,7 @@ def tokenizer(f: GGUFFile | None = None):
     """A ``tokenizers.Tokenizer`` that tokenizes as llama.cpp does with this file (see the module
     docstring): byte-level BPE over the file's tokens and merges, numbers split off, the control
     tokens matched whole, nothing added around a text. Decoding maps the byte alphabet back."""
-    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+    from tokenizers import AddedToken, Tokenizer, decoders, models
 
     f = f or read()
     meta = f.metadata

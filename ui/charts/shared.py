@@ -1,0 +1,259 @@
+"""Chart builders shared by every topic page, and the machinery under all of them.
+
+A chart here is a Vega-Lite spec authored with Altair plus the DataFrame it draws
+(``VegaChart``). The spec holds no live value: it is built once per language and shape and
+cached, and only the data changes when a slider moves. Streamlit then sends a few kB of Arrow
+data, the browser updates the existing Vega view in place instead of rebuilding the chart, and
+the server skips Altair's schema work (tens of ms per layered chart) on every rerun. Live numbers
+go in the data, the tooltips and the caption under the chart.
+
+Colours: one colour per meaning across the app (unscaled = orange, scaled = blue, theory = grey),
+from a colour-blind-safe palette (Okabe–Ito), with line widths and fonts sized for a projector.
+Any label that could carry user text is data drawn as text by Vega, never markup.
+
+Each topic page has its own module beside this one (``ui/charts/<page>.py``) for the charts only
+its lessons draw; a builder two pages need moves here.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ui.i18n import t
+
+RAW = "#E69F00"  # Okabe–Ito orange
+SCALED = "#0072B2"  # Okabe–Ito blue
+THEORY = "#6b6b6b"
+CHOSEN = "#000000"
+MASKED_FILL = "#e9e9e9"  # a cell a mask removes (weight exactly 0)
+ZERO_FILL = "#ffffff"  # a change that is exactly 0.0: white, with the text "0"
+# Log axes with one tick per decade: the data carries log10 of the value ("log10"), a linear axis
+# with integer ticks draws it, and the label shows the value itself (short from 1e-9 to 1e9).
+DECADE_LABEL = ("pow(10, datum.value) >= 1e4 || pow(10, datum.value) < 1e-3 ? "
+                "format(pow(10, datum.value), '.0e') : format(pow(10, datum.value), '~g')")
+
+
+DECADES = [10.0 ** k for k in range(-6, 7)]  # log axes: one tick and grid line per decade (Vega's default adds 2..9)
+
+
+@dataclass(frozen=True)
+class VegaChart:
+    """A Vega-Lite spec and the data it draws (``st.vega_lite_chart(chart.data, chart.spec)``).
+
+    ``spec`` is shared between reruns and sessions (cached): never mutate it."""
+
+    spec: dict
+    data: pd.DataFrame
+
+
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite dict of an Altair chart authored without data (its layers read the data
+    passed beside the spec)."""
+    spec = chart.to_dict()
+    spec.pop("datasets", None)
+    for part in [spec, *spec.get("layer", [])]:
+        if part.get("data") == {"name": "empty"}:
+            del part["data"]
+    return spec
+
+
+def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (chart.configure_axis(labelFontSize=13, titleFontSize=14)
+            .configure_legend(labelFontSize=13, labelLimit=400, symbolStrokeWidth=3)
+            .configure_title(fontSize=16, anchor="start"))
+
+
+# --- token heatmaps as Vega-Lite (a cached spec; only the data changes when the sentence does) -----
+def pos_label(i: int, piece: str) -> str:
+    """A unique, sortable category per position ("007|the"): repeated tokens stay apart; the axis
+    shows only the token (LABEL_EXPR drops the 4-character prefix)."""
+    return f"{i:03d}|{piece}"
+
+
+TOKEN_LABEL_EXPR = "substring(datum.label, 4)"
+MAX_TICKS = 40  # beyond this many tokens, let Vega drop axis labels that would overlap
+
+
+@functools.cache
+def _token_heatmap_spec(lang: str, title_key: str | None, dense: bool, signed: bool = True) -> dict:
+    """``dense``: too many tokens to label each one, so Vega drops labels that would overlap.
+    ``signed``: scores on a diverging scale; else weights (>= 0) on a sequential one."""
+    q_title, k_title = t("heat.queries", lang), t("heat.keys", lang)
+    value_title = t("heat.score" if signed else "heat.weight", lang)
+    tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
+           alt.Tooltip("score:Q", title=value_title, format=".4f")]
+    overlap = "greedy" if dense else False  # greedy: drop a label only where it would overlap another
+    x = alt.X("k:O", title=k_title, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap,
+                                                  labelFontSize=12, labelLimit=90))
+    y = alt.Y("q:O", title=q_title, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelFontSize=12,
+                                                  labelLimit=90))
+    cells = alt.Chart().mark_rect().encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("rel:Q", title=t("heat.rel" if signed else "heat.rel_weight", lang),
+                        scale=(alt.Scale(scheme="redblue", reverse=True, domain=[-1, 1]) if signed
+                               else alt.Scale(scheme="blues", domain=[0, 1])),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)),
+    )
+    maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_point(
+        shape="circle", filled=False, color="black", strokeWidth=2, opacity=1).encode(x=x, y=y, tooltip=tip)
+    chart = alt.layer(cells, maxima).properties(height=600)
+    if title_key is not None:
+        chart = chart.properties(title=t(title_key, lang))
+    return vega_spec(configure(chart))
+
+
+def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_key: str | None,
+                  scale: float | None = None, signed: bool = True) -> VegaChart:
+    """A (T, T) score matrix: query tokens down, key tokens across, each row's largest score circled.
+    Colour is score / ``scale`` on a fixed diverging scale from -1 to 1 (pass the same ``scale`` to
+    two heatmaps to compare them); the tooltip shows the score itself. ``signed=False`` is for
+    attention weights: a sequential scale from 0 to ``scale``."""
+    T = len(pieces)
+    scale = float(np.abs(scores).max()) if scale is None else float(scale)
+    labels = [pos_label(i, p) for i, p in enumerate(pieces)]
+    qi, ki = np.divmod(np.arange(T * T), T)
+    flat = np.asarray(scores, dtype=float).reshape(-1)
+    is_max = np.zeros((T, T), dtype=bool)
+    is_max[np.arange(T), np.asarray(scores).argmax(axis=1)] = True
+    data = pd.DataFrame({
+        "q": [labels[i] for i in qi], "k": [labels[j] for j in ki],
+        "qtok": [pieces[i] for i in qi], "ktok": [pieces[j] for j in ki],
+        "score": flat, "rel": flat / scale if scale > 0 else flat * 0.0, "is_max": is_max.reshape(-1),
+    })
+    return VegaChart(_token_heatmap_spec(lang, title_key, T > MAX_TICKS, signed), data)
+
+
+# --- multi-head -------------------------------------------------------------------------------------
+@functools.cache
+def head_grid_spec(lang: str, measure: str, x_title_key: str, y_title_key: str, rows: int) -> dict:
+    """A small grid of cells (layer x head, or head x head) coloured by a value in [0, 1], the
+    value written in each cell, the chosen cells framed. No title: the page puts one above it."""
+    title = t(f"mh.{measure}.scale", lang)
+    x = alt.X("x:O", title=t(x_title_key, lang), axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("y:O", title=t(y_title_key, lang))
+    tip = [alt.Tooltip("x:O", title=t(x_title_key, lang)), alt.Tooltip("y:O", title=t(y_title_key, lang)),
+           alt.Tooltip("value:Q", title=title, format=".3f")]
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("rel:Q", title=None, scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                        legend=alt.Legend(orient="right", direction="vertical", gradientLength=max(110, rows * 26 - 12),
+                                          gradientThickness=12, format=".1f")),
+    )
+    text = alt.Chart().mark_text(fontSize=10).encode(
+        x=x, y=y, text=alt.Text("value:Q", format=".2f"), tooltip=tip,
+        color=alt.condition("datum.rel > 0.55", alt.value("black"), alt.value("white")),
+    )
+    chosen = alt.Chart().transform_filter(alt.datum.chosen).mark_rect(
+        fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
+    chart = alt.layer(cells, text, chosen).properties(width=alt.Step(28), height=alt.Step(26))
+    return vega_spec(configure(chart))
+
+
+def grid_data(values: np.ndarray, rel: np.ndarray, chosen: np.ndarray) -> pd.DataFrame:
+    rows, cols = values.shape
+    y, x = np.divmod(np.arange(rows * cols), cols)
+    return pd.DataFrame({"x": x, "y": y, "value": values.reshape(-1).astype(float),
+                         "rel": rel.reshape(-1).astype(float), "chosen": chosen.reshape(-1)})
+
+
+
+def head_values(values: np.ndarray, chosen: tuple[int, int], lang: str, measure: str) -> VegaChart:
+    """(L, H) values in [0, 1] per layer and head (e.g. the weight real tokens put on padding)."""
+    mask = np.zeros(values.shape, dtype=bool)
+    mask[chosen] = True
+    return VegaChart(head_grid_spec(lang, measure, "mh.head", "mh.layer", values.shape[0]),
+                     grid_data(values, np.clip(values, 0.0, 1.0), mask))
+
+
+
+def token_axes(lang: str, dense: bool) -> tuple[alt.X, alt.Y]:
+    """Keys across, queries down, labelled with the tokens (data, never markup), in position order."""
+    overlap = "greedy" if dense else False
+    x = alt.X("k:O", title=t("heat.keys", lang), sort="ascending",
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelFontSize=12,
+                            labelLimit=90))
+    y = alt.Y("q:O", title=t("heat.queries", lang), sort="ascending",
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelFontSize=12, labelLimit=90))
+    return x, y
+
+
+def map_height(dense: bool, step: int):
+    """A token map's height: ``step`` pixels a row (every label readable), a fixed 760 when dense."""
+    return 760 if dense else alt.Step(step)
+
+
+def token_cells(T: int, pieces: tuple[str, ...]) -> dict:
+    labels = [pos_label(i, p) for i, p in enumerate(pieces)]
+    qi, ki = np.divmod(np.arange(T * T), T)
+    return {"q": [labels[i] for i in qi], "k": [labels[j] for j in ki], "qtok": [pieces[i] for i in qi],
+            "ktok": [pieces[j] for j in ki], "qi": qi, "ki": ki}
+
+
+@functools.cache
+def _layer_head_spec(lang: str, title_key: str) -> dict:
+    """(L, H) fractions: heads across, layers down, the value written in each cell as a percentage,
+    the chosen cell framed."""
+    value_title = t(title_key, lang)
+    x = alt.X("x:O", title=t("causal.head", lang), axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("y:O", title=t("causal.layer", lang), axis=alt.Axis(labelOverlap=False, labelFontSize=11))
+    tip = [alt.Tooltip("y:O", title=t("causal.layer", lang)), alt.Tooltip("x:O", title=t("causal.head", lang)),
+           alt.Tooltip("value:Q", title=value_title, format=".2%")]
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
+        x=x, y=y, tooltip=tip,
+        color=alt.Color("rel:Q", title=value_title, scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                        legend=alt.Legend(orient="right", direction="vertical", gradientLength=300,
+                                          gradientThickness=12, format=".0%", titleLimit=300, titleOrient="left")))
+    text = alt.Chart().mark_text(fontSize=10).encode(
+        x=x, y=y, text=alt.Text("value:Q", format=".0%"), tooltip=tip,
+        color=alt.condition("datum.rel > 0.55", alt.value("black"), alt.value("white")))
+    chosen = alt.Chart().transform_filter(alt.datum.chosen).mark_rect(
+        fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
+    return vega_spec(configure(alt.layer(cells, text, chosen).properties(width=alt.Step(36), height=alt.Step(17))))
+
+
+def layer_head_values(values: np.ndarray, chosen: tuple[int, int], lang: str, title_key: str) -> VegaChart:
+    """(L, H) fractions in [0, 1] per layer and head (e.g. the weight a head would put on later tokens
+    without the causal mask); the chosen (layer, head) framed."""
+    mask = np.zeros(values.shape, dtype=bool)
+    mask[chosen] = True
+    return VegaChart(_layer_head_spec(lang, title_key), grid_data(values, np.clip(values, 0.0, 1.0), mask))
+
+
+
+
+@functools.cache
+def _per_token_spec(lang: str, y_key: str, domain: tuple[str, ...], colours: tuple[str, ...], dense: bool,
+                    y_min: float | None) -> dict:
+    overlap = "greedy" if dense else False
+    y_title = t(y_key, lang)
+    tip = [alt.Tooltip("tok:N", title=t("heat.query", lang)), alt.Tooltip("series:N", title=" "),
+           alt.Tooltip("value:Q", title=y_title, format=".4f")]
+    scale = alt.Scale(zero=False) if y_min is None else alt.Scale(domain=[y_min, 1])
+    x = alt.X("pos:O", title=None, sort=None,
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90))
+    colour = alt.Color("series:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
+                       legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=500))
+    lines = alt.Chart().mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=50)).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=scale), color=colour, tooltip=tip)
+    return vega_spec(configure(lines.properties(height=280)))
+
+
+def per_token_lines(series: list[tuple[str, np.ndarray]], pieces: tuple[str, ...], lang: str, y_key: str,
+                    colours: tuple[str, ...], y_min: float | None = None) -> VegaChart:
+    """Several per-token measures as lines over the sentence's tokens (x axis = tokens, escaped
+    as data). ``y_min``: a fixed y axis from y_min to 1 (cosines); else fitted to the data."""
+    T = len(pieces)
+    pos = [pos_label(i, p) for i, p in enumerate(pieces)]
+    data = pd.DataFrame({
+        "pos": pos * len(series), "tok": list(pieces) * len(series),
+        "series": [label for label, _ in series for _ in range(T)],
+        "value": np.concatenate([np.asarray(v, dtype=float) for _, v in series]),
+    })
+    domain = tuple(label for label, _ in series)
+    return VegaChart(_per_token_spec(lang, y_key, domain, colours, T > MAX_TICKS, y_min), data)
+
+
