@@ -201,7 +201,7 @@ def xattn_values(r, trained) -> dict[str, str]:
     """The card's live numbers, all from the translation's result and the shipped model's files."""
     cfg = trained.model.cfg
     steps = [i for i, tok in enumerate(r.tokens) if not tok.startswith("<")]  # characters, not <eos>
-    pairs = [f"{r.tokens[i]} → {r.attends_to[i]}" for i in steps[:4]]
+    pairs = lambda chosen: "; ".join(f"{r.tokens[i]} → {r.attends_to[i]}" for i in chosen[:4])  # noqa: E731
     return {
         "number": f"{r.number:,}",
         "words": " ".join(r.words),
@@ -219,7 +219,8 @@ def xattn_values(r, trained) -> dict[str, str]:
         "d": str(cfg.d_model),
         "layer": str(r.layer),
         "shown": head_label(-1 if r.head is None else r.head),
-        "pairs": "; ".join(pairs) if pairs else "—",
+        "pairs": pairs(steps) or "—",
+        "place_pairs": pairs(r.place_steps) or t("xattn.no_place", lang),
         "peak": pct(float(r.map.max(axis=1).mean())),
         "kv_once": str(2 * r.n_layers),
         "params": f"{sum(p.numel() for p in trained.model.parameters()):,}",

@@ -84,6 +84,8 @@ def multi_head_values(r, model_name: str, d_model: int, layer: int, head: int) -
         "ent_min_head": head_name(*lo),
         "ent_max": num(r.entropy[hi]),
         "ent_max_head": head_name(*hi),
+        "keys_min": num(r.effective_keys[lo]),
+        "keys_max": num(r.effective_keys[hi]),
         "max_entropy": num(r.max_entropy),
         "dist_mean": num(r.distance[:, off].mean()),
         "dist_min": num(r.distance[:, off].min()),
@@ -187,6 +189,8 @@ def qk_values(r, model_name: str) -> dict[str, str]:
         "chance": pct(r.chance),
         "asym_own": num(r.asym_own.mean()),
         "asym_shared_max": num(r.asym_shared.max()),
+        "asym_shared_verdict": t("qk.rounding.yes" if r.shared_is_rounding else "qk.rounding.no", lang, dtype=r.dtype,
+                                 bound=num(r.rounding_bound)),
         "w_asym_shared": num(r.weights_asym_shared.mean()),
         "wk_params": f"{r.wk_params:,}",
     }
@@ -198,7 +202,8 @@ def qk_lesson() -> None:
     cfg = enc.model.cfg
     layer, head = layer_and_head(cfg.n_layers, cfg.n_heads)
     r = run_qk(model_key, text, layer, enc)
-    sections = lesson.card(LESSON, lang, qk_values(r, enc.name))
+    values = qk_values(r, enc.name)
+    sections = lesson.card(LESSON, lang, values)
     lesson.short_answer(sections, lang)
 
     st.subheader(t("lesson.experiment", lang), divider="gray")
@@ -225,8 +230,7 @@ def qk_lesson() -> None:
                      key=f"{LESSON}.chart.diag")
     with right:
         lesson.chart(charts.qk_per_head(r.asym_own, r.asym_shared, lang, "asym"), key=f"{LESSON}.chart.asym")
-    st.caption(t("qk.bars_caption", lang, heads=len(r.diag_own), layer=layer, asym_shared_max=num(r.asym_shared.max()),
-                 diag_shared=pct(r.diag_shared.mean()), diag_own=pct(r.diag_own.mean())))
+    st.caption(t("qk.bars_caption", lang, **values, verdict=values["asym_shared_verdict"]))
 
     lesson.finish(LESSON, sections, lab.run, PARAMS, lang)
 

@@ -11,7 +11,6 @@ The defaults are smaller than the caps in tf_core.limits, so a first visit takes
 """
 from __future__ import annotations
 
-import inspect
 import math
 
 import numpy as np
@@ -21,7 +20,7 @@ from tf_core import limits
 from ui import decoders, lesson, params
 from ui.charts import decoding as charts
 from ui.i18n import t
-from ui.text import md_escape, num, pct
+from ui.text import device_text, md_escape, num, pct
 
 PAGE = "decoding"
 # Page defaults below the caps: a first visit runs ~16 sequential SmolLM2 steps per side, a few seconds.
@@ -58,10 +57,6 @@ def fmt(x: float) -> str:
     return "—" if not math.isfinite(x) else num(x)
 
 
-def yes_no(flag: bool) -> str:
-    return t("dec.yes" if flag else "dec.no", lang)
-
-
 def start():
     """The loaded model of the lesson's choice (None when it cannot load) and the cleaned prompt."""
     key = decoders.chosen(LESSON, lang)
@@ -77,31 +72,20 @@ def bad_run(e: Exception) -> None:
 # --- lesson parallelism ------------------------------------------------------------------------------
 @st.cache_data(max_entries=32, show_spinner=False)
 def run_parallel(model_key: str, text: str, n: int, repeats: int, _dec, _label: str):
-    """Cached by (model, prompt, n, repeats); the progress counts the model's forward calls."""
-    has_blocks = "on_block" in inspect.signature(_dec.model.forward).parameters
-    grid = [g for g in lab.GRID if g < n] + [n]
-    # the calls lab.run makes: warm-up (1 + min(n, 4)), per repeat one call per grid size and n steps,
-    # then one timed call per repeat for the per-block times
-    total = 1 + min(n, 4) + repeats * (len(grid) + n) + (repeats if has_blocks else 0)
-
+    """Cached by (model, prompt, n, repeats); the lab advances the bar after each forward call."""
     def job(progress):
-        model = decoders.counting(_dec.model, progress.counter(total))
-        return lab.run(model, _dec.tokenizer, text, n=n, repeats=repeats)
+        return lab.run(_dec.model, _dec.tokenizer, text, n=n, repeats=repeats, on_progress=progress.step)
 
     return decoders.run_in_line(job, lang, _label)
 
 
 def parallel_values(r, dec) -> dict[str, str]:
-    n_layers = len(r.layer_seconds)
     same = int((r.argmax_parallel == r.argmax_sequential).sum())
-    if n_layers:
-        timing = t("par.layer_timing", lang, layers=n_layers, block=ms(float(r.layer_seconds.mean())),
-                   first=ms(float(r.layer_seconds[0])), last_start=ms(float(r.layer_start[-1])),
-                   blocks=ms(float(r.layer_seconds.sum())), call=ms(r.call_seconds), share=pct(r.layers_share))
-    else:
-        timing = t("par.layer_timing_none", lang, model=dec.name, layers=dec.cfg.n_layers)
+    timing = t("par.layer_timing", lang, layers=len(r.layer_seconds), block=ms(float(r.layer_seconds.mean())),
+               first=ms(float(r.layer_seconds[0])), last_start=ms(float(r.layer_start[-1])),
+               blocks=ms(float(r.layer_seconds.sum())), call=ms(r.call_seconds), share=pct(r.layers_share))
     return {
-        "model": dec.name,
+        "model": dec.label,
         "n": str(r.n),
         "n_prompt": str(r.n_prompt),
         "repeats": str(r.repeats),
@@ -111,9 +95,12 @@ def parallel_values(r, dec) -> dict[str, str]:
         "per_pos_one": ms(r.parallel_seconds / r.n),
         "per_pos_steps": ms(r.sequential_seconds / r.n),
         "max_diff": num(r.max_abs_diff),
+        "rel_diff": num(r.relative_diff),
+        "diff_verdict": t("par.diff.rounding" if r.rounding_only else "par.diff.beyond", lang, dtype=r.dtype),
         "same_argmax": f"{same} / {r.n}",
         "layers": str(dec.cfg.n_layers),
         "layer_timing": timing,
+        "device": device_text(r.device, lang),
     }
 
 
@@ -139,7 +126,8 @@ def parallelism_lesson() -> None:
             r = run_parallel(dec.key, kept, n, repeats, dec, t("par.running", lang, n=n, repeats=repeats))
         except ValueError as e:
             problem = e
-    sections = lesson.card(LESSON, lang, parallel_values(r, dec)) if r is not None else None
+    values = parallel_values(r, dec) if r is not None else None
+    sections = lesson.card(LESSON, lang, values) if r is not None else None
     if sections:
         lesson.short_answer(sections, lang)
 
@@ -165,8 +153,9 @@ def parallelism_lesson() -> None:
     cols[2].metric(t("par.m_speedup", lang), f"{r.speedup:.1f}×")
     cols[3].metric(t("par.m_diff", lang), num(r.max_abs_diff),
                    help=t("par.m_diff_help", lang, same=int((r.argmax_parallel == r.argmax_sequential).sum()), n=r.n))
-    st.caption(t("par.metrics_caption", lang, model=dec.name, n=r.n, repeats=r.repeats,
-                 same=int((r.argmax_parallel == r.argmax_sequential).sum())))
+    st.caption(t("par.metrics_caption", lang, model=dec.label, n=r.n, repeats=r.repeats,
+                 same=int((r.argmax_parallel == r.argmax_sequential).sum()), rel=values["rel_diff"],
+                 verdict=values["diff_verdict"]))
 
     left, right = st.columns(2, gap="medium")
     with left:
@@ -177,40 +166,30 @@ def parallelism_lesson() -> None:
                      step=ms(float(r.per_position_sequential[-1]))))
     with right:
         st.markdown(f"**{t('par.layers', lang, n=r.n)}**")
-        if len(r.layer_seconds):
-            lesson.chart(charts.layer_timeline(r, lang), key=f"{LESSON}.chart.layers")
-            st.caption(t("par.layers_caption", lang, layers=len(r.layer_seconds), blocks=ms(float(r.layer_seconds.sum())),
-                         call=ms(r.call_seconds), share=pct(r.layers_share), head=ms(r.call_seconds - float(r.layer_seconds.sum()))))
-        else:
-            st.info(t("par.no_layers", lang, model=dec.name), icon=":material/info:")
+        lesson.chart(charts.layer_timeline(r, lang), key=f"{LESSON}.chart.layers")
+        st.caption(t("par.layers_caption", lang, layers=len(r.layer_seconds), blocks=ms(float(r.layer_seconds.sum())),
+                     call=ms(r.call_seconds), share=pct(r.layers_share), head=ms(r.call_seconds - float(r.layer_seconds.sum()))))
     lesson.finish(LESSON, sections, lab.run, PARALLEL, lang)
 
 
 # --- lesson kv-cache ---------------------------------------------------------------------------------
 @st.cache_data(max_entries=32, show_spinner=False)
 def run_kv(model_key: str, text: str, n_new: int, _dec, _label: str):
-    """Cached by (model, prompt, new tokens): both decodes, timed step by step. The demonstration
-    layer and seed are not inputs here (layer 0, seed 0; other ones: :func:`run_no_q`)."""
-    return decoders.run_in_line(
-        lambda progress: lab.run(_dec.model, _dec.tokenizer, text, n_new=n_new, layer=0, seed=0, on_step=progress.step),
-        lang, _label)
+    """Cached by (model, prompt, new tokens asked): both decodes, timed step by step (the lab cuts
+    n_new to the model's context and says so). The demonstration layer and seed are not inputs here
+    (layer 0, seed 0; other ones: :func:`run_no_q`)."""
+    def job(progress):
+        return lab.run(_dec.model, _dec.tokenizer, text, n_new=n_new, layer=0, seed=0, on_progress=progress.step)
+
+    return decoders.run_in_line(job, lang, _label)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def run_no_q(model_key: str, text: str, n_new: int, layer: int, seed: int, _dec, _r):
-    """The no-Q-cache demonstrations at another layer or seed, on the same text as the cached run's
-    (the prompt + the first k - 1 generated tokens, k = the uncached side's length): four forwards,
-    not a new decode."""
-    import torch
-
-    from tf_core.lab import decoder_prompt
-
+    """The no-Q-cache demonstrations at another layer or seed, on the cached run's text: five
+    forwards, not a new decode."""
     def job(_progress):
-        prompt = decoder_prompt.encode(_dec.tokenizer, text)
-        ids = list(prompt.ids) + [int(i) for i in _r.tokens[:_r.n_uncached - 1]]
-        device = next(_dec.model.parameters()).device
-        with torch.inference_mode():
-            return lab.no_query_cache(_dec.model, torch.tensor([ids], device=device), layer, seed)
+        return lab.no_query_cache_at(_dec.model, _r, layer, seed)
 
     return decoders.run_in_line(job, lang, t("kv.running_no_q", lang, layer=layer))
 
@@ -223,8 +202,9 @@ def kv_values(r, q, dec) -> dict[str, str]:
     rate_c, rate_u = r.tokens_per_second_cached, r.tokens_per_second_uncached
     after = r.step_uncached[1:]  # step 0 reads the prompt on both sides
     quarter = max(1, len(after) // 4)  # medians over the first and the last quarter: one noisy step moves neither
+    diff = fmt(r.logits_diff)
     return {
-        "model": dec.name,
+        "model": dec.label,
         "n_prompt": str(r.n_prompt),
         "n_new": str(r.n_new),
         "n_uncached": str(r.n_uncached),
@@ -238,7 +218,7 @@ def kv_values(r, q, dec) -> dict[str, str]:
         "uncached_last": ms(float(np.median(after[-quarter:]))) if len(after) else "—",
         "pos_first": str(r.n_prompt + 1),
         "pos_last": str(r.n_prompt + r.n_uncached - 1),
-        "same_tokens": yes_no(r.same_tokens),
+        "same_tokens": decoders.yes_no(r.same_tokens, lang),
         "logits_diff": fmt(r.logits_diff),
         "positions": str(r.cache_positions),
         "layers": str(r.n_layers),
@@ -264,7 +244,16 @@ def kv_values(r, q, dec) -> dict[str, str]:
         "q_cache_key": fmt(q.cache_key_diff),
         "q_cache_value": fmt(q.cache_value_diff),
         "teacher_diff": fmt(r.teacher_forced_diff),
-        "teacher_same": yes_no(r.teacher_forced_same_argmax),
+        "teacher_same": decoders.yes_no(r.teacher_forced_same_argmax, lang),
+        "formula_check": t("kv.formula.same" if r.formula_matches else "kv.formula.differ", lang),
+        "dtype": r.dtype,
+        "weight_mb": mb(r.weight_bytes),
+        "weights_share": pct(r.weights_share, 1),  # 99.7%, not a rounded-up 100%
+        "crossing": f"{r.crossing_tokens:,}",
+        "crossing_batch": str(r.crossing_batch),
+        "bytes_verdict": t("kv.bytes.weights" if r.weight_bytes > r.cache_bytes else "kv.bytes.cache", lang),
+        "output_verdict": t("kv.output.same", lang, diff=diff) if r.same_tokens else t(
+            "kv.output.differ", lang, diff=diff, same=r.same_prefix, k=r.n_uncached),
     }
 
 
@@ -287,22 +276,17 @@ def kv_lesson() -> None:
     layer = params.clamp(f"{LESSON}.layer", 0, n_layers - 1)
     seed = int(st.session_state[f"{LESSON}.seed"])
     n_new = int(st.session_state[f"{LESSON}.new"])
-    r, q, problem, cut_new = None, None, None, None
+    r, q, problem = None, None, None
     ok = dec is not None and decoders.prompt_notices(dec, text, lang)
     if ok:
         kept, _ = decoders.usable(dec, text)
-        from tf_core.lab import decoder_prompt
-
         try:
-            T = len(decoder_prompt.encode(dec.tokenizer, kept))
-            room = dec.cfg.max_positions - T
-            if n_new > room:  # a short context (the tiny GPT's): decode what fits
-                cut_new, n_new = n_new, max(room, 0)
             r = run_kv(dec.key, kept, n_new, dec, t("kv.running", lang, n=n_new, k=min(n_new, limits.KV_UNCACHED_TOKENS)))
             q = r.no_q if (layer, seed) == (0, 0) else run_no_q(dec.key, kept, n_new, layer, seed, dec, r)
         except ValueError as e:
             problem = e
-    sections = lesson.card(LESSON, lang, kv_values(r, q, dec)) if r is not None else None
+    values = kv_values(r, q, dec) if r is not None else None
+    sections = lesson.card(LESSON, lang, values) if r is not None else None
     if sections:
         lesson.short_answer(sections, lang)
 
@@ -313,24 +297,23 @@ def kv_lesson() -> None:
     if r is None:
         params.write_url(LESSON, LESSON, KV, lang)
         return
-    if cut_new is not None:
-        st.info(t("kv.context_cut", lang, model=dec.name, asked=cut_new, n=n_new, context=dec.cfg.max_positions,
+    if r.context_cut:
+        st.info(t("kv.context_cut", lang, model=dec.label, asked=r.n_new_asked, n=r.n_new, context=r.max_positions,
                   T=r.n_prompt), icon=":material/content_cut:")
     if r.truncated:
         st.warning(t("dec.truncated", lang, cap=limits.DECODER_TOKENS), icon=":material/content_cut:")
     decoders.token_strip(r.pieces, lang, t("kv.prompt_tokens", lang, n=r.n_prompt))
-    st.caption(t("kv.generated", lang, n=r.n_new, same=yes_no(r.same_tokens), k=r.n_uncached))
+    st.caption(t("kv.generated", lang, n=r.n_new, same=values["same_tokens"], k=r.n_uncached))
     st.code(dec.text(r.tokens), language=None, wrap_lines=True)
 
     rate_c, rate_u = r.tokens_per_second_cached, r.tokens_per_second_uncached
     cols = st.columns(4)
     cols[0].metric(t("kv.m_cached", lang), fmt(rate_c))
     cols[1].metric(t("kv.m_uncached", lang, k=r.n_uncached), fmt(rate_u))
-    cols[2].metric(t("kv.m_same", lang), yes_no(r.same_tokens), help=t("kv.m_same_help", lang, diff=fmt(r.logits_diff)))
+    cols[2].metric(t("kv.m_same", lang), values["same_tokens"], help=t("kv.m_same_help", lang, diff=values["logits_diff"]))
     cols[3].metric(t("kv.m_bytes", lang), f"{mb(r.cache_bytes)} MB",
                    help=t("kv.m_bytes_help", lang, bytes=f"{r.cache_bytes:,}", positions=r.cache_positions))
 
-    values = kv_values(r, q, dec)
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown(f"**{t('kv.steps', lang)}**")
@@ -356,8 +339,7 @@ def kv_lesson() -> None:
     st.caption(t("kv.no_q_caption", lang, layer=q.layer, S=q.positions, seed=seed))
     if q.positions < 2:
         st.info(t("kv.no_q_short", lang), icon=":material/info:")
-    st.caption(t("kv.teacher_caption", lang, k=r.n_uncached, diff=fmt(r.teacher_forced_diff),
-                 same=yes_no(r.teacher_forced_same_argmax)))
+    st.caption(t("kv.teacher_caption", lang, k=r.n_uncached, diff=values["teacher_diff"], same=values["teacher_same"]))
     lesson.finish(LESSON, sections, lab.run, KV, lang)
 
 

@@ -1,7 +1,7 @@
 """Topic page: masks. Lessons `padding-mask` (a batch of the learner's sentences, padded, with and
 without the padding mask, on a real encoder), `batch-lengths` (how sentences are grouped into
-batches, the padding each grouping wastes and the throughput measured), `causal-mask` (a real
-decoder, SmolLM2, on the learner's prompt with one token replaced, with and without the causal
+batches, the padding each grouping wastes and the throughput measured), `causal-mask` (a decoder,
+SmolLM2 or the tiny GPT, on the learner's prompt with one token replaced, with and without the causal
 mask) and `residual-leak` (the same change followed through every sub-step of every block)."""
 from __future__ import annotations
 
@@ -19,29 +19,14 @@ from ui.i18n import STRINGS, t
 from ui.text import device_text, md_escape, num, pct
 
 PAGE = "masks"
-SENTENCES = params.TextParam(
-    "text",
-    max_chars=limits.ENCODER_TEXT_CHARS,
-    multiline=True,
-    defaults=(
-        ("en", "Short one.\nA somewhat longer sentence comes second.\nThe third sentence is the longest of these three, by far."),
-        ("zh", "短句。\n第二句稍微长一些。\n第三句是这三句里最长的一句，长了不少。"),
-    ),
-)
-PADDING = (
-    SENTENCES,
-    encoders.MODEL,
-    params.Param("extra", limits.PAD_EXTRA),
-    params.Param("layer", limits.ENCODER_LAYER),
-    params.Param("head", limits.ENCODER_HEAD),
-)
-BATCHING = (
-    encoders.MODEL,
-    params.Param("n", limits.BATCH_SENTENCES),
-    params.Param("bs", limits.BATCH_SIZE),
-    params.Param("pool", limits.BATCH_POOL),
-    params.Param("seed", limits.SEED),
-)
+SENTENCES = params.TextParam("text", max_chars=limits.ENCODER_TEXT_CHARS, multiline=True, defaults=(
+    ("en", "Short one.\nA somewhat longer sentence comes second.\nThe third sentence is the longest of these three, by far."),
+    ("zh", "短句。\n第二句稍微长一些。\n第三句是这三句里最长的一句，长了不少。"),
+))
+PADDING = (SENTENCES, encoders.MODEL, params.Param("extra", limits.PAD_EXTRA),
+           params.Param("layer", limits.ENCODER_LAYER), params.Param("head", limits.ENCODER_HEAD))
+BATCHING = (encoders.MODEL, params.Param("n", limits.BATCH_SENTENCES), params.Param("bs", limits.BATCH_SIZE),
+            params.Param("pool", limits.BATCH_POOL), params.Param("seed", limits.SEED))
 
 
 @dataclass(frozen=True)
@@ -54,17 +39,18 @@ class LangParam(params.Param):
         return dict(self.by_lang).get(lang, self.default)
 
 
-# The decoder lessons run SmolLM2-135M-Instruct (30 layers, 9 heads; ui/decoders loads it once per
-# process): the layer and head sliders take its ranges, and the page clamps them to the loaded model.
-# p starts at 1 (position 0 has nothing before it); its defaults fall on a whole word of each default
-# prompt (en " village", zh "有").
+# The decoder lessons run SmolLM2-135M-Instruct (30 layers, 9 heads) or the tiny GPT (ui/decoders loads
+# each once per process): the layer and head sliders take SmolLM2's ranges, and the page clamps them to
+# the loaded model. p starts at 1 (position 0 has nothing before it); its defaults fall on a whole word
+# of each default prompt with SmolLM2 (en " village", zh "有").
 PROMPT = decoders.PROMPT
 POSITION = LangParam("pos", limits.DECODER_POSITION, by_lang=(("zh", 14),))
 # A replacement word (its first token is used): a word is a few pieces; 40 characters hold any word.
 WORD_CHARS = limits.DECODER_WORD_CHARS
 WORD = params.TextParam("word", max_chars=WORD_CHARS, defaults=(("en", ""), ("zh", "")))
-CAUSAL = (PROMPT, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER), params.Param("head", limits.DECODER_HEAD))
-LEAK = (PROMPT, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER))
+CAUSAL = (PROMPT, decoders.MODEL, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER),
+          params.Param("head", limits.DECODER_HEAD))
+LEAK = (PROMPT, decoders.MODEL, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER))
 LESSONS = {"padding-mask": PADDING, "batch-lengths": BATCHING, "causal-mask": CAUSAL, "residual-leak": LEAK}
 
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
@@ -77,7 +63,7 @@ def run_padding(model_key: str, sentences: tuple[str, ...], extra: int, layer: i
 
 
 def padding_values(r) -> dict[str, str]:
-    i = r.index
+    i, row = r.index, r.row
     return {
         "model": r.model,
         "n_sent": str(len(r.lengths)),
@@ -85,31 +71,34 @@ def padding_values(r) -> dict[str, str]:
         "T": str(r.batch_len),
         "extra": str(r.extra_pad),
         "diff_masked": num(r.diff_masked.max()),
+        "masked_verdict": t(f"pad.verdict.{r.masked_verdict}", lang, dtype=r.dtype),
         "diff_unmasked": num(r.diff_unmasked[i]),
         "pad_mass": pct(r.pad_mass),
         "pad_mass_max": pct(r.pad_mass_layers.max()),
-        "layer": str(r.layer),
-        "head": str(r.head),
+        "layer": str(r.layer), "head": str(r.head),
         "pad_piece": md_escape(r.pad_piece),
-        "n_pad": str(int(r.n_pad[i])),
-        "n_real": str(int(r.lengths[i])),
-        "fill_diff": num(r.row.fill_diff),
-        "k": str(len(r.row.scores)),
-        "uniform": num(r.row.neg_1e9[0]),
+        "n_pad": str(int(r.n_pad[i])), "n_real": str(int(r.lengths[i])),
+        "device": device_text(r.device, lang),
+        "dtype": r.dtype,
+        "fill_diff": num(row.fill_diff),
+        "fill_same": t("pad.fill.same" if row.fill_diff == 0 else "pad.fill.differ", lang),
+        "k": str(len(row.scores)),
+        "uniform": num(row.neg_1e9[0]),
+        **{f"out_{name}": t(f"pad.out.{word}", lang, v=num(v)) for name, (word, v) in row.outcomes.items()},
+        "nan_spreads": t("pad.nan.yes" if row.nan_spreads else "pad.nan.no", lang),
     }
 
 
 def padding_lesson() -> None:
     sentences, too_many = lab.split_sentences(st.session_state[SENTENCES.key(LESSON)])
-    joined = " ".join(sentences)
-    model_key = registry.pick(joined, st.session_state[encoders.MODEL.key(LESSON)])
+    model_key = registry.pick(" ".join(sentences), st.session_state[encoders.MODEL.key(LESSON)])
     enc = encoders.encoder(model_key, lang)
     cfg = enc.model.cfg
     layer = params.clamp(f"{LESSON}.layer", 0, cfg.n_layers - 1)
     head = params.clamp(f"{LESSON}.head", 0, cfg.n_heads - 1)
-    extra = int(st.session_state[f"{LESSON}.extra"])
-    r = run_padding(model_key, tuple(sentences), extra, layer, head, enc)
-    sections = lesson.card(LESSON, lang, padding_values(r))
+    r = run_padding(model_key, tuple(sentences), int(st.session_state[f"{LESSON}.extra"]), layer, head, enc)
+    values = padding_values(r)
+    sections = lesson.card(LESSON, lang, values)
     lesson.short_answer(sections, lang)
 
     st.subheader(t("lesson.experiment", lang), divider="gray")
@@ -131,22 +120,18 @@ def padding_lesson() -> None:
                    icon=":material/content_cut:")
     st.caption(t("pad.convention", lang))
     B, T = r.mask.shape
-    st.caption(t("pad.batch", lang, B=B, T=T, real=int(r.lengths.sum()), pad=int(B * T - r.lengths.sum()),
-                 pad_piece=md_escape(r.pad_piece), lengths=", ".join(str(int(n)) for n in r.lengths), index=r.index + 1))
+    st.caption(t("pad.batch", lang, B=B, T=T, real=int(r.lengths.sum()), pad=int(r.n_pad.sum()),
+                 pad_piece=values["pad_piece"], lengths=values["lengths"], index=r.index + 1))
     st.code("\n".join("  ".join(r.padded_pieces(b)) for b in range(B)), language=None, wrap_lines=True)
 
     pieces = r.padded_pieces(r.index)
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.markdown(f"**{t('pad.masked', lang)}**")
-        lesson.chart(shared.token_heatmap(r.weights_masked, pieces, lang, None, scale=1.0, signed=False),
-                     key=f"{LESSON}.chart.masked")
-    with right:
-        st.markdown(f"**{t('pad.unmasked', lang)}**")
-        lesson.chart(shared.token_heatmap(r.weights_unmasked, pieces, lang, None, scale=1.0, signed=False),
-                     key=f"{LESSON}.chart.unmasked")
-    st.caption(t("pad.maps_caption", lang, layer=layer, head=head, mass=pct(r.pad_mass),
-                 mass_max=pct(r.pad_mass_layers.max())))
+    for col, name, w in zip(st.columns(2, gap="medium"), ("masked", "unmasked"), (r.weights_masked, r.weights_unmasked)):
+        with col:
+            st.markdown(f"**{t(f'pad.{name}', lang)}**")
+            lesson.chart(shared.token_heatmap(w, pieces, lang, None, scale=1.0, signed=False),
+                         key=f"{LESSON}.chart.{name}")
+    st.caption(t("pad.maps_caption", lang, layer=layer, head=head, mass=values["pad_mass"],
+                 mass_max=values["pad_mass_max"]))
 
     left, right = st.columns(2, gap="medium")
     with left:
@@ -161,17 +146,14 @@ def padding_lesson() -> None:
             t("pad.col.masked", lang): [f"{d:.2e}" for d in r.diff_masked],
             t("pad.col.unmasked", lang): [f"{d:.3g}" for d in r.diff_unmasked],
         }, hide_index=True, width="stretch")
-        st.caption(t("pad.diff_caption", lang))
+        st.caption(t("pad.diff_caption", lang, verdict=values["masked_verdict"]))
 
-    row = r.row
     st.markdown(f"**{t('pad.row', lang)}**")
-    names = ("scores", "neg_inf", "neg_1e9", "finite_min", "core")
-    table = {t("pad.row.key", lang): [t(f"pad.row.{n}", lang) for n in names]}
-    for j in range(len(row.scores)):
-        table[f"{t('pad.row.key', lang)} {j + 1}"] = [num(getattr(row, n)[j]) for n in names]
+    key = t("pad.row.key", lang)
+    table = {key: [t(f"pad.row.{name}", lang, dtype=r.dtype) for name, _ in r.row.table]}
+    table |= {f"{key} {j + 1}": [num(v[j]) for _, v in r.row.table] for j in range(len(r.row.scores))}
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("pad.row_caption", lang, index=r.index + 1, k=len(row.scores), layer=layer, head=head,
-                 nan_spreads=t("pad.yes" if row.nan_spreads else "pad.no", lang)))
+    st.caption(t("pad.row_caption", lang, **values, index=r.index + 1))
     lesson.finish(LESSON, sections, lab.run, PADDING, lang)
 
 
@@ -182,7 +164,6 @@ def run_batching(model_key: str, sentences: tuple[str, ...], bs: int, pool: int,
 
 
 def batching_values(b) -> dict[str, str]:
-    g = b.get
     return {
         "model": b.model,
         "device": device_text(b.device, lang),
@@ -191,19 +172,15 @@ def batching_values(b) -> dict[str, str]:
         "pool": str(b.pool_batches),
         "min_len": str(int(b.lengths.min())),
         "max_len": str(int(b.lengths.max())),
-        "pad_random": pct(g("random").pad_fraction),
-        "pad_sorted": pct(g("sorted").pad_fraction),
-        "pad_bucketed": pct(g("bucketed").pad_fraction),
-        "pad_fixed": pct(b.fixed.pad_fraction),
+        **{f"pad_{s.name}": pct(s.pad_fraction) for s in (*b.strategies, b.fixed)},
         "fixed_len": str(b.max_tokens),
-        "tps_random": f"{g('random').real_tokens_per_s:,.0f}",
-        "tps_sorted": f"{g('sorted').real_tokens_per_s:,.0f}",
-        "tps_bucketed": f"{g('bucketed').real_tokens_per_s:,.0f}",
-        "speedup": f"{g('sorted').real_tokens_per_s / g('random').real_tokens_per_s:.2f}×",
-        "attn_random": pct(g("random").attn_waste),
-        "attn_sorted": pct(g("sorted").attn_waste),
-        "T_random": ", ".join(str(int(x)) for x in g("random").padded_len),
-        "T_sorted": ", ".join(str(int(x)) for x in g("sorted").padded_len),
+        **{f"tps_{s.name}": f"{s.real_tokens_per_s:,.0f}" for s in b.strategies},
+        "speed_verdict": t(f"batch.speed.{b.speed_change}", lang, x=f"{b.speedup:.2f}"),
+        **{f"attn_{s.name}": pct(s.attn_waste) for s in b.strategies},
+        **{f"share_{s.name}": pct(s.attn_flops_share, 1) for s in b.strategies},
+        **{f"T_{s.name}": ", ".join(str(int(x)) for x in s.padded_len) for s in b.strategies},
+        "n_star": f"{b.crossing_length:,}",
+        "d": str(b.d_model), "d_ff": str(b.d_ff), "max_pos": str(b.max_positions),
     }
 
 
@@ -215,7 +192,8 @@ def batching_lesson() -> None:
     enc = encoders.encoder(model_key, lang)
     with st.spinner(t("batch.running", lang)):  # ~1 s: three batchings timed
         b = run_batching(model_key, sentences, bs, pool, seed, enc)
-    sections = lesson.card(LESSON, lang, batching_values(b))
+    values = batching_values(b)
+    sections = lesson.card(LESSON, lang, values)
     lesson.short_answer(sections, lang)
 
     st.subheader(t("lesson.experiment", lang), divider="gray")
@@ -229,139 +207,97 @@ def batching_lesson() -> None:
              format_func=lambda key: t(f"enc.model.{key}", lang))
     lesson.reset_button(LESSON, BATCHING, lang)
 
-    cols = st.columns(3, gap="medium")
     y_max = int(max((s.real_tokens + s.pad_tokens).max() for s in b.strategies))
-    for col, s in zip(cols, b.strategies):
+    for col, s in zip(st.columns(3, gap="medium"), b.strategies):
         with col:
             lesson.chart(charts.batch_tokens(s.real_tokens, s.pad_tokens, lang, t(f"batch.strategy.{s.name}", lang),
                                              y_max), key=f"{LESSON}.chart.{s.name}")
     rows = [*b.strategies, b.fixed]
+    timed = lambda s, text: text if len(s.seconds) else "—"  # noqa: E731 - the fixed length is not timed
     st.dataframe({
         t("batch.col.strategy", lang): [t(f"batch.strategy.{s.name}", lang, T=b.max_tokens) for s in rows],
         t("batch.col.pad", lang): [pct(s.pad_fraction) for s in rows],
         t("batch.col.attn", lang): [f"{int(s.attn_cells.sum()):,}" for s in rows],
-        t("batch.col.ms", lang): [num(1000 * s.median_s) if len(s.seconds) else "—" for s in rows],
-        t("batch.col.tps", lang): [f"{s.real_tokens_per_s:,.0f}" if len(s.seconds) else "—" for s in rows],
+        t("batch.col.attn_share", lang): [pct(s.attn_flops_share, 1) for s in rows],
+        t("batch.col.ms", lang): [timed(s, num(1000 * s.median_s)) for s in rows],
+        t("batch.col.tps", lang): [timed(s, f"{s.real_tokens_per_s:,.0f}") for s in rows],
     }, hide_index=True, width="stretch")
-    st.caption(t("batch.caption", lang, n=len(b.lengths), min_len=int(b.lengths.min()), max_len=int(b.lengths.max()),
-                 bs=b.batch_size, model=b.model, device=device_text(b.device, lang), repeats=len(b.get("random").seconds),
-                 fixed=b.max_tokens, pad_fixed=pct(b.fixed.pad_fraction)))
+    st.caption(t("batch.caption", lang, **values, repeats=len(b.get("random").seconds), fixed=b.max_tokens))
+    st.caption(t("batch.flops_caption", lang, **values))
     st.code("\n".join(f"{int(n):3d}  {s}" for n, s in zip(b.lengths, b.sentences)), language=None, wrap_lines=True)
     lesson.finish(LESSON, sections, lab.run, BATCHING, lang)
 
 
-# --- decoder lessons causal-mask and residual-leak: SmolLM2 on the learner's prompt ----------------
-def in_line(job, n_forwards: int, label: str):
-    """Run ``job(model)`` through the process's bounded worker (ui.decoders.run_in_line: its place in
-    line, then a progress bar advanced after each of its ``n_forwards`` forward passes). ``model`` is
-    the shared SmolLM2 behind a thin counting wrapper that passes every keyword on (``causal=``,
-    ``trace=``); nothing is stored on the shared model. Call it inside a st.cache_data function."""
-    import torch
+# --- decoder lessons causal-mask and residual-leak: a decoder on the learner's prompt ---------------
+@st.cache_data(max_entries=12, show_spinner=False)
+def run_decoder(qid: str, model_key: str, text: str, position: int, replacement: int | None, _dec, _label: str):
+    """Cached by the lesson and its inputs (not the layer or head: the result holds every one), through
+    the bounded worker, the bar advanced by the lab after each forward pass. Up to ~9 MB a result
+    (SmolLM2's maps), so few entries."""
+    def job(progress):
+        return lab.run(_dec.model, _dec.tokenizer, text, position=position, replacement=replacement,
+                       on_progress=progress.step)
 
-    dec = decoders.decoder(decoders.SMOLLM2, lang)
-
-    def work(progress):
-        on_call = progress.counter(n_forwards)
-
-        class Counted(torch.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.inner = dec.model
-                self.cfg = dec.model.cfg
-
-            def forward(self, ids, cache=None, **kw):
-                out = self.inner(ids, cache, **kw)
-                on_call()
-                return out
-
-        return job(Counted())
-
-    return decoders.run_in_line(work, lang, label)
+    return decoders.run_in_line(job, lang, _label)
 
 
-def decoder_prompt_ids(tok) -> tuple[str, object]:
-    """(text the experiment runs, its Prompt): the learner's prompt, or the default one with a
-    message when it is empty, gives no token or has a single token (nothing before the change)."""
-    from tf_core.lab import decoder_prompt
-
-    text = decoders.prompt(LESSON)
-    try:
-        prompt = decoder_prompt.encode(tok, text, limits.DECODER_TOKENS)
-        problem = "causal.one_token" if len(prompt) < 2 else None
-    except ValueError:
-        prompt, problem = None, "causal.empty" if not text.strip() else "causal.no_token"
-    if problem is None:
-        return text, prompt
-    st.warning(t(problem, lang), icon=":material/edit_note:")
-    text = PROMPT.default_for(lang)
-    return text, decoder_prompt.encode(tok, text, limits.DECODER_TOKENS)
+def no_run() -> None:
+    """Nothing to run (the model cannot load, or no prompt works): the controls still, to choose again."""
+    decoders.controls(LESSON, lang)
+    params.write_url(LESSON, LESSON, LESSONS[LESSON], lang)
 
 
-def decoder_position(T: int) -> int:
-    """The position slider's value, clamped to the prompt (1 .. T - 1: position 0 has nothing before
-    it), with a message when the prompt is shorter than the position asked for."""
-    key = POSITION.key(LESSON)
-    asked = int(st.session_state[key])
-    used = min(max(asked, 1), T - 1)
-    if used != asked:
-        st.info(t("causal.pos_clamped", lang, asked=asked, T=T, used=used), icon=":material/info:")
-        st.session_state[key] = used
-    return used
-
-
-def decoder_replacement(tok, prompt, position: int) -> tuple[int | None, str | None]:
-    """(token id, message) for the replacement word: None = the automatic choice. The word keeps the
-    leading space of the token it replaces; a word of several tokens gives its first."""
-    from tf_core.lab import decoder_prompt
-
+def decoder_run(label_key: str):
+    """What both decoder lessons share above their charts: the chosen decoder, the learner's input
+    resolved by the lab (a default prompt when it is empty or too short, p clamped, the word's first
+    token) with its notices, and the cached run: (decoder, result, word notice); the result None
+    when there is nothing to run (:func:`no_run`)."""
+    dec = decoders.decoder(decoders.chosen(LESSON, lang), lang)
+    if dec is None:  # ui.decoders has said why
+        no_run()
+        return None, None, None
+    text = decoders.readable(dec, decoders.prompt(LESSON), lang)  # the tiny GPT: its characters only
     word, _ = WORD.clean(st.session_state[WORD.key(LESSON)])
-    if not word.strip():
-        return None, None
-    current = prompt.pieces[position]
-    spaced = " " + word.strip() if current.startswith("␣") and not word[:1].isspace() else word
-    ids = decoder_prompt.encode_ids(tok, spaced)
-    if not ids:
-        return None, t("causal.word_none", lang, word=md_escape(word, 24))
-    if ids[0] == prompt.ids[position]:
-        return None, t("causal.word_same", lang, word=md_escape(word, 24), p=position)
-    first = decoder_prompt.piece(tok, ids[0])
-    if len(ids) > 1:
-        return ids[0], t("causal.word_first", lang, word=md_escape(word, 24), n=len(ids), first=md_escape(first, 24))
-    return ids[0], None
+    defaults = (PROMPT.default_for(lang), PROMPT.default_for("en"))  # the tiny GPT reads no Chinese
+    try:
+        inputs = lab.resolve(dec.tokenizer, text, defaults, int(st.session_state[POSITION.key(LESSON)]), word)
+    except ValueError as e:
+        st.info(t("dec.cannot_run", lang, reason=md_escape(str(e), max_len=200)), icon=":material/info:")
+        no_run()
+        return dec, None, None
+    if inputs.prompt_notice:
+        st.warning(t(f"causal.{inputs.prompt_notice}", lang), icon=":material/edit_note:")
+    if inputs.position_clamped:
+        st.info(t("causal.pos_clamped", lang, asked=inputs.asked_position, T=len(inputs.prompt), used=inputs.position),
+                icon=":material/info:")
+        st.session_state[POSITION.key(LESSON)] = inputs.position
+    note = None if inputs.word_notice is None else t(
+        f"causal.word_{inputs.word_notice}", lang, word=md_escape(word, 24), p=inputs.position, n=inputs.word_tokens,
+        first=md_escape(inputs.word_first, 24))
+    r = run_decoder(LESSON, dec.key, inputs.text, inputs.position, inputs.replacement, dec,
+                    t(label_key, lang, model=dec.label))
+    return dec, r, note
 
 
-def decoder_inputs():
-    """What both decoder lessons share above their charts: the model, the prompt, p and the
-    replacement. Returns (loaded model, text, Prompt, p, replacement id or None, word message)."""
-    smol = decoders.decoder(decoders.SMOLLM2, lang)
-    if smol is None:  # the package is missing or its file is broken: ui.decoders has said so
-        return None
-    text, prompt = decoder_prompt_ids(smol.tokenizer)
-    position = decoder_position(len(prompt))
-    replacement, note = decoder_replacement(smol.tokenizer, prompt, position)
-    return smol, text, prompt, position, replacement, note
-
-
-def decoder_controls(T: int, extra_sliders: list[tuple[str, int, int, str]]) -> None:
-    """The prompt, the replacement word, the position slider and the lesson's own sliders
-    (label key, lo, hi, param name), the caps, the reset button."""
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.text_input(t("causal.prompt", lang), key=PROMPT.key(LESSON), max_chars=limits.DECODER_TEXT_CHARS,
-                    help=t("causal.prompt_help", lang, tokens=limits.DECODER_TOKENS, chars=limits.DECODER_TEXT_CHARS))
-    right.text_input(t("causal.word", lang), key=WORD.key(LESSON), max_chars=WORD_CHARS,
-                     placeholder=t("causal.word_auto", lang), help=t("causal.word_help", lang))
-    cols = st.columns(1 + len(extra_sliders))
+def decoder_controls(T: int, extra_sliders: list[tuple[str, int, str]]) -> None:
+    """The prompt and the model, the replacement word, the position slider and the lesson's own
+    sliders (label key, hi, param name), the caps, the reset button."""
+    decoders.controls(LESSON, lang)
+    cols = st.columns(2 + len(extra_sliders), vertical_alignment="bottom")
+    cols[0].text_input(t("causal.word", lang), key=WORD.key(LESSON), max_chars=WORD_CHARS,
+                       placeholder=t("causal.word_auto", lang), help=t("causal.word_help", lang))
     if T > 2:
-        cols[0].slider(t("causal.pos", lang), 1, T - 1, key=POSITION.key(LESSON), help=t("causal.pos_help", lang))
+        cols[1].slider(t("causal.pos", lang), 1, T - 1, key=POSITION.key(LESSON), help=t("causal.pos_help", lang))
     else:  # a two-token prompt: p = 1 is the only position with one before it
-        cols[0].caption(t("causal.pos_only", lang))
-    for col, (label, lo, hi, name) in zip(cols[1:], extra_sliders):
-        col.slider(t(label, lang), lo, hi, key=f"{LESSON}.{name}")
+        cols[1].caption(t("causal.pos_only", lang))
+    for col, (label, hi, name) in zip(cols[2:], extra_sliders):
+        col.slider(t(label, lang), 0, max(hi, 1), key=f"{LESSON}.{name}", disabled=hi < 1)
     st.caption(t("causal.limits", lang, tokens=limits.DECODER_TOKENS, chars=f"{limits.DECODER_TEXT_CHARS:,}",
                  word=WORD_CHARS))
+    lesson.reset_button(LESSON, LESSONS[LESSON], lang)
 
 
-def decoder_tokens(r, note: str | None) -> None:
+def decoder_tokens(r, note: str | None, dec) -> None:
     """The prompt's tokens and the changed copy, in a code block (never Markdown or HTML)."""
     if note:
         st.info(note, icon=":material/info:")
@@ -369,9 +305,8 @@ def decoder_tokens(r, note: str | None) -> None:
         st.warning(t("causal.truncated", lang, n=r.n_total, cap=len(r.pieces)), icon=":material/content_cut:")
     p = r.position
     st.caption(t("causal.tokens", lang, T=len(r.pieces), p=p, old=md_escape(r.pieces[p]),
-                 new=md_escape(r.replacement_piece)))
-    before = "  ".join(r.pieces[:p])
-    after = "  ".join(r.pieces[p + 1:])
+                 new=md_escape(r.replacement_piece), model=dec.label))
+    before, after = "  ".join(r.pieces[:p]), "  ".join(r.pieces[p + 1:])
     st.code(f"{before}  [{r.pieces[p]}]  {after}\n{before}  [{r.replacement_piece}]  {after}", language=None,
             wrap_lines=True)
 
@@ -381,161 +316,97 @@ def exact(x: float) -> str:
     return "0.0" if float(x) == 0.0 else num(x)
 
 
-def yes_no(flag: bool) -> str:
-    return t("causal.yes" if flag else "causal.no", lang)
-
-
 # --- lesson causal-mask ----------------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_causal(text: str, position: int, replacement: int | None, layer: int, head: int, _tokenizer, _lang: str):
-    """Cached by the inputs; 6 forward passes (~2 s on 2 idle cores), through the bounded worker."""
-    return in_line(lambda model: lab.run(model, _tokenizer, text, position=position, replacement=replacement,
-                                         layer=layer, head=head, max_tokens=limits.DECODER_TOKENS),
-                   6, t("causal.running", _lang))
-
-
-def causal_values(r, model_name: str) -> dict[str, str]:
-    """The card's live numbers, all from the lab result."""
+def causal_values(r, dec, layer: int, head: int) -> dict[str, str]:
+    """The card's live numbers and verdicts, all from the lab result."""
     L, H = r.future_mass_layers.shape
     top = np.unravel_index(np.argmax(r.future_mass_layers), r.future_mass_layers.shape)
     p = r.position
+    masked = t("causal.masked.zero", lang) if r.masked_max == 0 else t("causal.masked.max", lang, v=num(r.masked_max))
     return {
-        "model": model_name,
-        "T": str(len(r.pieces)),
-        "p": str(p),
-        "old": md_escape(r.pieces[p], 24),
-        "new": md_escape(r.replacement_piece, 24),
-        "before_causal": exact(r.max_before_causal),
-        "before_fast": exact(r.delta_causal_fast[:p].max(initial=0.0)),
-        "before_bidir": num(r.max_before_bidirectional),
-        "first_bidir": num(r.delta_bidirectional[0]),
-        "at_p": num(r.delta_causal[p]),
-        "exact": yes_no(r.exact_before),
-        "layer": str(r.layer),
-        "head": str(r.head),
-        "future": pct(r.future_mass),
-        "future_mean": pct(r.future_mass_layers.mean()),
-        "future_max": pct(r.future_mass_layers[top]),
-        "future_max_head": f"L{top[0]} H{top[1]}",
-        "layers": str(L),
-        "heads": str(H),
-        "masked_cells": str(int((~r.mask).sum())),
+        "model": dec.label, "T": str(len(r.pieces)), "p": str(p),
+        "old": md_escape(r.pieces[p], 24), "new": md_escape(r.replacement_piece, 24),
+        "before_causal": exact(r.max_before_causal), "before_fast": exact(r.max_before_fast),
+        "before_bidir": num(r.max_before_bidirectional), "first_bidir": num(r.delta_bidirectional[0]),
+        "at_p": num(r.delta_causal[p]), "exact": decoders.yes_no(r.exact_before, lang),
+        "exact_reason": t("causal.exact.yes", lang) if r.exact_before else t(
+            "causal.exact.no", lang, v=num(max(r.max_before_causal, r.max_before_fast)), bidir=num(r.max_before_bidirectional)),
+        "layer": str(layer), "head": str(head), "future": pct(r.future_mass(layer, head)),
+        "future_mean": pct(r.future_mass_layers.mean()), "future_max": pct(r.future_mass_layers[top]),
+        "future_max_head": f"L{top[0]} H{top[1]}", "layers": str(L), "heads": str(H),
+        "masked_cells": str(int((~r.mask).sum())), "masked_weight": masked,
     }
 
 
 def causal_lesson() -> None:
-    inputs = decoder_inputs()
-    if inputs is None:
+    dec, r, note = decoder_run("causal.running")
+    if r is None:
         return
-    smol, text, prompt, position, replacement, note = inputs
-    cfg = smol.model.cfg
-    layer = params.clamp(f"{LESSON}.layer", 0, cfg.n_layers - 1)
-    head = params.clamp(f"{LESSON}.head", 0, cfg.n_heads - 1)
-    r = run_causal(text, position, replacement, layer, head, smol.tokenizer, lang)
-    sections = lesson.card(LESSON, lang, causal_values(r, smol.name.split("/")[-1]))
+    L, H = r.future_mass_layers.shape
+    layer, head = params.clamp(f"{LESSON}.layer", 0, L - 1), params.clamp(f"{LESSON}.head", 0, H - 1)
+    values = causal_values(r, dec, layer, head)
+    sections = lesson.card(LESSON, lang, values)
     lesson.short_answer(sections, lang)
 
     st.subheader(t("lesson.experiment", lang), divider="gray")
-    decoder_controls(len(r.pieces), [("causal.layer_slider", 0, cfg.n_layers - 1, "layer"),
-                                     ("causal.head_slider", 0, cfg.n_heads - 1, "head")])
-    lesson.reset_button(LESSON, CAUSAL, lang)
-    decoder_tokens(r, note)
+    decoder_controls(len(r.pieces), [("causal.layer_slider", L - 1, "layer"), ("causal.head_slider", H - 1, "head")])
+    decoder_tokens(r, note, dec)
 
     p = r.position
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.markdown(f"**{t('causal.map.title', lang)}**")
         lesson.chart(charts.causal_mask_map(r.mask, r.pieces, p, lang), key=f"{LESSON}.chart.mask")
-        st.caption(t("causal.map.caption", lang, T=len(r.pieces), masked=int((~r.mask).sum()), p=p))
+        st.caption(t("causal.map.caption", lang, T=len(r.pieces), masked=values["masked_cells"], p=p))
     with right:
         st.markdown(f"**{t('causal.delta.title', lang)}**")
         lesson.chart(charts.position_deltas(r.delta_causal, r.delta_bidirectional, r.pieces, p, lang),
                      key=f"{LESSON}.chart.delta")
-        st.caption(t("causal.delta.caption", lang, p=p, before=exact(r.max_before_causal),
-                     fast=exact(r.delta_causal_fast[:p].max(initial=0.0)), exact=yes_no(r.exact_before),
-                     bidir=num(r.max_before_bidirectional), at_p=num(r.delta_causal[p])))
+        st.caption(t("causal.delta.caption", lang, p=p, before=values["before_causal"], fast=values["before_fast"],
+                     exact=values["exact"], bidir=values["before_bidir"], at_p=values["at_p"]))
 
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.markdown(f"**{t('causal.attn_on', lang, layer=layer, head=head)}**")
-        lesson.chart(charts.causal_attention_map(r.weights_causal, r.pieces, lang),
-                     key=f"{LESSON}.chart.on")
-    with right:
-        st.markdown(f"**{t('causal.attn_off', lang, layer=layer, head=head)}**")
-        lesson.chart(charts.causal_attention_map(r.weights_bidirectional, r.pieces, lang),
-                     key=f"{LESSON}.chart.off")
-    upper = ~r.mask
-    st.caption(t("causal.attn_caption", lang, upper_on=exact(float(r.weights_causal[upper].max(initial=0.0))),
-                 future=pct(r.future_mass), layer=layer, head=head))
+    on, off = r.head_maps(layer, head)  # (T, T) each: a slice of the cached result, no new run
+    for col, name, w in zip(st.columns(2, gap="medium"), ("attn_on", "attn_off"), (on, off)):
+        with col:
+            st.markdown(f"**{t(f'causal.{name}', lang, layer=layer, head=head)}**")
+            lesson.chart(charts.causal_attention_map(w, r.pieces, lang), key=f"{LESSON}.chart.{name[5:]}")
+    st.caption(t("causal.attn_caption", lang, upper_on=exact(float(on[~r.mask].max(initial=0.0))),
+                 future=values["future"], layer=layer, head=head))
 
     left, right = st.columns([3, 2], gap="medium")
-    top = np.unravel_index(np.argmax(r.future_mass_layers), r.future_mass_layers.shape)
     with left:
         st.markdown(f"**{t('causal.future.title', lang)}**")
         lesson.chart(shared.layer_head_values(r.future_mass_layers, (layer, head), lang, "causal.future.scale"),
                      key=f"{LESSON}.chart.future", width="content")
     with right:
-        st.caption(t("causal.future.caption", lang, mean=pct(r.future_mass_layers.mean()),
-                     max=pct(r.future_mass_layers[top]), where=f"L{top[0]} H{top[1]}", layer=layer, head=head,
-                     future=pct(r.future_mass)))
-        st.caption(t("causal.stated", lang))
+        st.caption(t("causal.future.caption", lang, mean=values["future_mean"], max=values["future_max"],
+                     where=values["future_max_head"], layer=layer, head=head, future=values["future"],
+                     model=dec.label, masked=values["masked_weight"]))
+        st.caption(t("causal.stated", lang, model=dec.label))
     lesson.finish(LESSON, sections, lab.run, CAUSAL, lang)
 
 
 # --- lesson residual-leak --------------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_leak(text: str, position: int, replacement: int | None, _tokenizer, _lang: str):
-    """Cached by the inputs; 4 traced forward passes (~1-2 s on 2 idle cores), through the bounded worker."""
-    return in_line(lambda model: lab.run(model, _tokenizer, text, position=position, replacement=replacement,
-                                         max_tokens=limits.DECODER_TOKENS),
-                   4, t("leak.running", _lang))
-
-
-# What each sub-step of a pre-norm Llama block computes at position i (math: the same in both languages).
-FORMULAS = {
-    "attn_norm": "u_i = x_i / rms(x_i) · g",
-    "attn": "a_i = Σ_j w_ij W_O v_j",
-    "resid1": "h_i = x_i + a_i",
-    "mlp_norm": "m_i = h_i / rms(h_i) · g'",
-    "mlp": "f_i = W_down (SiLU(W_gate m_i) ⊙ W_up m_i)",
-    "resid2": "h_i + f_i",
-}
-
-
-def step_name(step: str) -> str:
+def step_name(step: str, r) -> str:
     key = f"leak.step.{step}"
-    return t(key, lang) if key in STRINGS else step
+    return t(key, lang, norm=r.norm, ffn=r.ffn) if key in STRINGS else step
 
 
-def block_profile(delta: np.ndarray, embedding: np.ndarray, layer: int) -> np.ndarray:
-    """(S + 1, T): the block's input (the embeddings for block 0, else the previous block's output),
-    then its sub-steps, at every position."""
-    block_in = embedding if layer == 0 else delta[layer - 1, -1]
-    return np.vstack([block_in[None], delta[layer]])
-
-
-def leak_values(r, model_name: str) -> dict[str, str]:
+def leak_values(r, dec) -> dict[str, str]:
     p = r.position
     L, S, T = r.delta_causal.shape
     first = r.first_leak
-    norm0 = r.delta_bidirectional[0, r.steps.index("attn_norm"), :p].max(initial=0.0) if "attn_norm" in r.steps else 0.0
     return {
-        "model": model_name,
-        "T": str(T),
-        "p": str(p),
-        "old": md_escape(r.pieces[p], 24),
-        "new": md_escape(r.replacement_piece, 24),
-        "layers": str(L),
-        "steps": str(S),
-        "cells": f"{L * S * p:,}",
-        "before_causal": exact(r.max_before_causal),
-        "exact": yes_no(r.exact_before),
+        "model": dec.label, "T": str(T), "p": str(p),
+        "old": md_escape(r.pieces[p], 24), "new": md_escape(r.replacement_piece, 24),
+        "layers": str(L), "steps": str(S), "cells": f"{L * S * p:,}", "norm": r.norm,
+        "before_causal": exact(r.max_before_causal), "exact": decoders.yes_no(r.exact_before, lang),
         "logits_causal": exact(r.logits_delta_causal[:p].max(initial=0.0)),
         "logits_bidir": num(r.logits_delta_bidirectional[:p].max(initial=0.0)),
         "leak_layer": str(first[0]) if first else "—",
-        "leak_step": step_name(first[1]) if first else "—",
-        "leak_value": num(r.delta_bidirectional[first[0], r.steps.index(first[1]), :p].max()) if first else "—",
-        "norm0": exact(norm0),
+        "leak_step": step_name(first[1], r) if first else "—",
+        "leak_value": num(r.first_leak_value) if first else "—",
+        "norm0": exact(r.norm_before_leak),
         "emb_p": num(r.embedding_delta[p]),
         "emb_other": exact(np.delete(r.embedding_delta, p).max(initial=0.0)),
         "last_bidir": num(r.delta_bidirectional[-1, -1, :p].max(initial=0.0)),
@@ -544,69 +415,54 @@ def leak_values(r, model_name: str) -> dict[str, str]:
 
 
 def leak_lesson() -> None:
-    inputs = decoder_inputs()
-    if inputs is None:
+    dec, r, note = decoder_run("leak.running")
+    if r is None:
         return
-    smol, text, prompt, position, replacement, note = inputs
-    r = run_leak(text, position, replacement, smol.tokenizer, lang)
     L, S, T = r.delta_causal.shape
     layer = params.clamp(f"{LESSON}.layer", 0, L - 1)
-    sections = lesson.card(LESSON, lang, leak_values(r, smol.name.split("/")[-1]))
+    values = leak_values(r, dec)
+    sections = lesson.card(LESSON, lang, values)
     lesson.short_answer(sections, lang)
 
     st.subheader(t("lesson.experiment", lang), divider="gray")
-    decoder_controls(T, [("leak.layer_slider", 0, L - 1, "layer")])
-    lesson.reset_button(LESSON, LEAK, lang)
-    decoder_tokens(r, note)
+    decoder_controls(T, [("leak.layer_slider", L - 1, "layer")])
+    decoder_tokens(r, note, dec)
 
     p = r.position
-    names = tuple(f"{i + 1} {step_name(s)}" for i, s in enumerate(r.steps))
-    grid_on = r.delta_causal[:, :, :p].max(axis=-1, initial=0.0)  # (L, S)
-    grid_off = r.delta_bidirectional[:, :, :p].max(axis=-1, initial=0.0)
+    names = tuple(f"{i + 1} {step_name(s, r)}" for i, s in enumerate(r.steps))
+    grid_on, grid_off = r.grids_before()  # (L, S) each
     lo, hi = charts.delta_range(grid_off, r.delta_bidirectional, r.delta_causal)
-    first = r.first_leak
     st.markdown(f"**{t('leak.grid.title', lang, p=p)}**")
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.markdown(t("leak.grid.on", lang))
-        lesson.chart(charts.leak_grid(grid_on, names, lo, hi, lang), key=f"{LESSON}.chart.grid_on", width="content")
-    with right:
-        st.markdown(t("leak.grid.off", lang))
-        lesson.chart(charts.leak_grid(grid_off, names, lo, hi, lang), key=f"{LESSON}.chart.grid_off",
-                     width="content")
-    if first:
-        st.caption(t("leak.grid.caption", lang, p=p, cells=f"{L * S * p:,}", before=exact(r.max_before_causal),
-                     exact=yes_no(r.exact_before), layer=first[0], step=step_name(first[1]),
-                     norm0=exact(grid_off[0, 0]), value=num(grid_off[first[0], r.steps.index(first[1])])))
+    for col, name, grid in zip(st.columns(2, gap="medium"), ("on", "off"), (grid_on, grid_off)):
+        with col:
+            st.markdown(t(f"leak.grid.{name}", lang))
+            lesson.chart(charts.leak_grid(grid, names, lo, hi, lang), key=f"{LESSON}.chart.grid_{name}", width="content")
+    if r.first_leak:
+        st.caption(t("leak.grid.caption", lang, p=p, cells=values["cells"], before=values["before_causal"],
+                     exact=values["exact"], layer=values["leak_layer"], step=values["leak_step"], norm=r.norm,
+                     norm0=values["norm0"], value=values["leak_value"]))
     else:
         st.caption(t("leak.grid.none", lang, p=p))
 
-    inputs = t("leak.step.input", lang)
-    rows = (f"0 {inputs}", *names)
+    rows = (f"0 {t('leak.step.input', lang)}", *names)
     st.markdown(f"**{t('leak.profile.title', lang, layer=layer)}**")
-    st.markdown(t("leak.grid.on", lang))
-    lesson.chart(charts.leak_profile(block_profile(r.delta_causal, r.embedding_delta, layer), rows, r.pieces, p, lo, hi,
-                                     lang), key=f"{LESSON}.chart.profile_on")
-    st.markdown(t("leak.grid.off", lang))
-    lesson.chart(charts.leak_profile(block_profile(r.delta_bidirectional, r.embedding_delta, layer), rows, r.pieces, p,
-                                     lo, hi, lang), key=f"{LESSON}.chart.profile_off")
-    st.caption(t("leak.profile.caption", lang, layer=layer, p=p, emb_p=num(r.embedding_delta[p]),
-                 emb_other=exact(np.delete(r.embedding_delta, p).max(initial=0.0))))
+    for name, profile in zip(("on", "off"), r.profiles(layer)):
+        st.markdown(t(f"leak.grid.{name}", lang))
+        lesson.chart(charts.leak_profile(profile, rows, r.pieces, p, lo, hi, lang), key=f"{LESSON}.chart.profile_{name}")
+    st.caption(t("leak.profile.caption", lang, layer=layer, p=p, emb_p=values["emb_p"], emb_other=values["emb_other"],
+                 exact=values["exact"]))
 
     st.markdown(f"**{t('leak.table.title', lang)}**")
-    first_layer = [np.flatnonzero(grid_off[:, j]) for j in range(S)]
+    formula = t("leak.col.formula", lang)
     st.dataframe({
         t("leak.col.step", lang): list(names),
-        t("leak.col.formula", lang): [FORMULAS.get(s, "") + (t("leak.attn_note", lang) if s in lab.MIXING_STEPS else "")
-                                      for s in r.steps],
-        t("leak.col.mixes", lang): [yes_no(s in lab.MIXING_STEPS) for s in r.steps],
+        formula: [f + (t("leak.attn_note", lang) if s in lab.MIXING_STEPS else "") for s, f in zip(r.steps, r.formulas)],
+        t("leak.col.mixes", lang): [decoders.yes_no(s in lab.MIXING_STEPS, lang) for s in r.steps],
         t("leak.col.on", lang): [exact(v) for v in grid_on.max(axis=0)],
         t("leak.col.off", lang): [num(v) for v in grid_off.max(axis=0)],
-        t("leak.col.first", lang): [str(int(f[0])) if len(f) else "—" for f in first_layer],
-    }, hide_index=True, width="stretch",
-        column_config={t("leak.col.formula", lang): st.column_config.TextColumn(width="large")})
-    st.caption(t("leak.table.caption", lang, logits_on=exact(r.logits_delta_causal[:p].max(initial=0.0)),
-                 logits_off=num(r.logits_delta_bidirectional[:p].max(initial=0.0))))
+        t("leak.col.first", lang): [str(int(f[0])) if len(f) else "—" for f in (np.flatnonzero(c) for c in grid_off.T)],
+    }, hide_index=True, width="stretch", column_config={formula: st.column_config.TextColumn(width="large")})
+    st.caption(t("leak.table.caption", lang, logits_on=values["logits_causal"], logits_off=values["logits_bidir"]))
     lesson.finish(LESSON, sections, lab.run, LEAK, lang)
 
 

@@ -60,7 +60,7 @@ def card_values(r: lab.ScalingResult) -> dict[str, str]:
         "jac_scaled_big": num(r.jacobian_scaled[big]),
         "ent_raw_big": num(r.entropy_raw[big]),
         "ent_scaled_big": num(r.entropy_scaled[big]),
-        "var_ratio_big": num(r.var_raw[big] / r.dk_grid[big]),
+        "var_ratio_big": num(r.var_ratio[big]),
     }
 
 

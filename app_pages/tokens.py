@@ -84,7 +84,9 @@ def tokenization_values(c, cjk, tr, toks: dict) -> dict[str, str]:
 
     first = ", ".join(f"{md_escape(a, 12)} + {md_escape(b, 12)} → {md_escape(n, 16)}"
                       for a, b, n in (m.display for m in tr.merges[:5])) or "—"
-    wp = c.get("minilm")
+    wp, cjk_bpe = c.get("minilm"), cjk.get("smollm2")
+    kinds = lab.byte_kinds(toks["smollm2"].missing_bytes) if "smollm2" in toks else {}
+    missing_kinds = t("tok.missing.sep", lang).join(t(f"tok.missing.{k}", lang, n=len(v)) for k, v in kinds.items() if v)
     return {
         "chars": str(c.n_chars),
         "n_wordpiece": count(c, "minilm"),
@@ -95,6 +97,7 @@ def tokenization_values(c, cjk, tr, toks: dict) -> dict[str, str]:
         "cjk_bytes": str(cjk.n_bytes),
         "cjk_bpe": count(cjk, "smollm2"),
         "cjk_unigram": count(cjk, "e5"),
+        "cjk_fragments": "—" if cjk_bpe is None else str(cjk_bpe.n_byte_pieces),
         "merges": str(len(tr.merges)),
         "tokens_start": f"{tr.n_tokens_start:,}",
         "tokens_end": f"{tr.n_tokens_end:,}",
@@ -102,6 +105,7 @@ def tokenization_values(c, cjk, tr, toks: dict) -> dict[str, str]:
         "bpe_bytes_per_token": bpt("smollm2"),
         "unigram_bytes_per_token": bpt("e5"),
         "missing_bytes": str(len(toks["smollm2"].missing_bytes)) if "smollm2" in toks else "—",
+        "missing_kinds": missing_kinds or "—",
     }
 
 
@@ -242,6 +246,9 @@ def vectors_values(r, model_name: str) -> dict[str, str]:
         "table_params": f"{r.table_params:,}",
         "model_params": f"{r.model_params:,}",
         "table_share": pct(r.table_share),
+        "init_verdict": t("vec.init.better" if c.beats_random else "vec.init.not", lang),
+        "n_variant": "—" if nb.mean is None else str(int(nb.mean.variant.sum())),
+        "k": "—" if nb.mean is None else str(len(nb.mean.pieces)),
     }
 
 

@@ -1,6 +1,6 @@
 """How fast the app answers: first page, re-render on cache misses (browser and AppTest), memory.
 
-    python benchmarks/rerender.py [--runs 20] [--first-runs 20]
+    python benchmarks/rerender.py [--runs 20] [--first-runs 20] [--only first browser text draw apptest]
 
 Prints figures and a summary against the targets (re-render p50 < 300 ms and p95 < 1 s; first page
 < 4 s); asserts nothing. Needs the browser test set-up (``bash scripts/install.sh test``):
@@ -23,6 +23,8 @@ What is measured:
                   MiniLM with an English sentence, e5-small with a Chinese one): fill the
                   sentence box with a sentence holding a new word, press Ctrl+Enter, time from that
                   keydown to the new tokens on screen, the URL updated and the script idle.
+  draw            on causal-mask (SmolLM2), ArrowRight on the layer and head sliders of the attention
+                  maps: controls that change only what is drawn (DRAW_CASES), each press a new pair.
   AppTest         streamlit.testing.v1.AppTest: ``set_value(v).run()`` on the same sliders, new
                   values each time (the script only, no browser, no websocket).
   server RSS      VmRSS of the server process and its children after the home page, after the
@@ -41,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -375,31 +378,78 @@ def text_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[float]]:
     from that keydown to the new tokens on screen with the script idle."""
     section(f"browser re-render after editing the sentence ({runs} new sentences per lesson and model)")
     out: dict[str, list[float]] = {}
-    with Server(log_dir, "text") as srv:
+    for model, (_, template), page in lesson_pages(browser, log_dir, "text", TEXT_CASES):
+        box = page.locator("textarea").first
+        times = []
+        for i in range(runs):
+            word = WORDS[i % len(WORDS)] + ("" if i < len(WORDS) else str(i))
+            before = page.locator('[data-testid="stCode"]').first.text_content()
+            box.fill(template.format(w=word))
+            page.evaluate("() => { window.__tdl.key = null; }")
+            box.press("Control+Enter")
+            done = page.wait_for_function(TEXT_DONE_JS, arg=[word, before], polling="raf",
+                                          timeout=120_000).json_value()
+            times.append(done - page.evaluate("() => window.__tdl.key"))
+        out[model] = times
+        print(f"  {model:18s} sentence -> rendered   {fmt_ms(times)}", flush=True)
+    return out
+
+
+@contextmanager
+def lesson_page(browser, srv: Server, path: str, timeout: float = 300_000):
+    """A fresh browser context on ``path`` of ``srv``, the lesson drawn and instrumented; raises
+    after the block when the page shows an exception; the context is closed however it ends."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    try:
+        page.goto(srv.base + path)
+        bh.wait_page(page, lesson=True, timeout=timeout)
+        page.evaluate(INSTRUMENT_JS)
+        yield page
+        bh.raise_on_exception(page)
+    finally:
+        ctx.close()
+
+
+def lesson_pages(browser, log_dir: Path, name: str, cases: dict[str, tuple]):
+    """(case, its tuple, the lesson page at the tuple's first item, a URL path) for each case in turn,
+    on one fresh server."""
+    with Server(log_dir, name) as srv:
         srv.wait_healthy()
-        for model, (path, template) in TEXT_CASES.items():
-            ctx = browser.new_context(viewport=VIEWPORT)
-            page = ctx.new_page()
-            try:
-                page.goto(srv.base + path)
-                bh.wait_page(page, lesson=True, timeout=120_000)
-                page.evaluate(INSTRUMENT_JS)
-                box = page.locator("textarea").first
-                times = []
-                for i in range(runs):
-                    word = WORDS[i % len(WORDS)] + ("" if i < len(WORDS) else str(i))
-                    before = page.locator('[data-testid="stCode"]').first.text_content()
-                    box.fill(template.format(w=word))
-                    page.evaluate("() => { window.__tdl.key = null; }")
-                    box.press("Control+Enter")
-                    done = page.wait_for_function(TEXT_DONE_JS, arg=[word, before], polling="raf",
-                                                  timeout=120_000).json_value()
-                    times.append(done - page.evaluate("() => window.__tdl.key"))
-                bh.raise_on_exception(page)
-                out[model] = times
-                print(f"  {model:18s} sentence -> rendered   {fmt_ms(times)}", flush=True)
-            finally:
-                ctx.close()
+        for case, spec in cases.items():
+            with lesson_page(browser, srv, spec[0]) as page:
+                yield case, spec, page
+
+
+# --- browser re-render of a slider that only changes what is drawn ----------------------------------
+# lesson -> (URL, [(slider label key, URL parameter)]): every press asks for a (layer, head) pair this
+# server has not drawn yet. Before issue 12 each new pair reran the lesson's six SmolLM2 forwards; now
+# the run returns every head's weights once and the slider only slices them.
+DRAW_CASES = {
+    "causal-mask smollm2": ("/masks?q=causal-mask&lang=en&decoder=smollm2",
+                            [("causal.layer_slider", "layer"), ("causal.head_slider", "head")]),
+}
+
+
+def draw_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[float]]:
+    """ArrowRight on each slider of DRAW_CASES; when a slider reaches its end, Home on it and one
+    untimed ArrowRight on the case's first slider (a new pair again). Times from keydown to the new
+    value in the URL with the script idle."""
+    section(f"browser re-render of draw-only sliders ({runs} presses per slider)")
+    out: dict[str, list[float]] = {}
+    for case, (_, sliders), page in lesson_pages(browser, log_dir, "draw", DRAW_CASES):
+        first_label = STRINGS[sliders[0][0]]["en"]
+        for key, param in sliders:
+            label = STRINGS[key]["en"]
+            times = []
+            while len(times) < runs:
+                if bh.slider(page, label).evaluate("e => e.value === e.max"):
+                    press_and_time(page, label, param, "Home", None)
+                    if label != first_label:
+                        press_and_time(page, first_label, sliders[0][1], "ArrowRight", None)
+                times.append(press_and_time(page, label, param, "ArrowRight", None)["total"])
+            out[f"{case} {param}"] = times
+            print(f"  {case} {param:6s} key -> rendered   {fmt_ms(times)}", flush=True)
     return out
 
 
@@ -466,7 +516,7 @@ def apptest_rerender(runs: int) -> dict[str, list[float]]:
 
 
 # --- main --------------------------------------------------------------------------------------------
-PARTS = ("first", "browser", "text", "apptest")
+PARTS = ("first", "browser", "text", "draw", "apptest")
 
 
 def verdict(ok: bool) -> str:
@@ -497,6 +547,7 @@ def main() -> None:
             first = first_page(browser, args.first_runs, log_dir) if "first" in args.only else {}
             rerender, rss = browser_rerender(browser, args.runs, log_dir) if "browser" in args.only else ({}, {})
             texts = text_rerender(browser, args.runs, log_dir) if "text" in args.only else {}
+            draws = draw_rerender(browser, args.runs, log_dir) if "draw" in args.only else {}
         finally:
             browser.close()
 
@@ -529,6 +580,10 @@ def main() -> None:
         rows.append(("browser re-render, cache hit, seed (ms)", p50(hits), pct(hits, 95), "(info)", ""))
     for model, v in texts.items():
         rows.append((f"browser re-render, new sentence, {model} (ms)", p50(v), pct(v, 95),
+                     f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",
+                     verdict(p50(v) < TARGET_P50_MS and pct(v, 95) < TARGET_P95_MS)))
+    for name, v in draws.items():
+        rows.append((f"browser re-render, draw-only slider, {name} (ms)", p50(v), pct(v, 95),
                      f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",
                      verdict(p50(v) < TARGET_P50_MS and pct(v, 95) < TARGET_P95_MS)))
     if apptest:

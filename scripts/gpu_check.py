@@ -45,6 +45,7 @@ import torch  # noqa: E402
 from tf_core import limits, numbers  # noqa: E402
 from tf_core.device import time_call  # noqa: E402
 from tf_core.models.encoder import Encoder, EncoderConfig  # noqa: E402
+from tf_core.models import decoder  # noqa: E402
 from tf_core.models.llama import PRESETS, Llama, column_major, generate  # noqa: E402
 
 # The real models' packages: absent on the GPU machine, hidden from the core tests everywhere.
@@ -246,10 +247,10 @@ def check_llama_parity(run: Run) -> Llama:
     run.say(torch.float32, f"smollm2: random weights, {cfg.n_layers} layers, d {cfg.d_model}, {cfg.n_heads}/"
                            f"{cfg.n_kv_heads} q/kv heads, d_ff {cfg.d_ff}, vocab {cfg.vocab_size:,} ({run.shape_note()})")
     ids = torch.randint(cfg.vocab_size, (1, s.prompt), generator=torch.Generator().manual_seed(2))  # (1, T)
-    ref32, ref64 = (m(ids, need_weights=True, trace=True) for m in (cpu, copy.deepcopy(cpu).double()))
+    ref32, ref64 = (decoder.traced(m, ids, need_weights=True) for m in (cpu, copy.deepcopy(cpu).double()))
     model = copy.deepcopy(cpu).to(dev)
     del cpu
-    out = model(ids.to(dev), need_weights=True, trace=True)
+    out = decoder.traced(model, ids.to(dev), need_weights=True)
     logit = compare(run, f"smollm2 logits ({s.prompt} tokens)", ref32.logits, ref64.logits, out.logits)
     hid = compare(run, "smollm2 hidden states", torch.stack(ref32.hidden_states), torch.stack(ref64.hidden_states),
                   torch.stack(out.hidden_states))

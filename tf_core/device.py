@@ -131,6 +131,13 @@ def describe(device: torch.device | None = None) -> DeviceInfo:
     return DeviceInfo(device.type, name, 0, 0)
 
 
+def to_numpy(t: torch.Tensor, dtype=None):
+    """A tensor as a NumPy array on the host, off the autograd graph (``dtype``: a NumPy dtype to
+    cast to, e.g. np.float32 for a half-precision tensor NumPy cannot hold, or np.float64)."""
+    a = t.detach().cpu().numpy()
+    return a if dtype is None else a.astype(dtype, copy=False)
+
+
 def synchronize(device: torch.device) -> None:
     """Wait for queued kernels: GPU calls return before the work is done."""
     if device.type == "cuda":

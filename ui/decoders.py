@@ -1,23 +1,24 @@
 """Controls shared by the lessons that run a decoder on the learner's prompt (page decoding:
 parallelism, kv-cache; page masks: causal-mask, residual-leak): the prompt, the model choice, the
-cached models, the token strip, the notices, and the way a heavy run is shown while it waits in
-line and while it runs.
+cached models, the token strip, the notices, yes/no words, and the way a heavy run is shown while
+it waits in line and while it runs.
 
-Two decoders, one interface (``model(ids, cache, need_weights=, last_only=)``, ``model.cfg``):
+Two decoders, one interface (tf_core.models.decoder: ``model(ids, cache, need_weights=, last_only=)``,
+``model.cfg``, the lesson functions), offered by every decoder lesson:
   smollm2   SmolLM2-135M-Instruct, the real Llama of tf_core.models.llama (byte-level BPE; Chinese
             and emoji fall into byte pieces)
-  tiny-gpt  the repository's own character-level GPT (tf_core.models.tiny), offered only when its
+  tiny-gpt  the repository's own character-level GPT (tf_core.models.tiny_gpt), offered only when its
             checkpoint is there; it knows only the characters of its training text, so other
-            characters of a prompt are dropped, with a notice
+            characters of a prompt are dropped, with a notice; the fast choice on a slow server
 
 Each model loads once per process (st.cache_resource), only when a page asks for it, under a
 spinner naming it. The prompt is never rendered as Markdown or HTML: tokens go into a code block
 (and into charts as data); captions escape it with ui.text.md_escape.
 
 Heavy runs (seconds: a decode of tens of steps) go through tf_core.worker, the process's one
-bounded line. :func:`progress_box` gives a page the two callbacks a run reports through
-(``on_wait(position)`` while it waits, ``on_step(i, total)`` while it runs). A page calls it
-*inside* its st.cache_data function: the elements it draws are then created inside the cached
+bounded line. :func:`run_in_line` gives the job a :class:`Progress` with the two callbacks a run
+reports through (``wait(position)`` while it waits, ``step(done, total)``, a lab's ``on_progress``,
+while it runs). A page calls it *inside* its st.cache_data function: the elements it draws are then created inside the cached
 function, which Streamlit can replay on a cache hit (updating an element created outside a cached
 function is an error on the replay); the box ends empty, so a replay shows nothing.
 """
@@ -65,6 +66,11 @@ class Decoder:
     @property
     def cfg(self):
         return self.model.cfg
+
+    @property
+    def label(self) -> str:
+        """The name without its publisher ("SmolLM2-135M-Instruct")."""
+        return self.name.split("/")[-1]
 
     @property
     def characters(self) -> frozenset[str] | None:
@@ -182,20 +188,32 @@ def controls(lesson: str, lang: str) -> None:
     )
 
 
+def readable(dec: Decoder, text: str, lang: str) -> str:
+    """The part of ``text`` the model can read (:func:`usable`), with a notice naming the characters
+    it leaves out."""
+    kept, dropped = usable(dec, text)
+    if dropped:
+        st.info(t("dec.dropped", lang, model=dec.label, n=len(dropped), chars=md_escape(" ".join(dropped), max_len=60)),
+                icon=":material/info:")
+    return kept
+
+
 def prompt_notices(dec: Decoder, text: str, lang: str) -> bool:
     """Notices about the prompt before a run; False when there is nothing to run (then the page
     shows the message and stops)."""
     if not text.strip():
         st.info(t("dec.empty", lang), icon=":material/edit_note:")
         return False
-    kept, dropped = usable(dec, text)
-    if dropped:
-        st.info(t("dec.dropped", lang, model=dec.name, n=len(dropped), chars=md_escape(" ".join(dropped), max_len=60)),
-                icon=":material/info:")
+    kept = readable(dec, text, lang)
     if not kept.strip():
         st.info(t("dec.nothing_known", lang, model=dec.name), icon=":material/edit_note:")
         return False
     return True
+
+
+def yes_no(flag: bool, lang: str) -> str:
+    """A measured verdict as a word of the page's language."""
+    return t("dec.yes" if flag else "dec.no", lang)
 
 
 def token_strip(pieces: tuple[str, ...], lang: str, caption: str | None = None) -> None:
@@ -220,23 +238,13 @@ class Progress:
         else:
             self.step(0, 1)
 
-    def step(self, i: int, total: int) -> None:
-        """on_step(i, total) after step i of total; redraws only when the bar moves a notch."""
-        frac = min(max(i / total, 0.0), 1.0) if total > 0 else 1.0
+    def step(self, done: int, total: int) -> None:
+        """A lab's on_progress(done, total); redraws only when the bar moves a notch."""
+        frac = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
         notch = int(frac * PROGRESS_UPDATES)
         if notch != self._shown:
             self._shown = notch
             self.box.progress(frac, text=self.label)
-
-    def counter(self, total: int) -> Callable[[], None]:
-        """A callback for :func:`counting`: each call is one of ``total`` steps."""
-        done = [0]
-
-        def on_call() -> None:
-            done[0] += 1
-            self.step(done[0], total)
-
-        return on_call
 
 
 def run_in_line(job: Callable[[Progress], R], lang: str, label: str) -> R:
@@ -257,32 +265,3 @@ def run_in_line(job: Callable[[Progress], R], lang: str, label: str) -> R:
     finally:
         box.empty()
 
-
-def counting(model, on_call: Callable[[], None]):
-    """``model`` behind a thin module that calls ``on_call()`` after each forward (a progress bar for a
-    lab function that takes no on_step). Nothing is stored on the shared model itself. The wrapper keeps
-    the model's ``on_block`` keyword when it has one (tf_core.lab.parallelism times the blocks with it).
-    Cost: one Python call per forward, microseconds against SmolLM2's ~0.1 s step."""
-    import inspect
-
-    import torch
-
-    class Counted(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.inner = model
-            self.cfg = model.cfg
-
-        def forward(self, ids, cache=None, **kw):
-            out = self.inner(ids, cache, **kw)
-            on_call()
-            return out
-
-    class CountedBlocks(Counted):
-        def forward(self, ids, cache=None, *, need_weights=False, last_only=False, on_block=None):
-            out = self.inner(ids, cache, need_weights=need_weights, last_only=last_only, on_block=on_block)
-            on_call()
-            return out
-
-    has_blocks = "on_block" in inspect.signature(model.forward).parameters
-    return (CountedBlocks if has_blocks else Counted)()

@@ -57,3 +57,34 @@ def page_text(at: AppTest) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [el.proto.label for el in at.get("page_link")]
     return "\n".join(parts)
+
+
+def assert_healthy(at: AppTest, qid: str, lang: str, n_charts: int | None = None, *,
+                   absent: tuple[str, ...] = ()) -> list[tuple[dict, "pandas.DataFrame"]]:  # noqa: F821
+    """The checks every lesson's AppTest shares, each failing with a message that names the lesson:
+    no exception on the page (its type and message shown), the lesson ``qid``'s title in ``lang``
+    (from the curriculum), no card ``{{placeholder}}`` left unfilled, no Plotly figure, every
+    Vega-Lite chart drawing rows of data, and (``n_charts``, when given) how many charts there are;
+    the strings in ``absent`` (a hostile prompt's ``<script>``) appear neither in the page text nor
+    in a chart's spec. Returns the charts as :func:`vega_frames` gives them, for the page's own
+    checks (``frames = assert_healthy(at, QID, lang, 4)``)."""
+    from ui.curriculum import load
+    from ui.qa import PLACEHOLDER
+
+    errors = [f"{e.proto.type}: {e.value}" for e in at.exception]
+    assert not errors, f"{qid} ({lang}): exception on the page: {errors}"
+    title = load().get(qid).title(lang)
+    shown = at.title[0].value if len(at.title) else None
+    assert shown == title, f"{qid} ({lang}): title {shown!r}, expected {title!r}"
+    text = page_text(at)
+    unfilled = PLACEHOLDER.findall(text)
+    assert not unfilled, f"{qid} ({lang}): unfilled placeholders {sorted(set(unfilled))}"
+    assert not plotly_figures(at), f"{qid} ({lang}): a Plotly figure on a Vega-Lite page"
+    frames = vega_frames(at)
+    if n_charts is not None:
+        assert len(frames) == n_charts, f"{qid} ({lang}): {len(frames)} charts, expected {n_charts}"
+    empty = [spec.get("title", i) for i, (spec, frame) in enumerate(frames) if frame is None or not len(frame)]
+    assert not empty, f"{qid} ({lang}): charts without data: {empty}"
+    for s in absent:
+        assert s not in text and all(s not in str(spec) for spec, _ in frames), f"{qid} ({lang}): {s!r} on the page"
+    return frames

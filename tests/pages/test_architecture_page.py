@@ -8,14 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_frames
+from apptest_helpers import assert_healthy as healthy, open_app, vega_frames
 
 from tf_core import limits
 from tf_core.lab import encoder as encoder_walk
 from tf_core.models.catalog import MODELS
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
-from ui.qa import PLACEHOLDER
 
 QID = "encoder"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
@@ -30,11 +29,7 @@ def charts(at) -> dict:
 
 
 def assert_healthy(at, lang):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == TITLE[lang]
-    assert all(f is not None and len(f) for _, f in charts(at).values())
-    assert not plotly_figures(at)
-    assert not PLACEHOLDER.search(page_text(at))
+    return healthy(at, QID, lang)
 
 
 @pytest.fixture(params=["en", "zh"])

@@ -3,13 +3,12 @@ text, every control at both ends, hostile and odd text, both languages, URLs and
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_frames
+from apptest_helpers import assert_healthy as healthy, exceptions, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits
 from tf_core.models.catalog import MODELS
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
-from ui.qa import PLACEHOLDER
 
 QID = "qk-separate"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
@@ -17,13 +16,8 @@ HAS_E5 = MODELS["e5"].installed()
 
 
 def assert_healthy(at, lang):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == TITLE[lang]
-    charts = vega_frames(at)
     # own and shared score heatmaps, then the per-head bars (diagonal rate, asymmetry)
-    assert len(charts) == 4 and all(frame is not None and len(frame) for _, frame in charts)
-    assert not plotly_figures(at)
-    assert not PLACEHOLDER.search(page_text(at))
+    return healthy(at, QID, lang, 4)
 
 
 def heat_labels(at) -> list[str]:
@@ -35,6 +29,18 @@ def heat_labels(at) -> list[str]:
 @pytest.fixture(params=["en", "zh"])
 def lang(request):
     return request.param
+
+
+def test_shared_asymmetry_verdict_is_the_labs(lang):
+    """"Rounding" is said because the lab measured the shared asymmetry under d_h·eps (float64), in the card
+    and in the bars' caption; the zh chance line says 随机基线."""
+    from ui.text import num
+
+    at = open_expanders(open_app(q=QID, lang=lang, model="minilm"), f"{QID}.full")
+    assert not exceptions(at), exceptions(at)
+    verdict = t("qk.rounding.yes", lang, dtype="float64", bound=num(32 * 2.0**-52))  # MiniLM: d_h = 32
+    assert verdict in at.expander[0].markdown[0].value and verdict in page_text(at)
+    assert "随机水平" not in page_text(at)
 
 
 def test_opens_in_both_languages_with_a_sentence_in_that_language(lang):

@@ -4,12 +4,11 @@ in digits and words, bad numbers, both ends of the sliders, both languages, a ha
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import exceptions, open_app, page_text, vega_frames
+from apptest_helpers import assert_healthy as healthy, open_app, page_text, vega_frames
 
 from tf_core import limits, numbers
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
-from ui.qa import PLACEHOLDER
 
 QID = "cross-attention"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
@@ -28,11 +27,9 @@ def heatmap(at):
 
 
 def assert_healthy(at, lang):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == TITLE[lang]
-    assert not PLACEHOLDER.search(page_text(at))
+    healthy(at, QID, lang, 1)
     data = heatmap(at)
-    assert len(data) and data["score"].between(0, 1).all()
+    assert data["score"].between(0, 1).all()
     return data
 
 
@@ -47,6 +44,21 @@ def test_default_number_is_translated_with_its_map(lang):
     table = at.dataframe[0].value
     assert "".join(c for c in table.iloc[:, 1] if not c.startswith("<")) == numbers.to_chinese(limits.NUMBER.default)
     assert at.success  # the verdict: right
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_wrong_answer_quotes_where_the_place_characters_look(lang):
+    """The alignment paragraph lists the run's own place-character steps and the words they weigh most."""
+    from tf_core.lab.cross_attention import PLACE_CHARS
+
+    at = open_app(q=QID, lang=lang)
+    assert_healthy(at, lang)
+    table = at.dataframe[0].value
+    pairs = [f"{tok} → {word}" for tok, word in zip(table.iloc[:, 1], table.iloc[:, 3]) if tok in PLACE_CHARS]
+    assert len(pairs) == 4  # 二万零三百零五: 万 零 百 零
+    assert "; ".join(pairs) in page_text(at)
+    at = open_app(q=QID, lang=lang, n="7")
+    assert t("xattn.no_place", lang) in page_text(at)
 
 
 @pytest.mark.parametrize("text,value", [("305", 305), ("99,999", 99_999), ("  Seven thousand AND five ", 7005),

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import pytest
 import torch
-from apptest_helpers import exceptions, open_app, page_text, vega_frames
+from apptest_helpers import assert_healthy as healthy, exceptions, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits
 from ui import decoders
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
-from ui.qa import PLACEHOLDER
 
 PAR, KV = "parallelism", "kv-cache"
 CUR = load_curriculum()
@@ -36,15 +35,8 @@ def one_torch_thread():
 
 
 def assert_healthy(at, qid, lang, n_charts):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == CUR.get(qid).title(lang)
-    frames = vega_frames(at)
-    assert len(frames) == n_charts and all(f is not None and len(f) for _, f in frames), [len(f) for _, f in frames]
-    text = page_text(at)
-    assert not PLACEHOLDER.search(text)
-    assert "<script>" not in text
-    assert all("<script>" not in str(spec) for spec, _ in frames)
-    return frames
+    """The shared checks, and no "<script>" from a hostile prompt in the text or a chart's spec."""
+    return healthy(at, qid, lang, n_charts, absent=("<script>",))
 
 
 def no_q_table(at) -> list[str]:
@@ -163,9 +155,10 @@ def test_tiny_gpt_both_lessons_and_top_of_the_ranges():
     assert (steps.series == t("kv.series.uncached", "en")).sum() == limits.KV_UNCACHED_TOKENS
     at.button_group(key="decoding.question").set_value(PAR).run()
     at.slider(key=f"{PAR}.n").set_value(limits.PARALLEL_N.hi).run()
-    (_, curve), = assert_healthy(at, PAR, "en", 1)  # no per-block timing for this model: a note instead of the chart
-    assert t("par.no_layers", "en", model="TinyGPT") in [i.value for i in at.info]
+    (_, curve), (_, layers) = assert_healthy(at, PAR, "en", 2)  # the same loop: its blocks are timed too
     assert sorted(curve.n.unique()) == [4, 8, 16, 32, 64]
+    blocks = layers[layers.kind == t("par.layers.block", "en")]
+    assert len(blocks) == 4 and (blocks.start.iloc[1:].to_numpy() >= blocks.end.iloc[:-1].to_numpy() - 1e-6).all()
 
 
 @needs_tiny
@@ -178,3 +171,56 @@ def test_model_switch_and_characters_the_tiny_gpt_lacks():
     assert_healthy(at, KV, "zh", 2)
     at.radio(key=f"{KV}.decoder").set_value(decoders.SMOLLM2).run()
     assert_healthy(at, KV, "zh", 2)
+
+
+def run_device_text(lang: str) -> str:
+    """The device as the lab saw it: inside the worker, with every core (ui.decoders.run_in_line)."""
+    from tf_core.device import all_cores, describe, get_device
+    from ui.text import device_text
+
+    with all_cores():
+        return device_text(describe(get_device()), lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_parallelism_card_words_follow_the_run(lang):
+    """Device, dtype and the rounding verdict in the card come from the run, in the page's language."""
+    at = open_expanders(open_app(q=PAR, lang=lang, **SMALL[PAR]), f"{PAR}.full", f"{PAR}.followups")
+    assert_healthy(at, PAR, lang, 2)
+    full, followups = (e.markdown[0].value for e in at.expander[:2])
+    device = run_device_text(lang)
+    assert device in full and device in followups
+    verdict = t("par.diff.rounding", lang, dtype="float32")  # measured: ~50 ulps of the largest logit
+    assert verdict in full and verdict in page_text(at)
+    for typed in ("this server", "this CPU", "本服务器", "这台 CPU", "output exactly", "完全一致"):
+        assert typed not in full + followups
+    assert ("distribution" if lang == "en" else "概率分布") in followups
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_kv_cache_card_bytes_and_verdicts_follow_the_run(lang):
+    """Weights against cache (SmolLM2, float32: 538 MB of weights; the cache passes them at 11,677
+    positions, a batch of 2 at the 8,192 context), the formula and the output verdicts, from the run."""
+    at = open_expanders(open_app(q=KV, lang=lang, **SMALL[KV]), f"{KV}.full", f"{KV}.followups")
+    assert_healthy(at, KV, lang, 2)
+    short, (full, followups) = at.markdown[0].value, (e.markdown[0].value for e in at.expander[:2])
+    assert t("kv.formula.same", lang) in short
+    assert "538" in full and "11,677" in full and "float32" in full and "float32" in followups
+    assert t("kv.bytes.weights", lang) in full
+    diff = at.metric[2].help.split(": ")[-1].rstrip("。.") if lang == "en" else None
+    assert t("kv.output.same", lang, diff="X").split("X")[0] in followups
+    if diff:
+        assert diff in followups
+    assert "O(n^3 d)" in page_text(at) and "O(n^2 d^2)" in page_text(at)  # the totals over a generation
+
+
+@pytest.mark.parametrize("qid", [PAR, KV])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cards_type_no_word_the_run_decides(qid, lang):
+    """Device, dtype and verdicts are placeholders, never typed into the card."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "assets" / "qa" / lang / f"{qid}.md").read_text()
+    for typed in ("this server", "this CPU", "本服务器", "这台 CPU", "float32", "往往", "No: same tokens",
+                  "完全相等", "Both sides choose", "for the same predictions", "而预测完全相同", "output exactly"):
+        assert typed not in text, typed

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_frames
+from apptest_helpers import assert_healthy as healthy, exceptions, open_app, page_text, vega_frames
 
 from tf_core import limits
 from tf_core.models.catalog import MODELS
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
-from ui.qa import PLACEHOLDER
 
 QID = "multi-head"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
@@ -35,11 +34,7 @@ def overview_urls(at) -> list[str]:
 
 
 def assert_healthy(at, lang):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == TITLE[lang]
-    assert all(frame is not None and len(frame) for _, frame in charts(at).values())
-    assert not plotly_figures(at)
-    assert not PLACEHOLDER.search(page_text(at))
+    return healthy(at, QID, lang)
 
 
 @pytest.fixture(params=["en", "zh"])
@@ -74,6 +69,18 @@ def test_charts_hold_the_lab_result():
     url = overview_urls(at)[0]
     at.slider(key=f"{QID}.head").set_value(6).run()
     assert overview_urls(at)[0] != url  # the frame moved to the new head: a new image
+
+
+def test_card_counts_the_keys_a_head_reads(lang):
+    """The card's e^H numbers are the exponentials of the entropies the chart draws (not typed words)."""
+    from ui.text import num
+
+    at = open_app(q=QID, lang=lang, model="minilm", text="Heads look in different places.")
+    assert_healthy(at, lang)
+    entropy = charts(at)["entropy"][1]["value"]
+    short = at.markdown[0].value
+    assert f"$e^H$ = {num(np.exp(entropy.min()))}" in short and num(np.exp(entropy.max())) in short
+    assert "nearly one key" not in short and "几乎每个词元只看一个键" not in short
 
 
 def test_cost_table_counts_equal_totals():

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import exceptions, open_app, open_expanders, page_text, plotly_figures, vega_frames
+from apptest_helpers import assert_healthy as healthy, exceptions, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits
 from ui.curriculum import load as load_curriculum
@@ -21,14 +21,8 @@ def widget(at, name):
 
 
 def assert_healthy(at, lang):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == TITLE[lang]
-    charts = vega_frames(at)
     # variance, weights, the health legend and its three panels; each drawing rows of data
-    assert len(charts) == 6 and all(frame is not None and len(frame) for _, frame in charts)
-    assert not plotly_figures(at)
-    text = page_text(at)
-    assert not PLACEHOLDER.search(text)  # every card placeholder was filled
+    return healthy(at, "scaling", lang, 6)
 
 
 @pytest.fixture(params=["en", "zh"])
@@ -83,6 +77,22 @@ def test_live_number_in_short_answer_is_the_lab_result():
     short = at.markdown[0].value
     assert f"**{num(r.at_raw.pmax)}** unscaled" in short
     assert f"**{num(r.at_scaled.pmax)}** scaled" in short
+
+
+@pytest.mark.parametrize("sigma", [2.0, 0.5])
+def test_variance_ratio_on_the_card_divides_by_the_theory(sigma):
+    """At sigma != 1 the theory is d_k sigma^4: the card's sampled/theory ratio is ~1, not ~sigma^4."""
+    from tf_core.lab import scaling as lab
+    from ui.text import num
+
+    at = open_app(q="scaling", lang="en", sigma=f"{sigma:g}", seed="3")
+    open_expanders(at, "scaling.full")
+    r = lab.run(dk=DK.default, n=N.default, seed=3, sigma=sigma)
+    ratio = r.var_raw[-1] / (r.dk_grid[-1] * sigma**4)
+    assert abs(ratio - 1) < 0.1
+    full = at.expander[0].markdown[0].value
+    assert f"the ratio sampled/theory is {num(ratio)}." in full
+    assert f"the ratio sampled/theory is {num(r.var_raw[-1] / r.dk_grid[-1])}." not in full
 
 
 def test_charts_draw_the_lab_result():

@@ -4,13 +4,12 @@ languages, URLs and reset."""
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_frames
+from apptest_helpers import assert_healthy as healthy, exceptions, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits
 from tf_core.lab import tokenization as lab
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
-from ui.qa import PLACEHOLDER
 
 QID = "tokenization"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
@@ -18,12 +17,7 @@ AVAILABLE = lab.available()
 
 
 def assert_healthy(at, lang, bpe_chart: bool = True):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == TITLE[lang]
-    frames = vega_frames(at)
-    assert len(frames) == (2 if bpe_chart else 1) and all(f is not None and len(f) for _, f in frames)
-    assert not plotly_figures(at)
-    assert not PLACEHOLDER.search(page_text(at))
+    return healthy(at, QID, lang, 2 if bpe_chart else 1)
 
 
 def token_blocks(at) -> list[str]:
@@ -42,6 +36,22 @@ def test_opens_in_both_languages_with_every_installed_tokenizer(lang):
     counts = vega_frames(at)[0][1]
     assert len(counts) == len(AVAILABLE) and (counts.tokens > 0).all()
     assert len(token_blocks(at)) == len(AVAILABLE) + 1
+
+
+@pytest.mark.skipif("smollm2" not in AVAILABLE, reason="SmolLM2's tokenizer is not installed")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_card_counts_byte_fragments_and_missing_bytes(lang):
+    """How many of 注意力's SmolLM2 tokens are byte fragments, and what the missing bytes are, from the lab."""
+    at = open_expanders(open_app(q=QID, lang=lang), f"{QID}.full")
+    assert_healthy(at, lang)
+    bpe = lab.load_tokenizer("smollm2")
+    fragments = lab.tokenize(bpe, lab.CJK_EXAMPLE).n_byte_pieces
+    assert (f"{fragments} of them fragments" if lang == "en" else f"其中 {fragments} 个只是") in page_text(at)
+    kinds = lab.byte_kinds(bpe.missing_bytes)
+    full = at.expander[0].markdown[0].value
+    for kind, found in kinds.items():
+        assert (t(f"tok.missing.{kind}", lang, n=len(found)) in full) == bool(found)
+    assert "six control" not in full and "六个控制字符" not in full
 
 
 def test_counts_and_pieces_are_the_real_tokenizers():

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import exceptions, open_app, page_text, plotly_figures, vega_frames
+from apptest_helpers import assert_healthy as healthy, exceptions, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits
 from tf_core.models.catalog import MODELS
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
-from ui.qa import PLACEHOLDER
 
 QID = "pretrained-vectors"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
@@ -19,14 +18,8 @@ HAS_E5 = MODELS["e5"].installed()
 
 
 def assert_healthy(at, lang, neighbours: bool = True):
-    assert not exceptions(at), exceptions(at)
-    assert at.title[0].value == TITLE[lang]
-    frames = vega_frames(at)
     # neighbours (when the word has a vector), accuracy, two PCA maps, contexts
-    assert len(frames) == (5 if neighbours else 4), len(frames)
-    assert all(f is not None and len(f) for _, f in frames)
-    assert not plotly_figures(at)
-    assert not PLACEHOLDER.search(page_text(at))
+    return healthy(at, QID, lang, 5 if neighbours else 4)
 
 
 @pytest.fixture(params=["en", "zh"])
@@ -40,6 +33,20 @@ def test_opens_in_both_languages(lang):
     acc = vega_frames(at)[1][1]
     real, random, chance = acc.acc
     assert real > random and real > 2 * chance  # the pretrained table groups words by meaning
+
+
+@pytest.mark.parametrize("model", ["minilm", "e5"] if HAS_E5 else ["minilm"])
+def test_card_verdict_and_spellings_follow_the_result(model):
+    """The card compares the tables with the word the accuracies call for, and counts the query's own
+    spellings among the neighbours drawn."""
+    at = open_expanders(open_app(q=QID, lang="en", model=model, word="bank", k="20"), f"{QID}.followups")
+    assert_healthy(at, "en")
+    real, random, _ = vega_frames(at)[1][1].acc
+    assert t("vec.init.better" if real > random else "vec.init.not", "en") in page_text(at)
+    nb = vega_frames(at)[0][1]
+    n_variant = int((nb.kind == t("vec.variant", "en")).sum())
+    follow = " ".join(" ".join(m.value.split()) for e in at.expander for m in e.markdown)
+    assert f'here {n_variant} of the 20 rows nearest to "bank"' in follow
 
 
 def test_neighbours_are_sorted_and_exclude_the_word():

@@ -4,9 +4,11 @@ weights, and the real encoders timed on the bundled sentences."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 
 from tf_core import limits
 from tf_core.lab import batch_lengths as lab
@@ -99,6 +101,60 @@ def test_flops_formula_counts_the_real_weights(minilm):
     assert lab.encoder_flops(cfg.n_layers, cfg.d_model, cfg.d_ff, 1, T) == 2 * weights * T + attention
 
 
+def _counted(module, *args, **kwargs) -> tuple[int, int]:
+    """PyTorch's own FLOP count of one forward, as (linear, attention): addmm/mm are the nn.Linear
+    layers (projections and FFN), bmm the batched q k^T and weights x values. need_weights=True
+    takes the explicit attention path: the fused SDPA kernel is not counted on the CPU."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as fc, torch.inference_mode():
+        module(*args, need_weights=True, **kwargs)
+    counts = {str(op): n for op, n in fc.get_flop_counts()["Global"].items()}
+    assert set(counts) <= {"aten.addmm", "aten.mm", "aten.bmm"}, counts
+    return counts.get("aten.addmm", 0) + counts.get("aten.mm", 0), counts.get("aten.bmm", 0)
+
+
+def test_flop_split_against_torch_flop_counter(minilm):
+    """The (linear, attention) split of one real MiniLM block at two lengths, counted by PyTorch."""
+    cfg = minilm.model.cfg
+    block = minilm.model.blocks[0]
+    for B, T in ((1, 7), (3, 97)):
+        x = torch.randn(B, T, cfg.d_model)
+        assert _counted(block, x, None) == lab.encoder_flops_split(1, cfg.d_model, cfg.d_ff, B, T)
+    assert lab.crossing_length(cfg.d_model, cfg.d_ff) == 6 * cfg.d_model == 2304
+
+
+def test_crossing_length_is_where_the_counts_meet():
+    """At T* = 2d + d_ff the counted attention FLOPs equal the linear ones (a small block: T* = 192)."""
+    from tf_core.models.encoder import Block, EncoderConfig
+
+    cfg = EncoderConfig(vocab_size=8, d_model=32, n_layers=1, n_heads=4, d_ff=128, max_positions=512)
+    block = Block(cfg).eval()
+    T = lab.crossing_length(cfg.d_model, cfg.d_ff)
+    linear, attention = _counted(block, torch.randn(1, T, cfg.d_model), None)
+    assert T == 192 and linear == attention
+    below, above = _counted(block, torch.randn(1, T - 1, 32), None), _counted(block, torch.randn(1, T + 1, 32), None)
+    assert below[1] < below[0] and above[1] > above[0]
+
+
+def test_attention_share_of_a_run_against_torch_flop_counter(minilm):
+    """Each strategy's attention share of the FLOPs equals PyTorch's count over its padded batches."""
+    sentences = lab.sample_sentences("en", 10, 3)
+    r = lab.run(minilm, sentences, batch_size=4, repeats=1)
+    toks, _ = lab.tokenize_all(minilm, sentences, r.max_tokens)
+    for s in r.strategies:
+        linear = attention = 0
+        for batch in s.batches:
+            ids, mask = lab.pad_batch([toks[i] for i in batch], minilm.model.cfg.pad_token_id)
+            a, b = _counted(minilm.model, ids, mask)
+            linear, attention = linear + a, attention + b
+        assert (int(s.flops.sum()), int(s.flops_attn.sum())) == (linear + attention, attention)
+        assert s.attn_flops_share == pytest.approx(attention / (linear + attention), rel=1e-12)
+        # below T* the share is small: T / (T + T*) < 1/2 for every batch
+        assert s.attn_flops_share <= max(s.padded_len) / (max(s.padded_len) + r.crossing_length) < 0.5
+    assert r.crossing_length == 2304 and r.max_positions == 512 and (r.d_model, r.d_ff) == (384, 1536)
+
+
 def test_bundled_sentences():
     for lang in ("en", "zh"):
         s = lab.bundled_sentences(lang)
@@ -126,6 +182,12 @@ def test_real_encoder_at_the_defaults(minilm):
     assert srt.pad_fraction <= bkt.pad_fraction < rnd.pad_fraction
     assert r.fixed.pad_fraction > rnd.pad_fraction and (r.fixed.padded_len == r.max_tokens).all()
     assert np.isnan(r.fixed.median_s)  # not timed
+    assert r.speedup == pytest.approx(srt.real_tokens_per_s / rnd.real_tokens_per_s)
+    # the verdict word follows the measured ratio (sorted's timings replaced to give each ratio)
+    for ratio, word in ((1.3, "faster"), (1.04, "same"), (0.97, "same"), (0.8, "slower")):
+        timed = replace(srt, seconds=rnd.seconds / ratio)
+        got = replace(r, strategies=(rnd, timed, bkt))
+        assert got.speedup == pytest.approx(ratio) and got.speed_change == word
     with pytest.raises(KeyError):
         r.get("fixed")
 

@@ -41,6 +41,9 @@ def test_shapes_and_maps(trained):
     assert r.probs.shape == (N,) and ((r.probs > 0) & (r.probs <= 1)).all()
     assert len(r.attends_to) == N and list(r.attends_index) == list(r.map.argmax(-1))
     assert all(r.words[i] == w for i, w in zip(r.attends_index, r.attends_to))
+    assert [r.tokens[i] for i in r.place_steps] == ["千", "零"]  # 一千零五
+    assert cross_attention.run("20305", trained=trained).place_steps == (1, 2, 4, 5)  # 二万零三百零五: 万 零 百 零
+    assert cross_attention.run("7", trained=trained).place_steps == ()
     for head in range(cfg.n_heads):
         h = cross_attention.run("1005", layer=-1, head=head, trained=trained)
         assert h.layer == cfg.n_dec_layers - 1 and h.head == head

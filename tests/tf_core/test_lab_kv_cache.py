@@ -1,6 +1,7 @@
-"""tf_core.lab.kv_cache and generate's ``on_step``: cached and uncached greedy decoding choose the same tokens;
-the cache's bytes equal the formula; grouped-query attention's saving; no Q cache is needed (the newest
-query's row does not change when every past query does, and does change when a past key does).
+"""tf_core.lab.kv_cache and generate's ``on_step``, on both decoders: cached and uncached greedy decoding choose
+the same tokens; the cache's bytes equal the formula; against the weights' bytes; grouped-query attention's
+saving; no Q cache is needed (the newest query's row does not change when every past query does, and does
+change when a past key does); a decode longer than the context is cut to what fits, and says so.
 
 Tolerances, measured (float32, CPU): cached vs uncached logits 6e-6 (random Llama) and 1e-4 (SmolLM2,
 64 tokens); the cached step vs a full forward's last row 8e-6 / 5e-5 (logits) and 2e-6 (weights); the
@@ -12,7 +13,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from tiny_decoders import byte_tokenizer, one_torch_thread, tiny_llama  # noqa: F401 (fixture)
+from tiny_decoders import CHARACTERS, byte_tokenizer, one_torch_thread, tiny_gpt, tiny_llama  # noqa: F401 (fixture)
 
 from tf_core import limits
 from tf_core.cache import kv_cache_bytes
@@ -44,9 +45,11 @@ def check_no_q(q, exact_step: float):
 def test_cached_equals_uncached(model, tok, n_new):
     r = lab.run(model, tok, TEXT, n_new=n_new, layer=1, seed=3)
     T, k = len(TEXT), min(n_new, limits.KV_UNCACHED_TOKENS)
-    assert r.n_prompt == T and r.n_new == n_new and r.n_uncached == k
+    assert r.n_prompt == T and r.n_new == r.n_new_asked == n_new and r.n_uncached == k and not r.context_cut
+    np.testing.assert_array_equal(r.ids, np.array(tok.encode(TEXT).ids))
     assert r.tokens.shape == (n_new,) and len(r.generated) == n_new
-    assert r.same_tokens and r.logits_diff <= 1e-4
+    assert r.same_tokens and r.logits_diff <= 1e-4 and r.same_prefix == k
+    np.testing.assert_array_equal(r.tokens_uncached, r.tokens[:k])
     assert r.step_cached.shape == (n_new,) and r.step_uncached.shape == (k,)
     assert (r.step_cached > 0).all() and (r.step_uncached > 0).all()
     assert r.rate_lengths[-1] == n_new and r.rate_lengths.shape == r.rate_cached.shape == r.rate_uncached.shape
@@ -62,19 +65,56 @@ def test_cached_equals_uncached(model, tok, n_new):
 def test_cache_memory(model, tok):
     r = lab.run(model, tok, TEXT, n_new=10)
     assert r.cache_positions == len(TEXT) + 9  # the last token chosen is never run
-    assert r.cache_bytes == r.formula_bytes == 2 * 3 * r.cache_positions * 2 * 8 * 4
+    assert r.cache_bytes == r.formula_bytes == 2 * 3 * r.cache_positions * 2 * 8 * 4 and r.formula_matches
     assert r.mha_bytes == 2 * r.formula_bytes  # 4 query heads share 2 K/V heads
     assert r.gqa_saving == 0.5 and r.bytes_per_number == 4
     assert r.bytes_per_position * r.cache_positions == r.cache_bytes
     assert r.context_bytes == kv_cache_bytes(3, 512, 2, 8)
     mha = lab.run(tiny_llama(seed=7, n_kv_heads=4), tok, TEXT, n_new=3)  # plain multi-head: no saving
     assert mha.gqa_saving == 0.0 and mha.cache_bytes == mha.mha_bytes == mha.formula_bytes
+    import dataclasses
+
+    assert not dataclasses.replace(r, formula_bytes=r.cache_bytes + 1).formula_matches  # the verdict can fail
+    other = r.tokens_uncached.copy()
+    other[4] += 1
+    assert dataclasses.replace(r, tokens_uncached=other).same_prefix == 4
+
+
+def test_cache_against_the_weights(model, tok):
+    """The parameters as loaded (the tied head counted once) against the cache; where they cross."""
+    r = lab.run(model, tok, TEXT, n_new=10)
+    cfg = model.cfg
+    D, L, V, F, Hkv, Dh = cfg.d_model, cfg.n_layers, cfg.vocab_size, cfg.d_ff, cfg.n_kv_heads, cfg.d_head
+    per_block = 2 * D + D * D + 2 * D * Hkv * Dh + D * D + 3 * D * F  # 2 norms, q, k, v, o, gate/up/down
+    assert r.weight_bytes == 4 * (V * D + L * per_block + D) == 4 * sum(p.numel() for p in model.parameters())
+    assert r.dtype == "float32" and r.bytes_per_position == 2 * L * Hkv * Dh * 4
+    assert r.weights_share == pytest.approx(r.weight_bytes / (r.weight_bytes + r.cache_bytes))
+    assert r.crossing_tokens == math.ceil(r.weight_bytes / r.bytes_per_position)
+    assert (r.crossing_tokens - 1) * r.bytes_per_position < r.weight_bytes <= r.crossing_tokens * r.bytes_per_position
+    assert r.crossing_batch == math.ceil(r.crossing_tokens / 512)
+
+
+def test_no_query_cache_again_at_another_layer(model, tok):
+    """The page's other layer or seed: the same text as the run's, no new decode."""
+    r = lab.run(model, tok, TEXT, n_new=6, layer=0, seed=0)
+    again = lab.no_query_cache_at(model, r, layer=0, seed=0)
+    assert again == r.no_q  # the same text, layer and seed: the same numbers
+    other = lab.no_query_cache_at(model, r, layer=2, seed=5)
+    assert other.layer == 2 and other.positions == r.no_q.positions == len(TEXT) + 5
+    check_no_q(other, 1e-4)
+    with pytest.raises(ValueError, match="layer"):
+        lab.no_query_cache_at(model, r, layer=3, seed=0)
 
 
 def test_progress_callback(model, tok):
     seen = []
-    r = lab.run(model, tok, "ab", n_new=5, on_step=lambda i, n: seen.append((i, n)))
-    assert seen == [(i, 10) for i in range(1, 11)] and r.n_uncached == 5
+    r = lab.run(model, tok, "ab", n_new=5, on_progress=lambda i, n: seen.append((i, n)))
+    total = 2 * lab.WARMUP_TOKENS + 5 + 5 + 5 + 1  # warm-ups, both decodes, no-Q forwards, teacher forcing
+    steps = [(i, total) for i in range(1, 15)]  # one report per decoding step, then the no-Q forwards at once
+    assert lab.forwards(2, 5) == total and seen == steps + [(19, total), (20, total)] and r.n_uncached == 5
+    seen.clear()
+    lab.run(model, tok, "a", n_new=1, on_progress=lambda i, n: seen.append((i, n)))  # one position: one no-Q forward
+    assert seen == [(i, 6) for i in range(1, 7)] and lab.forwards(1, 1) == 6
     steps = []
     generate(model, torch.tensor([[1, 2]]), 4, on_step=lambda i, n: steps.append((i, n)))
     assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]
@@ -106,6 +146,9 @@ def test_real_smollm2(smollm2_model):
     assert r.cache_positions == 10 + 3 and r.cache_bytes == r.formula_bytes == kv_cache_bytes(30, 13, 3, 64)
     assert r.mha_bytes == 3 * r.cache_bytes and r.gqa_saving == pytest.approx(2 / 3)
     assert r.context_bytes == 2 * 30 * 8192 * 3 * 64 * 4
+    # 134,515,008 parameters in float32 (the tied head once): the cache passes them at 11,677 positions
+    assert r.weight_bytes == 4 * 134_515_008 and r.dtype == "float32" and r.weights_share > 0.99
+    assert r.crossing_tokens == 11_677 and r.crossing_batch == 2
     check_no_q(r.no_q, 3e-4)
 
 
@@ -119,8 +162,21 @@ def test_bad_input(model, tok):
         lab.run(model, tok, TEXT, n_new=2, seed=-1)
     with pytest.raises(ValueError, match="empty"):
         lab.run(model, tok, " ", n_new=2)
+    cut = lab.run(tiny_llama(max_positions=40), tok, TEXT, n_new=10)  # 33 + 10 > 40: the 7 that fit
+    assert cut.context_cut and (cut.n_new_asked, cut.n_new, cut.n_uncached) == (10, 7, 7) and cut.same_tokens
+    assert cut.cache_positions == 39 and len(cut.step_cached) == 7
     with pytest.raises(ValueError, match="positions"):
-        lab.run(tiny_llama(max_positions=40), tok, TEXT, n_new=10)
+        lab.run(tiny_llama(max_positions=33), tok, TEXT, n_new=10)  # no room for one token
     top = lab.run(tiny_llama(max_positions=64 + limits.KV_NEW_TOKENS.hi), tok, "q" * 100, n_new=limits.KV_NEW_TOKENS.hi)
     assert top.truncated and top.n_prompt == limits.DECODER_TOKENS and top.same_tokens
     assert top.n_uncached == limits.KV_UNCACHED_TOKENS and np.isnan(top.rate_uncached[-1])
+
+
+def test_the_tiny_gpt_and_its_short_context():
+    model = tiny_gpt(seed=7)  # 128 positions, 4 heads each with its own keys and values
+    r = lab.run(model, CHARACTERS, TEXT, n_new=limits.KV_NEW_TOKENS.hi, layer=2, seed=1)
+    assert r.context_cut and r.n_new_asked == limits.KV_NEW_TOKENS.hi and r.n_new == 128 - len(TEXT)
+    assert r.same_tokens and r.logits_diff <= 1e-4 and r.teacher_forced_diff <= 1e-4
+    assert r.cache_bytes == r.formula_bytes == r.mha_bytes and r.gqa_saving == 0.0
+    assert r.weight_bytes == 4 * sum(p.numel() for p in model.parameters())
+    check_no_q(r.no_q, 1e-4)

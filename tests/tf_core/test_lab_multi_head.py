@@ -68,6 +68,11 @@ def test_real_heads_differ(minilm):
     assert off.mean() > 0.2 and off.max() <= 1.0  # the heads really differ
     assert r.entropy.std() > 0.1  # some heads focus, some spread
     assert r.change is None
+    # e^H counts keys: 1 for a one-hot row, T for a uniform one, and the real heads lie between
+    one_hot, uniform = lab.row_entropy(torch.eye(T)).mean(), lab.row_entropy(torch.full((T,), 1 / T))
+    assert math.exp(one_hot) == 1.0 and math.exp(uniform) == pytest.approx(T)
+    assert (r.effective_keys >= 1).all() and (r.effective_keys <= T + 1e-6).all()
+    np.testing.assert_allclose(np.log(r.effective_keys), r.entropy, rtol=1e-12)
 
 
 def test_zeroing_a_head_changes_the_output_a_little(minilm):

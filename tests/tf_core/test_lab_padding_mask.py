@@ -8,6 +8,7 @@ different number of keys round differently. We allow 1e-5. Without the mask they
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -126,7 +127,49 @@ def test_fully_masked_row_from_the_model(encoder):
     assert (d.core == 0).all() and d.core_out_max == 0.0
     assert d.sdpa_out_max == 0.0  # PyTorch's fused kernel also gives zeros (>= 2.5)
     assert d.nan_spreads  # 0 x NaN = NaN: a NaN pad row would reach real tokens in the next layer
-    assert d.fill_diff == 0.0  # with a real key in the row, -1e9 and -inf give the same weights
+    assert d.fill_diff == 0.0  # with a real key in the row, -1e9, finfo.min and -inf give the same weights
+    # the words the card fills in follow these measurements
+    assert [lab.outcome(v) for _, v in d.table[1:]] == ["nan", "uniform", "uniform", "zeros"]
+    assert [name for name, _ in d.table] == ["scores", "neg_inf", "neg_1e9", "finite_min", "core"]
+    assert d.outcomes == {"neg_inf": ("nan", pytest.approx(np.nan, nan_ok=True)), "core": ("zeros", 0.0),
+                          "sdpa": ("zeros", 0.0)}
+    assert r.dtype == "float32" and r.device.type == next(encoder.model.parameters()).device.type
+
+
+def test_outcome_words():
+    assert lab.outcome([]) == "zeros" and lab.outcome([np.nan, 0.0]) == "other"
+    assert lab.outcome(np.full(3, 1 / 3)) == "uniform" and lab.outcome([0.2, 0.8]) == "other"
+    row = lab.RowDemo(*(np.zeros(2),) * 5, core_out_max=0.0, sdpa_out_max=float("nan"), nan_spreads=True,
+                      fill_diff=0.0, from_padding=True)
+    assert row.outcomes["sdpa"][0] == "nan" and row.outcomes["core"] == ("zeros", 0.0)
+    assert replace(row, sdpa_out_max=-0.5).outcomes["sdpa"] == ("other", 0.5)
+    assert replace(row, core_out_max=0.5).outcomes["core"] == ("other", 0.5)
+    assert replace(row, neg_inf=np.full(2, 0.5)).outcomes["neg_inf"] == ("uniform", 0.5)
+
+
+def test_rounding_verdict_against_torch_testing(minilm):
+    """close_masked is torch.testing.assert_close's own verdict (its default tolerances for the dtype):
+    the masked batch passes it against each sentence alone, the unmasked batch fails it."""
+    from torch.testing._comparison import default_tolerances
+
+    for dtype, tol in lab.ROUNDING_TOL.items():
+        assert tol == default_tolerances(torch.zeros(1, dtype=dtype))
+    sentences = SENTENCES["minilm"]
+    r = lab.run(minilm, sentences, extra_pad=8)
+    toks, _ = lab.tokenize_all(minilm, sentences, limits.ENCODER_TOKENS)
+    ids, mask = lab.pad_batch(toks, minilm.model.cfg.pad_token_id, r.batch_len)
+    with torch.inference_mode():
+        masked = minilm.model(ids, mask, need_weights=False).last_hidden_state
+        unmasked = minilm.model(ids, None, need_weights=False).last_hidden_state
+        for b, t in enumerate(toks):
+            alone = minilm.run(t, need_weights=False).last_hidden_state[0]
+            torch.testing.assert_close(masked[b, :len(t)], alone)
+            with pytest.raises(AssertionError):
+                torch.testing.assert_close(unmasked[b, :len(t)], alone)
+    assert r.close_masked.all() and r.masked_verdict in ("exact", "rounding")
+    assert (r.masked_verdict == "exact") == (r.diff_masked.max() == 0)
+    assert replace(r, diff_masked=np.zeros(len(sentences))).masked_verdict == "exact"
+    assert replace(r, diff_masked=np.ones(len(sentences)), close_masked=~r.close_masked).masked_verdict == "beyond"
 
 
 def test_fully_masked_row_by_hand():

@@ -1,4 +1,4 @@
-"""tf_core.lab.parallelism and Llama's ``on_block``: one teacher-forced call and n cached one-token calls give
+"""tf_core.lab.parallelism and ``decoder.run``'s ``on_block``, on both decoders: one teacher-forced call and n cached one-token calls give
 the same logits and argmax; the timings are there (positive), never compared (a shared machine is noisy).
 
 Tolerance, measured (float32, CPU): max |logits one call - n steps| 1e-5 for the random Llamas, 1.7e-4
@@ -6,13 +6,16 @@ for SmolLM2-135M (a (1, D) row times a matrix sums in another order than a (T, D
 <= 1e-4 and <= 1e-3."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
-from tiny_decoders import byte_tokenizer, one_torch_thread, tiny_llama  # noqa: F401 (fixture)
+from tiny_decoders import CHARACTERS, byte_tokenizer, one_torch_thread, tiny_gpt, tiny_llama  # noqa: F401 (fixture)
 
 from tf_core import limits
 from tf_core.lab import parallelism as lab
+from tf_core.models import decoder
 
 TEXT = "Positions in parallel, layers in turn."  # 38 byte tokens
 
@@ -42,13 +45,14 @@ def check(r, n: int, n_layers: int, repeats: int):
     # the blocks one after another: each starts where the previous one ended, all inside the call
     np.testing.assert_allclose(r.layer_start[1:], np.cumsum(r.layer_seconds)[:-1], rtol=1e-9)
     assert (np.diff(r.layer_start) > 0).all() and 0 < r.layers_share <= 1.0
+    assert r.dtype == "float32" and r.device.type == "cpu" and r.logits_max > 0
 
 
 @pytest.mark.parametrize("n,repeats", [(2, 1), (16, 2), (64, 1), (5, limits.PARALLEL_REPEATS.hi)])
 def test_one_call_equals_n_steps(model, tok, n, repeats):
     r = lab.run(model, tok, TEXT, n=n, repeats=repeats)
     check(r, n, 3, repeats)
-    assert r.max_abs_diff <= 1e-4 and r.same_argmax
+    assert r.max_abs_diff <= 1e-4 and r.same_argmax and r.rounding_only
     assert r.grid_n.tolist() == [g for g in lab.GRID if g < n] + [n]
     assert r.n_prompt == min(n, len(TEXT))
     assert r.truncated == (n < len(TEXT))
@@ -74,22 +78,33 @@ def test_logits_functions_directly(model):
 def test_on_block_is_called_after_each_block(model):
     calls = []
     with torch.inference_mode():
-        a = model(torch.tensor([[1, 2, 3]]), on_block=calls.append)
+        a = decoder.run(model, torch.tensor([[1, 2, 3]]), on_block=lambda i, trace: calls.append((i, trace.resid2.shape)))
         b = model(torch.tensor([[1, 2, 3]]))
-    assert calls == [0, 1, 2] and torch.equal(a.logits, b.logits)
+    assert calls == [(0, (1, 3, 32)), (1, (1, 3, 32)), (2, (1, 3, 32))] and torch.equal(a.logits, b.logits)
 
 
-def test_model_without_on_block_has_no_layer_timing(model, tok):
-    class Plain(torch.nn.Module):  # only the interface every decoder has
-        def __init__(self, inner):
-            super().__init__()
-            self.inner, self.cfg = inner, inner.cfg
+def test_the_tiny_gpt_has_its_blocks_timed_too():
+    """The same loop runs both decoders: no model without the per-block timing any more."""
+    r = lab.run(tiny_gpt(seed=5), CHARACTERS, TEXT, n=8, repeats=2)
+    check(r, 8, 3, 2)
+    assert r.max_abs_diff <= 1e-4 and r.same_argmax and r.rounding_only
 
-        def forward(self, ids, cache=None, *, need_weights=False, last_only=False):
-            return self.inner(ids, cache, need_weights=need_weights, last_only=last_only)
 
-    r = lab.run(Plain(model), tok, TEXT, n=8, repeats=1)
-    assert r.same_argmax and r.layer_seconds.shape == (0,) and np.isnan(r.call_seconds) and np.isnan(r.layers_share)
+@pytest.mark.parametrize("n,repeats", [(2, 1), (16, 2)])
+def test_progress_counts_every_forward(model, tok, n, repeats):
+    seen = []
+    lab.run(model, tok, TEXT, n=n, repeats=repeats, on_progress=lambda done, total: seen.append((done, total)))
+    total = lab.ParallelismResult.forwards(n, repeats)
+    grid = len([g for g in lab.GRID if g < n]) + 1
+    assert total == 1 + min(n, 4) + repeats * (grid + n + 1)
+    assert seen == [(i, total) for i in range(1, total + 1)]
+
+
+def test_rounding_verdict_follows_the_difference(model, tok):
+    r = lab.run(model, tok, TEXT, n=4, repeats=1)
+    bound = lab.ROUNDING_ULPS * torch.finfo(torch.float32).eps * r.logits_max
+    assert r.rounding_only and r.relative_diff == pytest.approx(r.max_abs_diff / r.logits_max)
+    assert not dataclasses.replace(r, max_abs_diff=2 * bound).rounding_only  # the verdict can fail
 
 
 def test_real_smollm2(smollm2_model):

@@ -3,6 +3,7 @@ loop, the context vectors against one-sentence runs; MiniLM and e5."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -160,6 +161,7 @@ def test_pretrained_table_knows_categories_random_does_not(e5_encoder, lang):
     assert len(r.keys) == 6 and len(r.words) == 72 and r.excluded == () and r.chance == pytest.approx(1 / 6)
     assert r.acc_real >= 0.85  # measured 0.92 (en), 0.99 (zh)
     assert r.acc_random <= 0.35  # measured 0.24, 0.19: chance plus words sharing a piece
+    assert r.beats_random and not replace(r, acc_real=r.acc_random).beats_random  # the card's verdict
     assert r.acc_real == pytest.approx((r.predicted_real == r.labels).mean())
     assert r.confusion_real.sum() == 72 and np.trace(r.confusion_real) == round(r.acc_real * 72)
     assert r.acc_random_runs.shape == (limits.VECTORS_RANDOM_TABLES,)
@@ -172,6 +174,7 @@ def test_pretrained_table_knows_categories_random_does_not(e5_encoder, lang):
 def test_minilm_categories_and_its_missing_chinese(minilm):
     en = lab.categories(minilm, "en", seed=0)
     assert en.acc_real >= 0.9 and en.acc_random <= 0.35 and en.excluded == ()
+    assert en.beats_random and not replace(en, acc_random=1.0).beats_random
     zh = lab.categories(minilm, "zh", seed=0)
     # most Chinese words contain a character MiniLM's vocabulary lacks: they are left out, said so
     unk = [w for c in lab.word_lists()["category"] for w in c["zh"]

@@ -1,6 +1,7 @@
 """tf_core.lab.qk_separate: the measures on small known matrices, then on the real MiniLM."""
 from __future__ import annotations
 
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -46,6 +47,9 @@ def test_real_model_own_vs_shared(minilm, layer):
     assert r.scores_own.shape == r.scores_shared.shape == (H, T, T)
     np.testing.assert_allclose(r.scores_shared, np.swapaxes(r.scores_shared, 1, 2), atol=1e-12)
     assert r.asym_shared.max() < 1e-12
+    assert r.dtype == "float64" and r.rounding_bound == pytest.approx(32 * 2.0**-52)  # d_h = 32 in MiniLM
+    assert r.shared_is_rounding and (r.asym_own > 1e6 * r.rounding_bound).all()
+    assert not replace(r, asym_shared=r.asym_own).shared_is_rounding  # the verdict follows the numbers
     assert r.asym_own.min() > 0.05  # every real head is measurably asymmetric
     # the shared projection puts each row's maximum on the diagonal far more often
     assert r.diag_shared.mean() > r.diag_own.mean() + 0.2

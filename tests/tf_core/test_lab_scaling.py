@@ -159,6 +159,9 @@ def test_sigma_two_gives_sixteen_dk():
     assert (np.abs(r.var_raw / (16 * grid) - 1) < tol).all()
     assert abs(r.at_var_raw / (16 * 97) - 1) < N_SE * rel_se_of_sample_variance(97)
     assert abs(r.at_var_scaled / 16 - 1) < N_SE * rel_se_of_sample_variance(97)
+    # the ratio the card quotes divides by the theory d_k sigma^4, not by d_k (which would read ~16)
+    assert (np.abs(r.var_ratio - 1) < tol).all()
+    np.testing.assert_allclose(r.var_ratio, r.var_raw / (16 * grid), rtol=1e-15)
 
 
 def test_variance_tolerance_is_meaningful(r64):

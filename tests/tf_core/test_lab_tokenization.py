@@ -5,20 +5,12 @@ from __future__ import annotations
 import sys
 
 import pytest
+from awkward_texts import TEXTS
 
 from tf_core import limits
 from tf_core.lab import tokenization as T
 from tf_core.readable import byte_decoder
 
-TEXTS = {
-    "en": "The lighthouse keeper kept a notebook. Keepers keep notebooks; the keeper's notebooks kept growing.",
-    "zh": "注意力机制是Transformer的核心。自注意力让每个词元都能看到其他词元，注意力权重由查询和键计算。",
-    "mixed": "Self-attention 自注意力 lets every token look at every other token! 注意力 注意力机制 " * 3,
-    "repeats": "aaaa aaa aa a aaaaa bbb abab ababab aaaaaaa",
-    "emoji": "I love attention 🙂🚀 and so do you 👍🏽 🙂🙂 👨‍👩‍👧 👨‍👩‍👧",
-    "html": "<script>alert('x')</script> <b>bold</b> <b>bolder</b> &amp;&amp;",
-    "control": "bell\x07bell\x07 nul\x00nul\x00 tab\ttab\t\r\n\r\n zero\u200bwidth\u200b",
-}
 
 
 def test_samples():
@@ -69,6 +61,25 @@ def test_chinese_falls_into_byte_pieces_in_smollm2(real_tokenizers):
     r = T.tokenize(bpe, T.CJK_EXAMPLE)
     assert r.display == ("⟨E6 B3⟩", "⟨A8⟩", "⟨E6⟩", "⟨84⟩", "⟨8F⟩", "⟨E5 8A⟩", "⟨9B⟩")
     assert r.n_byte_pieces == r.n_tokens == 7 and r.n_unk == 0 and r.bytes_per_token == 9 / 7
+
+
+def test_missing_bytes_by_kind_against_every_code_point(real_tokenizers):
+    """byte_kinds against a scan of the UTF-8 of every assigned code point (the card's breakdown)."""
+    import unicodedata
+
+    used = set()
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)) not in ("Cn", "Cs"):
+            used.update(chr(cp).encode())
+    assert all(T.in_assigned_utf8(b) == (b in used) for b in range(256))
+    assert [T.in_assigned_utf8(b) for b in (0x41, 0x04, 0xA9, 0xC0, 0xF1, 0xF3, 0xFF)] == [
+        True, True, True, False, False, True, False]
+    assert T.byte_kinds([0x04, 0xC0, 0xFF, 0x41]) == {"unassigned": (0xC0, 0xFF), "control": (0x04,), "other": (0x41,)}
+    (bpe,) = need(real_tokenizers, "smollm2")
+    kinds = T.byte_kinds(bpe.missing_bytes)
+    assert sorted(sum(kinds.values(), ())) == sorted(bpe.missing_bytes)
+    assert all(b not in used for b in kinds["unassigned"]) and all(b < 0x20 or b == 0x7F for b in kinds["control"])
+    assert (len(kinds["unassigned"]), len(kinds["control"]), kinds["other"]) == (15, 6, ())  # measured
 
 
 def test_byte_pieces_add_up_to_the_text(real_tokenizers):

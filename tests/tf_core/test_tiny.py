@@ -14,15 +14,18 @@ Tolerances, measured on the 2-core CPU over 5 seeds (torch 2.13, float32, one th
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 import torch
 from torch import nn
 
+from tiny_decoders import check_trace
+
 from tf_core.cache import kv_cache_bytes
 from tf_core.masks import causal_mask, to_blocked
-from tf_core.models import checkpoints, seq2seq, tiny_gpt, vocab
+from tf_core.models import checkpoints, decoder, seq2seq, tiny_gpt, vocab
 from tf_core.models.llama import generate
 
 
@@ -94,7 +97,7 @@ def test_gpt_block_equals_torch_transformer_layer():
         x = torch.randn(2, 7, 24)
         expected = ref(x, src_mask=to_blocked(causal_mask(7)))
         for need_weights in (False, True):
-            got, (k, v), w = block(x, None, causal_mask(7), need_weights)
+            got, (k, v), w, _ = block(x, None, None, causal_mask(7), need_weights)  # no context, no cache
             assert (got - expected).abs().max() <= 1e-5
             assert k.shape == v.shape == (2, 3, 7, 8)
         assert w.shape == (2, 3, 7, 7) and torch.equal(w.triu(1), torch.zeros_like(w))
@@ -176,6 +179,69 @@ def test_gpt_refuses_past_max_positions():
             model(torch.zeros(1, 9, dtype=torch.long))
         with pytest.raises(ValueError, match="another model or batch"):
             model(torch.zeros(2, 1, dtype=torch.long), model(torch.zeros(1, 2, dtype=torch.long)).cache)
+
+
+def sdpa_reference(model: tiny_gpt.TinyGPT, ids: torch.Tensor, causal: bool) -> torch.Tensor:
+    """The tiny GPT written again with torch primitives and PyTorch's own SDPA (its is_causal flag or
+    no mask at all) from the model's weights: the reference for ``decoder.run(..., mask=)``."""
+    F = nn.functional
+    B, T = ids.shape
+    H = model.cfg.n_heads
+    x = model.tok_emb(ids) + model.pos_emb(torch.arange(T))  # (B, T, D)
+    for block in model.blocks:
+        a = block.attn
+        h = F.layer_norm(x, (x.shape[-1],), block.ln_1.weight, block.ln_1.bias, block.ln_1.eps)
+        q, k, v = (lin(h).view(B, T, H, -1).transpose(1, 2) for lin in (a.q, a.k, a.v))  # (B, H, T, Dh)
+        o = F.scaled_dot_product_attention(q, k, v, is_causal=causal)  # (B, H, T, Dh)
+        x = x + a.o(o.transpose(1, 2).reshape(B, T, -1))  # (B, T, D)
+        m = F.layer_norm(x, (x.shape[-1],), block.ln_2.weight, block.ln_2.bias, block.ln_2.eps)
+        x = x + block.mlp.down(F.gelu(block.mlp.up(m)))  # (B, T, D)
+    return F.linear(F.layer_norm(x, (x.shape[-1],), model.ln_f.weight, model.ln_f.bias, model.ln_f.eps),
+                    model.tok_emb.weight)  # (B, T, V)
+
+
+@pytest.mark.parametrize("T", [1, 7, 17])
+def test_gpt_masks_against_sdpa(T):
+    """decoder.run with the causal mask and with none, both paths, against the reference above."""
+    model = make_gpt(seed=3)
+    ids = torch.randint(0, 14, (2, T), generator=torch.Generator().manual_seed(T))
+    with torch.no_grad():
+        for mask, causal in ((decoder.causal, True), (decoder.unmasked, False)):
+            want = sdpa_reference(model, ids, causal)
+            for need_weights in (False, True):
+                got = decoder.run(model, ids, mask=mask, need_weights=need_weights)
+                assert (got.logits - want).abs().max() <= 1e-5
+        # without the mask the earlier positions read the later tokens; with it they cannot
+        if T > 1:
+            off = decoder.run(model, ids, mask=decoder.unmasked, need_weights=True)
+            assert all((w[..., :-1, 1:].triu() > 0).any() for w in off.attentions)
+            assert (off.logits[:, :-1] - model(ids).logits[:, :-1]).abs().max() > 1e-4
+
+
+def test_gpt_trace_is_the_forward():
+    model = make_gpt(seed=4)
+    ids = torch.randint(0, 14, (2, 11), generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        plain = model(ids)
+        for mask in (decoder.causal, decoder.unmasked):
+            out = decoder.traced(model, ids, mask=mask)
+            assert torch.equal(out.logits, decoder.run(model, ids, mask=mask).logits)  # tracing changes no number
+        out = decoder.traced(model, ids)
+    with torch.no_grad():
+        embedding = model.tok_emb(ids) + model.pos_emb(torch.arange(11))
+    check_trace(model, ids, plain, out, embedding, lambda block: (block.ln_1, block.ln_2))
+    assert len(out.traces) == 2
+    assert set(model.MATH.formulas) == {f.name for f in dataclasses.fields(decoder.BlockTrace)}
+    assert (model.MATH.norm, model.MATH.ffn) == ("LayerNorm", "GELU")
+
+
+def test_gpt_on_block_is_called_after_each_block_in_order():
+    model = make_gpt(n_layers=3)
+    calls = []
+    with torch.no_grad():
+        a = decoder.run(model, ids_of("abc de"), on_block=lambda i, tr: calls.append((i, tr.resid2.shape)))
+        b = model(ids_of("abc de"))
+    assert calls == [(0, (1, 6, 32)), (1, (1, 6, 32)), (2, (1, 6, 32))] and torch.equal(a.logits, b.logits)
 
 
 def test_gpt_trains_through_forward():

@@ -8,20 +8,27 @@ sentence to one fixed length (the model's maximum, or the 128 MiniLM's tokenizer
 allowed too, and wastes the most.
 
 The pads are computed like real tokens: the mask changes the result, not the work. What a batch
-costs is its padded size:
+costs is its padded size, per layer (2 FLOPs per multiply-add):
 
-    linear layers (Q, K, V, O projections, the FFN)   proportional to B x T tokens
-    attention scores and weights x values             proportional to B x T^2 cells per layer
+    linear layers (Q, K, V, O projections, the FFN)   B x T x (8 d^2 + 4 d d_ff)    proportional to tokens
+    attention scores and weights x values             B x T^2 x 4 d                  proportional to cells
 
-so a batch with one long sentence makes every other row pay for its length, and the attention part
-pays quadratically. Grouping sentences of similar length reduces the waste:
+so a batch with one long sentence makes every other row pay for its length. Per token the attention
+part is 4 T d against 8 d^2 + 4 d d_ff: the two are equal at T* = 2 d + d_ff (6 d when d_ff = 4 d,
+2,304 tokens for d = 384), past these encoders' 512 positions. Attention's share of a sequence's
+FLOPs is T / (T + T*), under one half below T*: at these lengths the cost follows the padded token
+count. Grouping sentences of similar length reduces the waste:
 
     random     shuffle, cut into batches of ``batch_size``
     sorted     sort by length, cut into batches (least padding, but the batches are always the same
                and come in order: training wants randomness)
-    bucketed   shuffle, sort inside pools of ``pool_batches`` batches, cut, shuffle the batches (Hugging
-               Face's ``group_by_length`` does this with "megabatches"; TensorFlow's bucketing uses
-               length boundaries instead): nearly the padding of sorted, with random batches
+    bucketed   shuffle, sort inside pools of ``pool_batches`` batches, cut, shuffle the batches.
+               Hugging Face's ``group_by_length`` (``get_length_grouped_indices``) differs: its pools
+               ("megabatches") hold min(50, N // (4 x batch size)) batches (at least 1), each sorted
+               longest first,
+               the batches are not shuffled, and the longest sentence is swapped into the first
+               batch (so an out-of-memory error comes at the first step). TensorFlow's bucketing uses
+               length boundaries instead.
 
 Measured here on a real encoder over sentences of varied length (bundled in assets/text, or the
 caller's): each strategy's padding fraction (pad tokens / all tokens in the batches), its attention
@@ -44,6 +51,7 @@ from tf_core.models.text_encoder import TextEncoder
 
 TEXTS = Path(__file__).resolve().parents[2] / "assets" / "text"
 STRATEGIES = ("random", "sorted", "bucketed")
+SAME_SPEED = 0.05  # a throughput ratio within 5% of 1 is reported as "about as fast"
 
 
 def bundled_sentences(lang: str) -> tuple[str, ...]:
@@ -143,6 +151,7 @@ class Batching:
     attn_cells: np.ndarray  # (n_batches,) B x T^2: score cells per head and layer, padding included
     attn_cells_real: np.ndarray  # (n_batches,) sum of n^2: the cells the sentences need
     flops: np.ndarray  # (n_batches,) forward FLOPs of the encoder on the padded batch (linear + attention)
+    flops_attn: np.ndarray  # (n_batches,) the attention part of ``flops``: scores and weights x values
     flops_real: np.ndarray  # (n_batches,) the same for the sentences without padding
     seconds: np.ndarray  # (repeats,) wall-clock of one pass over all batches (empty when not timed)
 
@@ -164,6 +173,12 @@ class Batching:
         return float(1.0 - self.flops_real.sum() / total) if total else 0.0
 
     @property
+    def attn_flops_share(self) -> float:
+        """Attention scores and weights x values as a fraction of all the forward FLOPs (pads included)."""
+        total = float(self.flops.sum())
+        return float(self.flops_attn.sum() / total) if total else 0.0
+
+    @property
     def median_s(self) -> float:
         return float(np.median(self.seconds)) if self.seconds.size else float("nan")
 
@@ -178,16 +193,37 @@ class Batching:
         return float((self.real_tokens.sum() + self.pad_tokens.sum()) / self.median_s) if self.seconds.size else float("nan")
 
 
-def encoder_flops(n_layers: int, d_model: int, d_ff: int, batch: int, length: int) -> int:
-    """Forward FLOPs (2 per multiply-add) of a BERT encoder's blocks on a (batch, length) input:
-    projections 8 T d^2 and FFN 4 T d d_ff per row (linear in T), scores and weights x values
-    4 T^2 d per row (quadratic). Embeddings, softmax and LayerNorm are left out (small).
+def encoder_flops_split(n_layers: int, d_model: int, d_ff: int, batch: int, length: int) -> tuple[int, int]:
+    """Forward FLOPs (2 per multiply-add) of a BERT encoder's blocks on a (batch, length) input, as
+    (linear, attention): projections 8 T d^2 and FFN 4 T d d_ff per row (linear in T); scores
+    q k^T and weights x values 2 T^2 d each per row (quadratic). Embeddings, biases, softmax and
+    LayerNorm are left out (small).
 
-    >>> encoder_flops(1, 2, 4, batch=1, length=3)  # 96 + 96 + 72
-    264
+    >>> encoder_flops_split(1, 2, 4, batch=1, length=3)  # 96 + 96, 72
+    (192, 72)
     """
     B, T, d = batch, length, d_model
-    return n_layers * B * (8 * T * d * d + 4 * T * d * d_ff + 4 * T * T * d)
+    return n_layers * B * T * (8 * d * d + 4 * d * d_ff), n_layers * B * 4 * T * T * d
+
+
+def encoder_flops(n_layers: int, d_model: int, d_ff: int, batch: int, length: int) -> int:
+    """All the forward FLOPs of :func:`encoder_flops_split`.
+
+    >>> encoder_flops(1, 2, 4, batch=1, length=3)
+    264
+    """
+    return sum(encoder_flops_split(n_layers, d_model, d_ff, batch, length))
+
+
+def crossing_length(d_model: int, d_ff: int) -> int:
+    """T* where attention's per-token FLOPs (4 T d) equal the linear layers' (8 d^2 + 4 d d_ff):
+    (8 d^2 + 4 d d_ff) / (4 d) = 2 d + d_ff, that is 6 d when d_ff = 4 d. A sequence of T tokens
+    spends T / (T + T*) of its FLOPs on attention.
+
+    >>> crossing_length(384, 1536)
+    2304
+    """
+    return 2 * d_model + d_ff
 
 
 def batching(name: str, lengths: np.ndarray, batches: Sequence[np.ndarray], n_layers: int = 0, d_model: int = 0,
@@ -200,6 +236,8 @@ def batching(name: str, lengths: np.ndarray, batches: Sequence[np.ndarray], n_la
     real = np.array([int(lengths[b].sum()) for b in batches], dtype=np.int64)
     cells_real = np.array([int((lengths[b] ** 2).sum()) for b in batches], dtype=np.int64)
     fl = lambda B, t: encoder_flops(n_layers, d_model, d_ff, int(B), int(t))  # noqa: E731
+    split = np.array([encoder_flops_split(n_layers, d_model, d_ff, int(B), int(t)) for B, t in zip(sizes, T)],
+                     dtype=np.int64).reshape(-1, 2)  # (n_batches, 2): linear, attention
     return Batching(
         name=name,
         batches=tuple(tuple(int(i) for i in b) for b in batches),
@@ -209,7 +247,8 @@ def batching(name: str, lengths: np.ndarray, batches: Sequence[np.ndarray], n_la
         pad_tokens=sizes * T - real,
         attn_cells=sizes * T * T,
         attn_cells_real=cells_real,
-        flops=np.array([fl(B, t) for B, t in zip(sizes, T)], dtype=np.int64),
+        flops=split.sum(axis=1),
+        flops_attn=split[:, 1],
         flops_real=np.array([sum(fl(1, lengths[i]) for i in b) for b in batches], dtype=np.int64),
         seconds=np.asarray(seconds, dtype=np.float64),
     )
@@ -228,6 +267,27 @@ class BatchLengthsResult:
     strategies: tuple[Batching, ...]  # random, sorted, bucketed (dynamic padding: each batch to its longest)
     fixed: Batching  # every sentence padded to max_tokens, random batches, not timed
     max_tokens: int
+    d_model: int  # the encoder's width d ...
+    d_ff: int  # ... and feed-forward width: they set the crossing length T* = 2 d + d_ff
+    max_positions: int  # the longest input its position table allows
+
+    @property
+    def speedup(self) -> float:
+        """Real tokens per second, sorted batches over random ones (> 1: sorting paid off)."""
+        return self.get("sorted").real_tokens_per_s / self.get("random").real_tokens_per_s
+
+    @property
+    def speed_change(self) -> str:
+        """The speedup as a word a page translates: "faster", "slower" or "same" (within
+        ``SAME_SPEED`` of 1: closer than the timings' run-to-run spread on a shared 2-core CPU)."""
+        if abs(self.speedup - 1) < SAME_SPEED:
+            return "same"
+        return "faster" if self.speedup > 1 else "slower"
+
+    @property
+    def crossing_length(self) -> int:
+        """T*: the length where attention's FLOPs per token equal the linear layers' (:func:`crossing_length`)."""
+        return crossing_length(self.d_model, self.d_ff)
 
     def get(self, name: str) -> Batching:
         for s in self.strategies:
@@ -300,5 +360,8 @@ def run(
         strategies=strategies,
         fixed=fixed,
         max_tokens=max_tokens,
+        d_model=cfg.d_model,
+        d_ff=cfg.d_ff,
+        max_positions=cfg.max_positions,
     )
 

@@ -15,62 +15,86 @@ mask, position i's output is a function of tokens 0..i only, in training exactly
 
 The experiment, on a real decoder: the learner's prompt (its tokens as the model's tokenizer cuts
 them), and a copy with the token at position p replaced by another one. Both run through the model
-with the causal mask and without it (``causal=False``: the same weights, every position attends to
-every other as in an encoder). Per position, the largest change of the logits:
+with the causal mask and without it (``decoder.unmasked``: the same weights, every position attends
+to every other as in an encoder). Per position, the largest change of the logits:
 
     with the mask      positions < p: exactly 0.0, bit for bit; from p on: changed
     without the mask   every position changes: the earlier ones read the changed token
 
-Exactness, measured (float32, CPU, SmolLM2-135M and small random Llamas): 0.0 on the explicit
-attention path and on PyTorch's fused SDPA kernel alike. Why it is exact and not merely small: the
-two runs have the same shapes, so every kernel adds in the same order; a masked score becomes -inf
-and its weight exp(-inf) = 0 exactly; 0 x v = 0 and adding 0.0 changes no float; the norms, the
-feed-forward and the output head act on each position alone. The lesson still reports the number
-rather than assuming it.
+Exactness, measured (float32, CPU, SmolLM2-135M, the tiny GPT and small random Llamas): 0.0 on the
+explicit attention path and on PyTorch's fused SDPA kernel alike. Why it is exact and not merely
+small: the two runs have the same shapes, so every kernel adds in the same order; a masked score
+becomes -inf and its weight exp(-inf) = 0 exactly; 0 x v = 0 and adding 0.0 changes no float; the
+norms, the feed-forward and the output head act on each position alone. The lesson still reports
+the number rather than assuming it (``exact_before``, ``masked_max``).
 
-Stated: SmolLM2 was trained with the mask only, so its bidirectional logits are not good
+Stated: the models were trained with the mask only, so their bidirectional logits are not good
 predictions; they show where information can flow, which is the question.
 
-The attention map of one (layer, head) is drawn with the mask (its upper triangle is 0) and without
-it (the weight the head would put on later tokens, ``future_mass``, if it were allowed to).
+Every layer's and head's attention map comes back, with the mask (its upper triangle is 0) and
+without it (the weight the head would put on later tokens, ``future_mass_layers``, if it were
+allowed to): a page shows any (layer, head) by slicing, without running the model again.
 
-Interface: ``model(ids, *, need_weights=, causal=)`` returning ``.logits`` (B, T, V) and
-``.attentions`` (n_layers tensors (B, H, T, T)), and ``model.cfg`` (vocab_size, n_layers, n_heads),
-as tf_core.models.llama.Llama.
+Interface: any decoder of tf_core.models.decoder (Llama, TinyGPT), run through ``decoder.run``
+with ``mask=decoder.causal`` and ``mask=decoder.unmasked``; ``model.cfg`` (vocab_size).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
 
 from tf_core import limits
+from tf_core.device import DeviceInfo, describe
 from tf_core.lab import decoder_prompt
+from tf_core.lab.decoder_prompt import resolve  # noqa: F401 - the page resolves its input through this lesson
 from tf_core.masks import causal_mask
+from tf_core.models import decoder
+from tf_core.progress import Progress
+
+FORWARDS = 6  # the prompt and the changed copy, with and without the mask (explicit path), and with it on SDPA
 
 
 @dataclass(frozen=True)
 class CausalMaskResult(decoder_prompt.Perturbation):  # the prompt and the token changed at p, then:
-    layer: int  # the attention map shown
-    head: int
     mask: np.ndarray  # (T, T) bool, the causal mask: [i, j] = query i may attend key j (j <= i)
-    weights_causal: np.ndarray  # (T, T) float32 weights at (layer, head) of the original prompt, mask on
-    weights_bidirectional: np.ndarray  # (T, T) the same without the mask
+    weights_causal: np.ndarray  # (L, H, T, T) float32 every head's weights on the original prompt, mask on
+    weights_bidirectional: np.ndarray  # (L, H, T, T) the same without the mask
     future_mass_layers: np.ndarray  # (L, H) float64, mask off: mean over queries 0..T-2 of the weight on later keys
     delta_causal: np.ndarray  # (T,) float64 max over the vocabulary of |logits changed - original|, mask on
     delta_bidirectional: np.ndarray  # (T,) the same without the mask
     delta_causal_fast: np.ndarray  # (T,) delta_causal on PyTorch's fused SDPA kernel (the maps use the explicit path)
+    dtype: str  # the model's parameters' dtype ("float32")
+    device: DeviceInfo  # what it ran on
+
+    def head_maps(self, layer: int, head: int) -> tuple[np.ndarray, np.ndarray]:
+        """(T, T) weights of one head with the mask and without it. ValueError outside the model."""
+        L, H = self.future_mass_layers.shape
+        layer = limits.IntRange.indices(L).check("layer", layer)
+        head = limits.IntRange.indices(H).check("head", head)
+        return self.weights_causal[layer, head], self.weights_bidirectional[layer, head]
+
+    def future_mass(self, layer: int, head: int) -> float:
+        """That head's weight on later tokens when the mask is off (mean over queries)."""
+        self.head_maps(layer, head)  # the range check
+        return float(self.future_mass_layers[layer, head])
 
     @property
-    def future_mass(self) -> float:
-        """The shown head's weight on later tokens when the mask is off (mean over queries)."""
-        return float(self.future_mass_layers[self.layer, self.head])
+    def masked_max(self) -> float:
+        """The largest weight any head puts above the diagonal with the mask (0.0: exp(-inf) = 0)."""
+        return float(self.weights_causal[..., ~self.mask].max(initial=0.0))
 
     @property
     def max_before_causal(self) -> float:
         """Largest change before p with the mask (0.0 when p = 0: no position before it)."""
         return float(self.delta_causal[:self.position].max(initial=0.0))
+
+    @property
+    def max_before_fast(self) -> float:
+        """The same on the fused SDPA kernel."""
+        return float(self.delta_causal_fast[:self.position].max(initial=0.0))
 
     @property
     def max_before_bidirectional(self) -> float:
@@ -96,49 +120,50 @@ def _future_mass(weights: torch.Tensor) -> torch.Tensor:
     return (weights * later).sum(-1)[..., :-1].mean(-1)  # (L, H)
 
 
-def _delta(a: torch.Tensor, b: torch.Tensor) -> np.ndarray:
-    """(T, V), (T, V) -> (T,) float64 max |a - b| per position."""
-    return (a - b).abs().amax(dim=-1).double().cpu().numpy()
+def _maps(out: decoder.DecoderOutput) -> torch.Tensor:
+    """Every layer's weights of batch row 0: n_layers x (1, H, T, T) -> (L, H, T, T)."""
+    return torch.stack(out.attentions)[:, 0]
 
 
 def run(model, tokenizer, text: str, position: int | None = None, replacement: int | None = None,
-        layer: int = 0, head: int = 0, max_tokens: int = limits.DECODER_TOKENS) -> CausalMaskResult:
+        max_tokens: int = limits.DECODER_TOKENS,
+        on_progress=None) -> CausalMaskResult:
     """The prompt and a copy with token ``position`` replaced, through ``model`` with and without
     the causal mask. position None: the middle token (T // 2); replacement None: decoder_prompt's
-    choice (" dog" where the vocabulary has it). ValueError on an empty prompt, a position, layer,
-    head or replacement outside its range; a prompt over ``max_tokens`` is cut and flagged."""
+    choice (" dog" where the vocabulary has it). ValueError on an empty prompt, a position or
+    replacement outside its range; a prompt over ``max_tokens`` is cut and flagged.
+    on_progress(done, FORWARDS) after each forward pass (a page's progress bar)."""
     prompt = decoder_prompt.encode(tokenizer, text, max_tokens)
-    cfg = model.cfg
     T = len(prompt)
     position, new_id = decoder_prompt.swap(prompt, T // 2 if position is None else position, replacement,
-                                           tokenizer, cfg.vocab_size)
-    layer = limits.IntRange.indices(cfg.n_layers).check("layer", layer)
-    head = limits.IntRange.indices(cfg.n_heads).check("head", head)
+                                           tokenizer, model.cfg.vocab_size)
     device = next(model.parameters()).device
     ids = prompt.tensor(device)  # (1, T)
     changed = ids.clone()
     changed[0, position] = new_id
+    forward = Progress(FORWARDS, on_progress).counting(partial(decoder.run, model))
+    on, off = decoder.causal, decoder.unmasked
 
     with torch.inference_mode():
         # the explicit path (weights asked for): the maps, and the deltas
-        orig_c = model(ids, need_weights=True, causal=True)
-        orig_b = model(ids, need_weights=True, causal=False)
-        new_c = model(changed, need_weights=True, causal=True).logits[0]  # (T, V)
-        new_b = model(changed, need_weights=True, causal=False).logits[0]  # (T, V)
+        orig_c = forward(ids, need_weights=True, mask=on)
+        orig_b = forward(ids, need_weights=True, mask=off)
+        new_c = forward(changed, need_weights=True, mask=on).logits[0]  # (T, V)
+        new_b = forward(changed, need_weights=True, mask=off).logits[0]  # (T, V)
         # the fused kernel, as generation runs it
-        fast_c = model(ids, causal=True).logits[0]  # (T, V)
-        fast_new_c = model(changed, causal=True).logits[0]  # (T, V)
-        att_b = torch.stack(orig_b.attentions)[:, 0]  # (L, H, T, T)
+        fast_c = forward(ids, mask=on).logits[0]  # (T, V)
+        fast_new_c = forward(changed, mask=on).logits[0]  # (T, V)
+        att_c, att_b = _maps(orig_c), _maps(orig_b)  # (L, H, T, T) each
 
         return CausalMaskResult(
             **decoder_prompt.perturbation(prompt, position, new_id, tokenizer),
-            layer=layer,
-            head=head,
             mask=causal_mask(T).numpy(),
-            weights_causal=orig_c.attentions[layer][0, head].float().cpu().numpy(),
-            weights_bidirectional=att_b[layer, head].float().cpu().numpy(),
+            weights_causal=att_c.float().cpu().numpy(),
+            weights_bidirectional=att_b.float().cpu().numpy(),
             future_mass_layers=_future_mass(att_b).double().cpu().numpy(),
-            delta_causal=_delta(new_c, orig_c.logits[0]),
-            delta_bidirectional=_delta(new_b, orig_b.logits[0]),
-            delta_causal_fast=_delta(fast_new_c, fast_c),
+            delta_causal=decoder_prompt.change(orig_c.logits[0], new_c),
+            delta_bidirectional=decoder_prompt.change(orig_b.logits[0], new_b),
+            delta_causal_fast=decoder_prompt.change(fast_c, fast_new_c),
+            dtype=decoder.dtype_name(model),
+            device=describe(device),
         )

@@ -43,6 +43,8 @@ from tf_core import limits, numbers
 from tf_core.models import checkpoints, seq2seq
 from tf_core.train import held_out_numbers  # the split, rebuilt from the checkpoint's config
 
+PLACE_CHARS = frozenset(numbers.PLACES_ZH[1:]) | {numbers.DIGITS_ZH[0]}  # 十 百 千 万 and 零
+
 
 @dataclass(frozen=True)
 class CrossAttentionResult:
@@ -64,6 +66,12 @@ class CrossAttentionResult:
     held_out: bool  # the number is one of those the model never saw in training
     held_out_accuracy: float  # the shipped model's exact match over all its held-out numbers (metrics.json)
     held_out_count: int
+
+    @property
+    def place_steps(self) -> tuple[int, ...]:
+        """The steps that write a place character (十 百 千 万) or 零: characters no source word maps to
+        one-to-one (二万 is "twenty thousand"; 零 has no word at all)."""
+        return tuple(i for i, tok in enumerate(self.tokens) if tok in PLACE_CHARS)
 
     @property
     def n_layers(self) -> int:

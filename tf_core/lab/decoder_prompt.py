@@ -15,6 +15,11 @@ character. They are plain text: a page must escape them (a prompt may hold "<scr
 The replacement token, when the caller gives none: the first of " dog", " cat", "dog", "cat",
 "a", "b", "x" that is ONE token of the vocabulary and differs from the token it replaces; else the
 next id. Deterministic, and a real word wherever the vocabulary has one.
+
+``resolve`` turns what a learner typed into a runnable perturbation without raising: an empty
+prompt, one that gives no token or a single token runs a default prompt instead; the position is
+clamped to 1 .. T-1; the replacement word becomes its first token. What it changed comes back as
+codes (``Inputs.prompt_notice``, ``Inputs.word_notice``) that a page words in its own language.
 """
 from __future__ import annotations
 
@@ -64,6 +69,12 @@ def perturbation(prompt: Prompt, position: int, replacement_id: int, tokenizer) 
     return dict(pieces=prompt.pieces, ids=np.array(prompt.ids, dtype=np.int64), n_total=prompt.n_total,
                 truncated=prompt.truncated, position=position, replacement_id=replacement_id,
                 replacement_piece=piece(tokenizer, replacement_id))
+
+
+def change(a: torch.Tensor, b: torch.Tensor) -> np.ndarray:
+    """How much each position changed between two runs: (..., T, X), (..., T, X) -> (..., T) float64
+    NumPy, max |b - a| over the last axis (the vocabulary for logits, the features for a hidden state)."""
+    return (b - a).abs().amax(dim=-1).double().cpu().numpy()
 
 
 def encode_ids(tokenizer, text: str) -> list[int]:
@@ -147,3 +158,88 @@ def swap(prompt: Prompt, position: int, replacement: int | None, tokenizer, n_vo
     if replacement == current:
         raise ValueError(f"token {replacement} is already at position {position}: replacing it changes nothing")
     return position, replacement
+
+
+# --- the learner's input, resolved for the perturbation lessons ------------------------------------
+PROMPT_NOTICES = ("empty", "no_token", "one_token")  # why a default prompt runs instead of the learner's
+WORD_NOTICES = ("none", "same", "first")  # the word gives no token / is the token at p / is several tokens
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a perturbation lesson runs, from what the learner typed (see :func:`resolve`)."""
+
+    text: str  # the prompt that runs: the learner's, or the first default that works
+    prompt: Prompt
+    prompt_notice: str | None  # None, or one of PROMPT_NOTICES: why a default prompt runs instead
+    asked_position: int
+    position: int  # p: asked_position clamped to 1 .. T-1 (position 0 has nothing before it)
+    replacement: int | None  # the word's first token; None: the automatic choice (:func:`replacement_for`)
+    word_notice: str | None  # None, or one of WORD_NOTICES
+    word_tokens: int  # how many tokens the word is, as placed at p (0 without a word)
+    word_first: str  # its first token, readable ("" without one)
+
+    @property
+    def position_clamped(self) -> bool:
+        return self.position != self.asked_position
+
+
+def _two_tokens(tokenizer, text: str, max_tokens: int) -> tuple[Prompt | None, str | None]:
+    """(the prompt, None) when ``text`` gives at least two tokens, else (None, the notice code)."""
+    try:
+        prompt = encode(tokenizer, text, max_tokens)
+    except ValueError:
+        return None, "empty" if not as_text(text).strip() else "no_token"
+    return (prompt, None) if len(prompt) >= 2 else (None, "one_token")
+
+
+def _word(tokenizer, prompt: Prompt, position: int, word: str) -> tuple[int | None, str | None, int, str]:
+    """(replacement id or None, notice, tokens of the word, its first token readable). The word keeps
+    the leading space of the word token it replaces ("dog" for "␣cat" is " dog"); a token that is a
+    space alone (a character vocabulary's "␣") is replaced by the word as typed."""
+    word = as_text(word)[:limits.DECODER_WORD_CHARS]
+    if not word.strip():
+        return None, None, 0, ""
+    current = prompt.pieces[position]
+    spaced = " " + word.strip() if current.startswith("␣") and len(current) > 1 and not word[:1].isspace() else word
+    try:
+        ids = encode_ids(tokenizer, spaced)
+    except ValueError:  # a character vocabulary without one of its characters
+        ids = []
+    if not ids:
+        return None, "none", 0, ""
+    first = piece(tokenizer, ids[0])
+    if ids[0] == prompt.ids[position]:
+        return None, "same", len(ids), first
+    return ids[0], "first" if len(ids) > 1 else None, len(ids), first
+
+
+def resolve(tokenizer, text: object, defaults: tuple[str, ...], position: int, word: object = "",
+            max_tokens: int = limits.DECODER_TOKENS) -> Inputs:
+    """The learner's prompt, position and replacement word made runnable (see the module docstring).
+    ``defaults``: the prompts to fall back on, in order (the page's language first; a character
+    vocabulary may lack the characters of some). ValueError only when no default gives two tokens.
+
+    >>> class Chars:  # a character vocabulary
+    ...     tokens = "abc "
+    ...     def encode(self, text): return [self.tokens.index(c) for c in text]
+    ...     def decode(self, ids): return [self.tokens[i] for i in ids]
+    >>> r = resolve(Chars(), "", ("abc",), position=9, word="ba")
+    >>> r.text, r.prompt_notice, r.position, r.position_clamped, r.replacement, r.word_notice
+    ('abc', 'empty', 2, True, 1, 'first')
+    """
+    prompt, notice = _two_tokens(tokenizer, text, max_tokens)
+    used = as_text(text)
+    if prompt is None:
+        for candidate in defaults:
+            prompt, _ = _two_tokens(tokenizer, candidate, max_tokens)
+            if prompt is not None:
+                used = candidate
+                break
+        else:
+            raise ValueError("neither the prompt nor a default prompt gives two tokens of this vocabulary")
+    asked = int(position)
+    p = min(max(asked, 1), len(prompt) - 1)
+    replacement, word_notice, n_word, first = _word(tokenizer, prompt, p, word)
+    return Inputs(text=used, prompt=prompt, prompt_notice=notice, asked_position=asked, position=p,
+                  replacement=replacement, word_notice=word_notice, word_tokens=n_word, word_first=first)

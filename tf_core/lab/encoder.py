@@ -48,6 +48,7 @@ import torch
 import torch.nn.functional as F
 
 from tf_core import limits
+from tf_core.device import to_numpy
 from tf_core.models.text_encoder import TextEncoder
 
 # |GELU(x)| below this counts as "nearly zero" (GELU's minimum is -0.17 at x = -0.75).
@@ -154,10 +155,6 @@ class WalkResult:
         raise KeyError(f"no LayerNorm {key!r}; have {[ln.key for ln in self.layer_norms]}")
 
 
-def _np(t: torch.Tensor) -> np.ndarray:
-    return t.detach().cpu().numpy()
-
-
 def token_norms(x: torch.Tensor, token_dim: int) -> torch.Tensor:
     """L2 norm per token: over every dimension except ``token_dim``. (…) -> (T,)."""
     x = x.movedim(token_dim, 0)  # (T, ...)
@@ -176,11 +173,11 @@ def make_step(key: str, x: torch.Tensor, dims: tuple[str, ...], sample: torch.Te
     flat = flat[torch.isfinite(flat)]
     norms = token_norms(x, token_dim)
     lo, hi = flat.min().item(), flat.max().item()
-    hist, edges = np.histogram(_np(flat), bins=limits.WALK_BINS, range=(lo, hi) if hi > lo else (lo - 0.5, lo + 0.5))
+    hist, edges = np.histogram(to_numpy(flat), bins=limits.WALK_BINS, range=(lo, hi) if hi > lo else (lo - 0.5, lo + 0.5))
     return Step(
         key=key, formula=FORMULAS[key], dims=dims, shape=tuple(x.shape),
         mean=flat.mean().item(), std=flat.std(unbiased=False).item(), min=lo, max=hi,
-        token_norm=norms.mean().item(), norms=_np(norms), sample=_np(sample).astype(np.float32),
+        token_norm=norms.mean().item(), norms=to_numpy(norms), sample=to_numpy(sample).astype(np.float32),
         hist=hist, edges=edges,
     )
 
@@ -193,11 +190,11 @@ def layer_norm_effect(key: str, x: torch.Tensor, ln: torch.nn.LayerNorm) -> tupl
     x_hat = (x - mu) / torch.sqrt(var + ln.eps)  # (T, D)
     gamma, beta = ln.weight.double(), ln.bias.double()  # (D,)
     y = x_hat * gamma + beta  # (T, D)
-    stats = lambda t: (_np(t.mean(dim=-1)), _np(t.std(dim=-1, unbiased=False)))  # noqa: E731
+    stats = lambda t: (to_numpy(t.mean(dim=-1)), to_numpy(t.std(dim=-1, unbiased=False)))  # noqa: E731
     (im, isd), (hm, hsd), (om, osd) = stats(x), stats(x_hat), stats(y)
     eff = LayerNormEffect(key=key, in_mean=im, in_std=isd, hat_mean=hm, hat_std=hsd, out_mean=om, out_std=osd,
-                          in_norm=_np(x.norm(dim=-1)), out_norm=_np(y.norm(dim=-1)),
-                          gamma=_np(gamma), beta=_np(beta))
+                          in_norm=to_numpy(x.norm(dim=-1)), out_norm=to_numpy(y.norm(dim=-1)),
+                          gamma=to_numpy(gamma), beta=to_numpy(beta))
     return eff, y
 
 
@@ -257,7 +254,7 @@ def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int, head: int 
     _, ln1_bare = layer_norm_effect("ln1", named["attn_out"], block.ln1)
     _, ln2_bare = layer_norm_effect("ln2", named["ffn_out"], block.ln2)
     ln1, act = named["ln1"], named["ffn_act"]
-    ratio = lambda a, b: _np(a.norm(dim=-1) / b.norm(dim=-1).clamp_min(1e-12))  # noqa: E731
+    ratio = lambda a, b: to_numpy(a.norm(dim=-1) / b.norm(dim=-1).clamp_min(1e-12))  # noqa: E731
     return WalkResult(
         pieces=tokens.pieces,
         truncated=cut or tokens.truncated,
@@ -268,11 +265,11 @@ def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int, head: int 
         steps=tuple(steps),
         attn_ratio=ratio(named["attn_out"], x_in),
         ffn_ratio=ratio(named["ffn_out"], ln1),
-        cos_attn=_np(cosine(x_in, ln1)),
-        cos_attn_no_residual=_np(cosine(x_in, ln1_bare)),
-        cos_ffn=_np(cosine(ln1, named["x_out"])),
-        cos_ffn_no_residual=_np(cosine(ln1, ln2_bare)),
-        cos_block=_np(cosine(x_in, named["x_out"])),
+        cos_attn=to_numpy(cosine(x_in, ln1)),
+        cos_attn_no_residual=to_numpy(cosine(x_in, ln1_bare)),
+        cos_ffn=to_numpy(cosine(ln1, named["x_out"])),
+        cos_ffn_no_residual=to_numpy(cosine(ln1, ln2_bare)),
+        cos_block=to_numpy(cosine(x_in, named["x_out"])),
         layer_norms=tuple(lns),
         gelu_negative=(named["ffn_hidden"] < 0).double().mean().item(),
         gelu_small=(act.abs() < GELU_SMALL).double().mean().item(),

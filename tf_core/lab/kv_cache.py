@@ -28,9 +28,12 @@ cache to. Measured here: one forward over the decoded text reproduces the logits
 steps (``teacher_forced_diff``).
 
 Memory, the formula against the tensors: 2 (K and V) x layers x positions x kv_heads x head_dim x
-bytes per number (tf_core.cache.kv_cache_bytes) equals ``KVCache.nbytes`` of the final cache.
-Grouped-query attention keeps n_kv_heads < n_heads key/value heads (SmolLM2-135M: 3 for 9 query
-heads), so its cache is n_kv_heads / n_heads of a multi-head model's: the same formula with n_heads.
+bytes per number (tf_core.cache.kv_cache_bytes) against ``KVCache.nbytes`` of the final cache
+(``formula_matches``). Grouped-query attention keeps n_kv_heads < n_heads key/value heads
+(SmolLM2-135M: 3 for 9 query heads), so its cache is n_kv_heads / n_heads of a multi-head model's.
+Against the weights: every decoding step reads all the weights once and the whole cache once, so at
+batch 1 the weights (``weight_bytes``, the parameters as loaded) are most of the bytes a step reads
+until the cache has grown to as many bytes: at batch x length = ``crossing_tokens`` positions.
 
 The experiment: greedy decoding of ``n_new`` tokens with the cache and of at most
 limits.KV_UNCACHED_TOKENS without it (its cost grows with the square of the length), both timed
@@ -38,12 +41,16 @@ per step (``llama.generate``); the same tokens; tokens/s at the lengths of RATE_
 per-step times of the one run: greedy decoding of k tokens is the first k steps of a longer one;
 step 0, which reads the prompt, is left out, as ``Generation.tokens_per_second`` does).
 
-Interface: ``model(ids, cache, *, need_weights=)`` returning ``.logits``, ``.cache`` (a KVCache)
-and ``.attentions``, and ``model.cfg`` (n_layers, n_heads, n_kv_heads, d_head, max_positions), as
-tf_core.models.llama.Llama.
+A prompt and n_new that do not fit the model's context (the tiny GPT reads 256 characters) decode
+what fits: ``n_new`` is cut to max_positions - prompt, and ``n_new_asked`` keeps what was asked.
+
+Interface: any decoder of tf_core.models.decoder (Llama, TinyGPT): ``model(ids, cache, *,
+need_weights=)`` returning ``.logits``, ``.cache`` (a KVCache) and ``.attentions``, and ``model.cfg``
+(n_layers, n_heads, n_kv_heads, d_head, max_positions).
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,7 +62,9 @@ from tf_core.attention import scaled_dot_product_attention
 from tf_core.cache import KVCache, kv_cache_bytes
 from tf_core.lab import decoder_prompt
 from tf_core.masks import causal_mask
+from tf_core.models import decoder
 from tf_core.models.llama import generate, repeat_kv
+from tf_core.progress import Progress
 
 RATE_LENGTHS = (8, 16, 32, 64, 128, 256)  # generated lengths at which tokens/s is reported (those <= n_new, then n_new)
 WARMUP_TOKENS = 2  # an untimed decode first: the first calls allocate and pick kernels
@@ -86,11 +95,14 @@ class NoQueryCache:
 @dataclass(frozen=True)
 class KVCacheResult:
     pieces: tuple[str, ...]  # the prompt's tokens, readable
+    ids: np.ndarray  # (n_prompt,) int64 the prompt's token ids
     n_prompt: int
     truncated: bool
-    n_new: int  # tokens decoded with the cache
+    n_new_asked: int  # the new tokens asked for
+    n_new: int  # tokens decoded with the cache: n_new_asked, or what fits the context after the prompt
     n_uncached: int  # tokens decoded without it: min(n_new, limits.KV_UNCACHED_TOKENS)
     tokens: np.ndarray  # (n_new,) int64 the cached decode's tokens
+    tokens_uncached: np.ndarray  # (n_uncached,) int64 the uncached decode's
     generated: tuple[str, ...]  # the same, readable
     same_tokens: bool  # the uncached decode chose the same n_uncached tokens
     logits_diff: float  # max |logits cached - uncached| over the common steps
@@ -104,6 +116,8 @@ class KVCacheResult:
     formula_bytes: int  # kv_cache_bytes(...) for the same positions
     mha_bytes: int  # the formula with n_heads key/value heads (plain multi-head attention)
     bytes_per_number: int
+    dtype: str  # the cache's (and the model's) dtype ("float32")
+    weight_bytes: int  # the model's parameters as loaded: what every decoding step reads besides the cache
     n_layers: int
     n_heads: int
     n_kv_heads: int
@@ -112,6 +126,39 @@ class KVCacheResult:
     teacher_forced_diff: float  # max |one forward over prompt + tokens - the cached steps' logits| (first n_uncached)
     teacher_forced_same_argmax: bool
     no_q: NoQueryCache
+
+    @property
+    def same_prefix(self) -> int:
+        """How many of the first n_uncached tokens both decodes chose alike before they first differ."""
+        differ = np.flatnonzero(self.tokens[:self.n_uncached] != self.tokens_uncached)
+        return int(differ[0]) if len(differ) else self.n_uncached
+
+    @property
+    def context_cut(self) -> bool:
+        """Fewer tokens decoded than asked: the prompt and n_new_asked exceed the model's context."""
+        return self.n_new < self.n_new_asked
+
+    @property
+    def formula_matches(self) -> bool:
+        """The formula gives exactly the bytes the tensors hold."""
+        return self.formula_bytes == self.cache_bytes
+
+    @property
+    def weights_share(self) -> float:
+        """The weights' share of the bytes one step reads at the end of this decode (batch 1):
+        weights / (weights + cache)."""
+        return self.weight_bytes / (self.weight_bytes + self.cache_bytes)
+
+    @property
+    def crossing_tokens(self) -> int:
+        """batch x length (cached positions over all sequences) at which the cache holds as many bytes
+        as the weights: beyond it the cache is most of what a step reads."""
+        return math.ceil(self.weight_bytes / self.bytes_per_position)
+
+    @property
+    def crossing_batch(self) -> int:
+        """The smallest batch whose cache passes the weights at the full context (max_positions)."""
+        return math.ceil(self.crossing_tokens / self.max_positions)
 
     @property
     def gqa_saving(self) -> float:
@@ -151,6 +198,12 @@ def _with_row_changed(t: torch.Tensor, position: int, g: torch.Generator) -> tor
     out = t.clone()
     out[:, :, position] = torch.randn(out[:, :, position].shape, generator=g).to(t) * t.std()
     return out
+
+
+def no_query_forwards(S: int) -> int:
+    """Forward passes :func:`no_query_cache` makes on S positions: the full forward, then (S >= 2)
+    the prefix, the step, and the step against a changed key and a changed value."""
+    return 5 if S >= 2 else 1
 
 
 def no_query_cache(model, seq: torch.Tensor, layer: int, seed: int) -> NoQueryCache:
@@ -205,42 +258,72 @@ def no_query_cache(model, seq: torch.Tensor, layer: int, seed: int) -> NoQueryCa
     )
 
 
+def _no_q_text(ids: torch.Tensor, tokens: torch.Tensor, n_uncached: int) -> torch.Tensor:
+    """(1, T) prompt, (1, n_new) generated -> (1, S): the text as the step that chose token k =
+    n_uncached saw it, the prompt and the first k - 1 generated tokens."""
+    return torch.cat([ids, tokens[:, :n_uncached - 1]], dim=1)  # (1, S)
+
+
+def no_query_cache_at(model, r: KVCacheResult, layer: int, seed: int) -> NoQueryCache:
+    """The no-Q-cache demonstrations of a finished run ``r`` again, at another ``layer`` or ``seed``:
+    on the same text, five forwards, no new decode. ValueError on a layer or seed outside its range."""
+    layer = limits.IntRange.indices(model.cfg.n_layers).check("layer", layer)
+    seed = limits.SEED.check("seed", seed)
+    device = next(model.parameters()).device
+    ids = torch.as_tensor(r.ids, device=device)[None]  # (1, T)
+    tokens = torch.as_tensor(r.tokens, device=device)[None]  # (1, n_new)
+    with torch.inference_mode():
+        return no_query_cache(model, _no_q_text(ids, tokens, r.n_uncached), layer, seed)
+
+
+def forwards(T: int, n_new: int) -> int:
+    """The units of work :func:`run` reports, for a prompt of T tokens and n_new that fit: the warm-up
+    decodes' steps, both timed decodes' steps, the no-Q-cache forwards, the teacher-forced forward."""
+    k = min(n_new, limits.KV_UNCACHED_TOKENS)
+    return 2 * min(WARMUP_TOKENS, n_new) + n_new + k + no_query_forwards(T + k - 1) + 1
+
+
 def run(model, tokenizer, text: str, n_new: int = limits.KV_NEW_TOKENS.default, layer: int = 0, seed: int = 0,
-        on_step: Callable[[int, int], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
         max_tokens: int = limits.DECODER_TOKENS) -> KVCacheResult:
     """Greedy decoding of ``n_new`` tokens with the cache and min(n_new, KV_UNCACHED_TOKENS) without,
-    timed per step; the cache's bytes; the no-Q-cache demonstrations at ``layer``; the teacher-forced
-    comparison. on_step(i, total) after every timed step of both decodes (a progress bar), total =
-    n_new + n_uncached. ValueError on an empty prompt, n_new, layer or seed outside their limits, or
-    a prompt + n_new longer than the model's context."""
-    n_new = limits.KV_NEW_TOKENS.check("n_new", n_new)
+    timed per step; the cache's bytes against the formula and the weights; the no-Q-cache
+    demonstrations at ``layer``; the teacher-forced comparison. n_new is cut to what fits the
+    model's context after the prompt (reported: ``n_new_asked``). on_progress(done, total) after
+    every decoding step and every other forward (a progress bar), total = :func:`forwards`.
+    ValueError on an empty prompt, n_new, layer or seed outside their limits, or a prompt that
+    leaves no room for one new token."""
+    n_asked = limits.KV_NEW_TOKENS.check("n_new", n_new)
     seed = limits.SEED.check("seed", seed)
     cfg = model.cfg
     layer = limits.IntRange.indices(cfg.n_layers).check("layer", layer)
     prompt = decoder_prompt.encode(tokenizer, text, max_tokens)
     T = len(prompt)
-    if T + n_new > cfg.max_positions:
-        raise ValueError(f"{T} prompt tokens + {n_new} new ones exceed the model's {cfg.max_positions} positions")
+    if T + 1 > cfg.max_positions:
+        raise ValueError(f"{T} prompt tokens leave no room for a new one in the model's {cfg.max_positions} positions")
+    n_new = min(n_asked, cfg.max_positions - T)  # a short context (the tiny GPT's): decode what fits
     n_uncached = min(n_new, limits.KV_UNCACHED_TOKENS)
-    total = n_new + n_uncached
+    progress = Progress(forwards(T, n_new), on_progress)
+
+    def step(i: int, n: int) -> None:  # generate's on_step: one decoding step, one unit
+        progress.tick()
+
     device = next(model.parameters()).device
     ids = prompt.tensor(device)  # (1, T)
 
-    def progress(offset: int):
-        return None if on_step is None else (lambda i, _n: on_step(offset + i, total))
-
     with torch.inference_mode():
-        generate(model, ids, min(WARMUP_TOKENS, n_new), use_cache=True)
-        generate(model, ids, min(WARMUP_TOKENS, n_new), use_cache=False)
-        cached = generate(model, ids, n_new, use_cache=True, on_step=progress(0))
-        uncached = generate(model, ids, n_uncached, use_cache=False, on_step=progress(n_new))
+        generate(model, ids, min(WARMUP_TOKENS, n_new), use_cache=True, on_step=step)
+        generate(model, ids, min(WARMUP_TOKENS, n_new), use_cache=False, on_step=step)
+        cached = generate(model, ids, n_new, use_cache=True, on_step=step)
+        uncached = generate(model, ids, n_uncached, use_cache=False, on_step=step)
         k = n_uncached
         same = torch.equal(cached.tokens[:, :k], uncached.tokens)
         logits_diff = float((cached.logits[:, :k] - uncached.logits).abs().max())
-        # the text as the step that chose token k saw it: prompt + the first k - 1 generated tokens
-        seq = torch.cat([ids, cached.tokens[:, :k - 1]], dim=1)  # (1, S)
+        seq = _no_q_text(ids, cached.tokens, k)  # (1, S)
         no_q = no_query_cache(model, seq, layer, seed)
+        progress.tick(no_query_forwards(seq.shape[1]))
         forced = model(seq).logits[0, T - 1:]  # (k, V): position T-1+i predicts generated token i
+        progress.tick()
         teacher_diff = float((forced - cached.logits[0, :k]).abs().max())
         teacher_same = bool(torch.equal(forced.argmax(-1), cached.tokens[0, :k]))
 
@@ -253,11 +336,14 @@ def run(model, tokenizer, text: str, n_new: int = limits.KV_NEW_TOKENS.default, 
     toks = cached.tokens[0].cpu().numpy()
     return KVCacheResult(
         pieces=prompt.pieces,
+        ids=np.array(prompt.ids, dtype=np.int64),
         n_prompt=T,
         truncated=prompt.truncated,
+        n_new_asked=n_asked,
         n_new=n_new,
         n_uncached=n_uncached,
         tokens=toks,
+        tokens_uncached=uncached.tokens[0].cpu().numpy(),
         generated=tuple(decoder_prompt.piece(tokenizer, int(i)) for i in toks),
         same_tokens=bool(same),
         logits_diff=logits_diff,
@@ -271,6 +357,8 @@ def run(model, tokenizer, text: str, n_new: int = limits.KV_NEW_TOKENS.default, 
         formula_bytes=kv_cache_bytes(cfg.n_layers, positions, cfg.n_kv_heads, cfg.d_head, bpn),
         mha_bytes=kv_cache_bytes(cfg.n_layers, positions, cfg.n_heads, cfg.d_head, bpn),
         bytes_per_number=bpn,
+        dtype=decoder.dtype_name(model),
+        weight_bytes=decoder.parameter_bytes(model),
         n_layers=cfg.n_layers,
         n_heads=cfg.n_heads,
         n_kv_heads=cfg.n_kv_heads,

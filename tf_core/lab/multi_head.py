@@ -71,6 +71,11 @@ class MultiHeadResult:
     def max_entropy(self) -> float:
         return math.log(len(self.pieces))
 
+    @property
+    def effective_keys(self) -> np.ndarray:
+        """(L, H) e^entropy: how many keys a head's rows spread over (1: one key, T: uniform)."""
+        return np.exp(self.entropy)
+
 
 def row_entropy(p: torch.Tensor) -> torch.Tensor:
     """(..., T) probability rows -> (...) entropy in nats (xlogy: 0 log 0 = 0)."""

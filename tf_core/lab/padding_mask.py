@@ -47,7 +47,9 @@ import torch
 import torch.nn.functional as F
 
 from tf_core import limits
+from tf_core.device import to_numpy
 from tf_core.attention import scaled_dot_product_attention
+from tf_core.device import DeviceInfo, describe
 from tf_core.masks import padding_mask
 from tf_core.models.text_encoder import TextEncoder, Tokens
 
@@ -56,6 +58,24 @@ from tf_core.models.text_encoder import TextEncoder, Tokens
 NEG_1E9 = -1e9
 # Pad keys shown in the fully-masked-row demonstration (the last ones of the row).
 DEMO_KEYS = 8
+# "Equal up to rounding" means within torch.testing.assert_close's default (rtol, atol) for the dtype.
+ROUNDING_TOL = {torch.float16: (1e-3, 1e-5), torch.bfloat16: (1.6e-2, 1e-5), torch.float32: (1.3e-6, 1e-5),
+                torch.float64: (1e-7, 1e-7)}
+
+
+def outcome(values) -> str:
+    """What a row of weights (or outputs) came to, as a word a page translates: "nan" (all NaN),
+    "zeros" (all exactly 0), "uniform" (all equal, not 0) or "other".
+
+    >>> [outcome(v) for v in ([float("nan")] * 2, [0.0, 0.0], [0.25] * 4, [0.5, 0.0])]
+    ['nan', 'zeros', 'uniform', 'other']
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if v.size and np.isnan(v).all():
+        return "nan"
+    if not v.size or (v == 0).all():
+        return "zeros"
+    return "uniform" if (v == v[0]).all() else "other"
 
 
 @dataclass(frozen=True)
@@ -74,13 +94,32 @@ class RowDemo:
     core_out_max: float  # max |output| of that row in tf_core.attention: 0
     sdpa_out_max: float  # max |output| of PyTorch's fused SDPA for the same row (0 in PyTorch >= 2.5)
     nan_spreads: bool  # a real query with zero weight on keys whose values are NaN still gets NaN (0 x NaN)
-    fill_diff: float  # max |softmax(-1e9 fill) - softmax(-inf fill)| over the real queries: 0 when a row has a real key
+    fill_diff: float  # max |softmax(-1e9 or finfo.min fill) - softmax(-inf fill)| over the real queries: 0 when a
+    #                   row has a real key
     from_padding: bool  # False when the sentence has no padding and the row's last keys stand in for pads
+
+    @property
+    def table(self) -> tuple[tuple[str, np.ndarray], ...]:
+        """The rows of the page's table: (name, (k,) values), scores first, then each way of masking."""
+        return tuple((name, getattr(self, name)) for name in ("scores", "neg_inf", "neg_1e9", "finite_min", "core"))
+
+    @property
+    def outcomes(self) -> dict[str, tuple[str, float]]:
+        """What the row came to with -inf ("neg_inf"), tf_core's weights and output ("core") and PyTorch's
+        fused SDPA output ("sdpa"): name -> (:func:`outcome` word, largest |value|). SDPA gives only its
+        output's largest |value|: "nan", "zeros" or "other"."""
+        core = np.append(self.core, self.core_out_max)
+        sdpa = outcome([self.sdpa_out_max])
+        return {"neg_inf": (outcome(self.neg_inf), float(np.max(np.abs(self.neg_inf)))),
+                "core": (outcome(core), float(np.max(np.abs(core)))),
+                "sdpa": ("other" if sdpa == "uniform" else sdpa, abs(self.sdpa_out_max))}
 
 
 @dataclass(frozen=True)
 class PaddingMaskResult:
     model: str  # the encoder's published name
+    device: DeviceInfo  # where it ran: the kernels that did the sums (their rounding)
+    dtype: str  # the hidden states' dtype ("float32")
     pieces: tuple[tuple[str, ...], ...]  # each sentence's tokens (special tokens included), unpadded
     lengths: np.ndarray  # (B,) int: real tokens per sentence
     n_total: np.ndarray  # (B,) int: tokens before any cut
@@ -100,7 +139,16 @@ class PaddingMaskResult:
     pad_mass_layers: np.ndarray  # (L, H) the same for every head
     diff_masked: np.ndarray  # (B,) max |h_batch - h_alone| over each sentence's real tokens, last layer, masked
     diff_unmasked: np.ndarray  # (B,) the same without the mask
+    close_masked: np.ndarray  # (B,) bool: with the mask, within ROUNDING_TOL of the sentence run alone
     row: RowDemo
+
+    @property
+    def masked_verdict(self) -> str:
+        """With the mask against each sentence alone: "exact" (every difference 0), "rounding" (within
+        torch.testing's default tolerance for ``dtype``) or "beyond" (more than rounding)."""
+        if not (self.diff_masked > 0).any():
+            return "exact"
+        return "rounding" if self.close_masked.all() else "beyond"
 
     @property
     def n_pad(self) -> np.ndarray:
@@ -179,9 +227,8 @@ def fully_masked_row(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> tuple
     m4 = allowed.view(1, 1, 1, -1)  # (1, 1, 1, n)
     core = scaled_dot_product_attention(qh, kh, vh, mask=m4)
     sdpa = F.scaled_dot_product_attention(qh, kh, vh, attn_mask=m4)  # (1, 1, 1, Dv)
-    np_ = lambda t: t.detach().float().cpu().numpy()  # noqa: E731
-    return (np_(scores), np_(neg_inf), np_(neg_1e9), np_(fmin), np_(core.weights.view(-1)),
-            float(core.output.abs().max()), float(sdpa.abs().max()))
+    rows = (scores, neg_inf, neg_1e9, fmin, core.weights.view(-1))
+    return (*(to_numpy(r, np.float32) for r in rows), float(core.output.abs().max()), float(sdpa.abs().max()))
 
 
 @torch.inference_mode()
@@ -222,12 +269,14 @@ def run(
     # the mask. Omitting the mask is the encoder's "attend to everything" switch.
     masked = encoder.model(ids, mask, need_weights=False).last_hidden_state  # (B, T, D)
     unmasked = encoder.model(ids, None, need_weights=False).last_hidden_state  # (B, T, D)
-    diff_m, diff_u = [], []
+    diff_m, diff_u, close = [], [], []
+    rtol, atol = ROUNDING_TOL.get(masked.dtype, ROUNDING_TOL[torch.float32])
     for b, t in enumerate(toks):
         alone = encoder.run(t, need_weights=False).last_hidden_state[0]  # (n, D)
         n = len(t)
         diff_m.append(float((masked[b, :n] - alone).abs().max()))
         diff_u.append(float((unmasked[b, :n] - alone).abs().max()))
+        close.append(bool(torch.isclose(masked[b, :n], alone, rtol=rtol, atol=atol).all()))
 
     # The chosen sentence's maps. Rows of a batch do not interact, so a batch of just that padded row
     # gives its weights as in the full batch (up to float rounding) without holding (B, L, H, T, T).
@@ -255,13 +304,15 @@ def run(
     nan_spreads = bool(torch.isnan(w0 @ v_nan).any())
     scores = tr.scores[0, head, :n]  # (n, T) real queries, raw scores (no mask on this run)
     keep = row_mask[0]  # (T,)
-    fill_diff = float((torch.softmax(scores.masked_fill(~keep, NEG_1E9), -1)
-                       - torch.softmax(scores.masked_fill(~keep, float("-inf")), -1)).abs().max())
+    exact = torch.softmax(scores.masked_fill(~keep, float("-inf")), -1)  # (n, T)
+    fill_diff = max(float((torch.softmax(scores.masked_fill(~keep, fill), -1) - exact).abs().max())
+                    for fill in (NEG_1E9, torch.finfo(scores.dtype).min))
 
     key_mask = mask[:, None, :].expand(-1, T, -1)  # (B, T, T): query i may attend key j iff j is real
-    np_ = lambda t: t.float().cpu().numpy()  # noqa: E731
     return PaddingMaskResult(
         model=encoder.name,
+        device=describe(device),
+        dtype=str(masked.dtype).removeprefix("torch."),
         pieces=tuple(t.pieces for t in toks),
         lengths=lengths,
         n_total=np.array([t.n_total for t in toks]),
@@ -275,11 +326,12 @@ def run(
         index=index,
         layer=layer,
         head=head,
-        weights_masked=np_(out_m.attentions[layer][0, head]),
-        weights_unmasked=np_(att_u[layer, head]),
+        weights_masked=to_numpy(out_m.attentions[layer][0, head], np.float32),
+        weights_unmasked=to_numpy(att_u[layer, head], np.float32),
         pad_mass=float(pad_mass_layers[layer, head]),
         pad_mass_layers=pad_mass_layers.double().cpu().numpy(),
         diff_masked=np.array(diff_m),
         diff_unmasked=np.array(diff_u),
+        close_masked=np.array(close, dtype=bool),
         row=RowDemo(*demo, nan_spreads=nan_spreads, fill_diff=fill_diff, from_padding=T > n),
     )

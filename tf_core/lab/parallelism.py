@@ -30,13 +30,16 @@ another: block l + 1 starts when block l ends, and the blocks' times add up to m
 (measured for SmolLM2: ~75%; the rest is the output head, a 49,152 x 576 matrix product at every
 position). If the layers ran side by side, the call would take about one block's time.
 
-Interface: ``model(ids, cache=None)`` returning ``.logits`` (B, T, V) and ``.cache``, and
-``model.cfg.n_layers``, as tf_core.models.llama.Llama. The per-layer timing needs the
-``on_block`` keyword (called after each block); without it ``layer_seconds`` is empty.
+"The same logits" is checked, not assumed: ``rounding_only`` holds when the largest difference is
+within ROUNDING_ULPS units in the last place of the largest logit (float32: 1.2e-4 of it), what
+summing in another order gives (measured: ~50 units for SmolLM2, 1.7e-4 on logits up to ~30);
+a real difference (a wrong cache, a leaking mask) is orders of magnitude larger.
+
+Interface: any decoder of tf_core.models.decoder (Llama, TinyGPT), run through ``decoder.run``
+(the blocks timed through its ``on_block`` hook); ``model.cfg`` (n_layers, max_positions).
 """
 from __future__ import annotations
 
-import inspect
 import statistics
 import time
 from dataclasses import dataclass
@@ -46,10 +49,13 @@ import numpy as np
 import torch
 
 from tf_core import limits
-from tf_core.device import synchronize
+from tf_core.device import DeviceInfo, describe, synchronize
 from tf_core.lab import decoder_prompt
+from tf_core.models import decoder
+from tf_core.progress import Progress
 
 GRID = (4, 8, 16, 32, 64)  # the n of the time-per-position curve (those below the chosen n, then n)
+ROUNDING_ULPS = 1024  # "float rounding": a difference within this many units in the last place of the largest logit
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,13 @@ class ParallelismResult:
     grid_n: np.ndarray  # (k,) int: the n of the curve, ending with n
     grid_parallel: np.ndarray  # (k,) float64 median seconds of one call over grid_n positions
     grid_sequential: np.ndarray  # (k,) median seconds of grid_n one-token steps (the first grid_n steps of the n)
-    layer_seconds: np.ndarray  # (L,) seconds of each block inside one call over n positions (the median of
-    #                            ``repeats`` such calls); () for a model without ``on_block``
+    layer_seconds: np.ndarray  # (L,) seconds of each block inside one call over n positions (the call with
+    #                            the median total of ``repeats`` such calls)
     layer_start: np.ndarray  # (L,) seconds from that call's start at which each block began
-    call_seconds: float  # that call's seconds, embedding, final norm and output head included (nan without)
+    call_seconds: float  # that call's seconds, embedding, final norm and output head included
+    logits_max: float  # the largest |logit| of the one call: the scale max_abs_diff is rounding against
+    dtype: str  # the model's parameters' dtype ("float32")
+    device: DeviceInfo  # what it ran on
 
     @property
     def parallel_seconds(self) -> float:
@@ -103,7 +112,25 @@ class ParallelismResult:
     def layers_share(self) -> float:
         """The blocks' summed time over the whole call: most of it, because they run one after another
         (the rest: embedding, final norm, output head)."""
-        return float(self.layer_seconds.sum() / self.call_seconds) if len(self.layer_seconds) else float("nan")
+        return float(self.layer_seconds.sum() / self.call_seconds)
+
+    @property
+    def relative_diff(self) -> float:
+        """max_abs_diff as a fraction of the largest logit."""
+        return self.max_abs_diff / max(self.logits_max, 1e-30)
+
+    @property
+    def rounding_only(self) -> bool:
+        """The two ways' logits differ by float rounding only (see the module docstring)."""
+        eps = float(torch.finfo(getattr(torch, self.dtype)).eps)
+        return self.max_abs_diff <= ROUNDING_ULPS * eps * self.logits_max
+
+    @staticmethod
+    def forwards(n: int, repeats: int) -> int:
+        """How many forward passes :func:`run` makes: the warm-up (1 + min(n, 4)); per repeat one call
+        per size of the curve and n one-token steps; then one timed call per repeat for the blocks."""
+        grid = [g for g in GRID if g < n] + [n]
+        return 1 + min(n, 4) + repeats * (len(grid) + n) + repeats
 
 
 def _timed(fn, device) -> tuple[float, object]:
@@ -116,13 +143,14 @@ def _timed(fn, device) -> tuple[float, object]:
 
 
 def parallel_logits(model, ids: torch.Tensor) -> torch.Tensor:
-    """ids (1, n) -> (n, V): one teacher-forced call."""
+    """ids (1, n) -> (n, V): one teacher-forced call. ``model``: a decoder, or any callable with its
+    forward's signature (the lab passes its forward counted for the progress bar)."""
     return model(ids).logits[0]
 
 
 def sequential_logits(model, ids: torch.Tensor, on_step=None) -> torch.Tensor:
     """ids (1, n) -> (n, V): n calls of one token each, the KV cache carried from one to the next.
-    on_step(t): called after step t (the timing below reads the clock there)."""
+    on_step(t): called after step t (the timing below reads the clock there). ``model`` as above."""
     cache, rows = None, []
     for t in range(ids.shape[1]):
         out = model(ids[:, t:t + 1], cache)  # (1, 1) new token against t cached positions
@@ -148,7 +176,7 @@ def _sequential_timed(model, ids: torch.Tensor, device) -> tuple[np.ndarray, tor
     return np.array(ends) - start, logits
 
 
-def _layer_times(model, ids: torch.Tensor, repeats: int, device) -> tuple[np.ndarray, np.ndarray, float]:
+def _layer_times(forward, ids: torch.Tensor, repeats: int, device) -> tuple[np.ndarray, np.ndarray, float]:
     """The call with the median total time of ``repeats``: each block's duration, each block's start
     (seconds from the call's start) and the call's time. Block 0's time includes the embedding lookup
     before it (microseconds); what follows the last block is the final norm and the output head."""
@@ -156,13 +184,13 @@ def _layer_times(model, ids: torch.Tensor, repeats: int, device) -> tuple[np.nda
     for _ in range(repeats):
         ends: list[float] = []
 
-        def mark(i: int) -> None:
+        def mark(i: int, trace) -> None:
             synchronize(device)
             ends.append(time.perf_counter())
 
         synchronize(device)
         start = time.perf_counter()
-        model(ids, on_block=mark)
+        forward(ids, on_block=mark)
         synchronize(device)
         total = time.perf_counter() - start
         edges = np.array([start, *ends]) - start  # (L + 1,) block i runs from edges[i] to edges[i + 1]
@@ -172,10 +200,11 @@ def _layer_times(model, ids: torch.Tensor, repeats: int, device) -> tuple[np.nda
 
 
 def run(model, tokenizer, text: str, n: int = limits.PARALLEL_N.default,
-        repeats: int = limits.PARALLEL_REPEATS.default) -> ParallelismResult:
+        repeats: int = limits.PARALLEL_REPEATS.default, on_progress=None) -> ParallelismResult:
     """n positions in one call against n cached one-token calls (logits compared, both timed), the
     time-per-position curve over GRID up to n, and the per-block timing of one call. ValueError on
-    an empty prompt or an n or repeats outside their limits."""
+    an empty prompt or an n or repeats outside their limits. on_progress(done, total) after each
+    forward pass, total = ParallelismResult.forwards(n, repeats)."""
     n = limits.PARALLEL_N.check("n", n)
     repeats = limits.PARALLEL_REPEATS.check("repeats", repeats)
     if n > model.cfg.max_positions:
@@ -187,24 +216,22 @@ def run(model, tokenizer, text: str, n: int = limits.PARALLEL_N.default,
     device = next(model.parameters()).device
     ids = torch.tensor([ids_list], dtype=torch.long, device=device)  # (1, n)
     grid = [g for g in GRID if g < n] + [n]
+    forward = Progress(ParallelismResult.forwards(n, repeats), on_progress).counting(partial(decoder.run, model))
 
     with torch.inference_mode():
-        parallel_logits(model, ids)  # warm-up: first calls allocate and pick kernels
-        sequential_logits(model, ids[:, :min(n, 4)])
+        parallel_logits(forward, ids)  # warm-up: first calls allocate and pick kernels
+        sequential_logits(forward, ids[:, :min(n, 4)])
         par_times: dict[int, list[float]] = {g: [] for g in grid}
         seq_elapsed = []  # per repeat, (n,) seconds to the end of each step
         for _ in range(repeats):  # interleaved: a burst of load from other users hits both sides alike
             for g in grid:
-                seconds, par = _timed(partial(parallel_logits, model, ids[:, :g]), device)  # par: (g, V)
+                seconds, par = _timed(partial(parallel_logits, forward, ids[:, :g]), device)  # par: (g, V)
                 par_times[g].append(seconds)
-            elapsed, seq = _sequential_timed(model, ids, device)  # seq: (n, V)
+            elapsed, seq = _sequential_timed(forward, ids, device)  # seq: (n, V)
             seq_elapsed.append(elapsed)
         # par, seq: the logits of the last repeat, both over all n positions
         seq_grid = np.median(np.stack(seq_elapsed)[:, np.array(grid) - 1], axis=0)  # (k,)
-        if "on_block" in inspect.signature(model.forward).parameters:
-            layer_seconds, layer_start, call = _layer_times(model, ids, repeats, device)
-        else:
-            layer_seconds, layer_start, call = np.zeros(0), np.zeros(0), float("nan")
+        layer_seconds, layer_start, call = _layer_times(forward, ids, repeats, device)
 
     return ParallelismResult(
         pieces=tuple(decoder_prompt.piece(tokenizer, i) for i in ids_list),
@@ -223,4 +250,7 @@ def run(model, tokenizer, text: str, n: int = limits.PARALLEL_N.default,
         layer_seconds=layer_seconds,
         layer_start=layer_start,
         call_seconds=call,
+        logits_max=float(par.abs().max()),
+        dtype=decoder.dtype_name(model),
+        device=describe(device),
     )

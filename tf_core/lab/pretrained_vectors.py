@@ -233,6 +233,11 @@ class CategoryResult:
     pca_random: np.ndarray  # (N, 2) the same for the first random table
     random_std: float  # the random tables' standard deviation (= the real table's)
 
+    @property
+    def beats_random(self) -> bool:
+        """The pretrained table classifies more of the words right than the random tables on average."""
+        return self.acc_real > self.acc_random
+
 
 def nearest_centroid_loo(x: torch.Tensor, labels: torch.Tensor, n_classes: int) -> torch.Tensor:
     """(N, D) vectors, (N,) labels -> (N,) predicted labels: each vector goes to the category

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from tf_core import limits
+from tf_core.device import to_numpy
 from tf_core.attention import split_heads
 from tf_core.models.text_encoder import TextEncoder
 
@@ -46,6 +47,14 @@ class QKResult:
     weights_asym_shared: np.ndarray  # (H,) asymmetry of softmax(scores_shared): the weights are not
     #                                  symmetric even then, because each row is normalised on its own
     wk_params: int  # what a separate W_K (with bias) costs in one layer: d_model^2 + d_model
+    dtype: str  # the scores' dtype ("float64")
+    rounding_bound: float  # d_h * eps(dtype): the standard bound on a d_h-term dot product's relative
+    #                        rounding error; an asymmetry below it is rounding, not structure
+
+    @property
+    def shared_is_rounding(self) -> bool:
+        """The shared scores' asymmetry is within rounding (it must be: q_i . q_j = q_j . q_i exactly)."""
+        return bool(self.asym_shared.max() <= self.rounding_bound)
 
     @property
     def chance(self) -> float:
@@ -82,18 +91,19 @@ def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int) -> QKResul
     scale = 1.0 / math.sqrt(q.shape[-1])
     own = q @ k.transpose(-2, -1) * scale  # (H, T, T)
     shared = q @ q.transpose(-2, -1) * scale  # (H, T, T) keys made with the query projection
-    as_np = lambda t: t.cpu().numpy()  # noqa: E731
     return QKResult(
         pieces=tokens.pieces,
         truncated=tokens.truncated,
         n_total=tokens.n_total,
         layer=layer,
-        scores_own=as_np(own),
-        scores_shared=as_np(shared),
-        asym_own=as_np(asymmetry(own)),
-        asym_shared=as_np(asymmetry(shared)),
-        diag_own=as_np(diagonal_max_rate(own)),
-        diag_shared=as_np(diagonal_max_rate(shared)),
-        weights_asym_shared=as_np(asymmetry(torch.softmax(shared, dim=-1))),
+        scores_own=to_numpy(own),
+        scores_shared=to_numpy(shared),
+        asym_own=to_numpy(asymmetry(own)),
+        asym_shared=to_numpy(asymmetry(shared)),
+        diag_own=to_numpy(diagonal_max_rate(own)),
+        diag_shared=to_numpy(diagonal_max_rate(shared)),
+        weights_asym_shared=to_numpy(asymmetry(torch.softmax(shared, dim=-1))),
         wk_params=block.k.weight.numel() + block.k.bias.numel(),
+        dtype=str(own.dtype).removeprefix("torch."),
+        rounding_bound=q.shape[-1] * torch.finfo(own.dtype).eps,
     )

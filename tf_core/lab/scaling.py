@@ -37,6 +37,7 @@ import numpy as np
 import torch
 
 from tf_core import limits
+from tf_core.device import to_numpy
 
 D_MAX = limits.SCALING_DK.hi
 # The d_k values the curves are drawn at: powers of two from 1 to 4096.
@@ -106,6 +107,11 @@ class ScalingResult:
     at_scaled: RowStats
     weights_raw: np.ndarray
     weights_scaled: np.ndarray
+
+    @property
+    def var_ratio(self) -> np.ndarray:
+        """(G,) sampled variance over the theory d_k * sigma^4 at each grid point: 1 when they agree."""
+        return self.var_raw / self.var_theory
 
     @property
     def entropy_uniform(self) -> float:
@@ -185,7 +191,6 @@ def run(dk: int, n: int, seed: int, sigma: float = 1.0) -> ScalingResult:
     at_raw = RowStats(*(float(x.mean()) for x in softmax_row_stats(s_at)))
     at_scaled = RowStats(*(float(x.mean()) for x in softmax_row_stats(s_at_scaled)))
 
-    as_np = lambda t: t.numpy().astype(np.float64)  # noqa: E731
     return ScalingResult(
         dk=dk,
         n=n,
@@ -194,20 +199,20 @@ def run(dk: int, n: int, seed: int, sigma: float = 1.0) -> ScalingResult:
         n_pairs=P,
         n_queries=T,
         dk_grid=np.asarray(DK_GRID, dtype=np.int64),
-        var_raw=as_np(var_raw),
-        var_scaled=as_np(var_scaled),
+        var_raw=to_numpy(var_raw, np.float64),
+        var_scaled=to_numpy(var_scaled, np.float64),
         var_theory=np.asarray(DK_GRID, dtype=np.float64) * sigma**4,
-        pmax_raw=as_np(raw[0]),
-        pmax_scaled=as_np(scaled[0]),
-        entropy_raw=as_np(raw[1]),
-        entropy_scaled=as_np(scaled[1]),
-        jacobian_raw=as_np(raw[2]),
-        jacobian_scaled=as_np(scaled[2]),
+        pmax_raw=to_numpy(raw[0], np.float64),
+        pmax_scaled=to_numpy(scaled[0], np.float64),
+        entropy_raw=to_numpy(raw[1], np.float64),
+        entropy_scaled=to_numpy(scaled[1], np.float64),
+        jacobian_raw=to_numpy(raw[2], np.float64),
+        jacobian_scaled=to_numpy(scaled[2], np.float64),
         at_var_raw=float(dot_at.var()),
         at_var_scaled=float((dot_at / math.sqrt(dk)).var()),
         at_var_theory=dk * sigma**4,
         at_raw=at_raw,
         at_scaled=at_scaled,
-        weights_raw=as_np(torch.softmax(s_at[0], dim=-1)),
-        weights_scaled=as_np(torch.softmax(s_at_scaled[0], dim=-1)),
+        weights_raw=to_numpy(torch.softmax(s_at[0], dim=-1), np.float64),
+        weights_scaled=to_numpy(torch.softmax(s_at_scaled[0], dim=-1), np.float64),
     )

@@ -28,7 +28,9 @@ trained live on the learner's text or a bundled sample, merge by merge.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +104,39 @@ def load_tokenizer(key: str) -> RealTokenizer:
     info = MODELS[key]
     return RealTokenizer(key=key, name=info.name, algorithm=ALGORITHMS[key], tokenizer=tok,
                          vocab_size=tok.get_vocab_size(), unk_id=unk, special_ids=specials, missing_bytes=missing)
+
+
+def _lead_range(b: int) -> range:
+    """The code points whose UTF-8 encoding starts with byte ``b`` (empty: never a first byte)."""
+    if b < 0x80:
+        return range(b, b + 1)
+    for lo, hi, bits, shift, first in ((0xC2, 0xDF, 0x1F, 6, 0x80), (0xE0, 0xEF, 0x0F, 12, 0x800),
+                                       (0xF0, 0xF4, 0x07, 18, 0x10000)):
+        if lo <= b <= hi:
+            start = (b & bits) << shift
+            return range(max(start, first), min(start + (1 << shift), 0x110000))
+    return range(0)  # 0x80-0xBF continue a character; 0xC0, 0xC1 and 0xF5-0xFF never occur
+
+
+@functools.cache
+def in_assigned_utf8(b: int) -> bool:
+    """Whether byte ``b`` occurs in the UTF-8 of some assigned character (Unicode, as this Python knows
+    it): "A" (0x41), a control (0x04), a continuation byte (0xA9) and 0xF3 (plane 14's tags) do; 0xC0,
+    0xF1 (planes 4-7, unassigned) and 0xFF do not."""
+    if 0x80 <= b <= 0xBF:  # a continuation byte: U+0100 + (b - 0x80), Latin Extended-A, is C4 b
+        return unicodedata.category(chr(0x100 + b - 0x80)) != "Cn"
+    return any(unicodedata.category(chr(cp)) not in ("Cn", "Cs") for cp in _lead_range(b))
+
+
+def byte_kinds(missing: Sequence[int]) -> dict[str, tuple[int, ...]]:
+    """Bytes without a token, by kind: "unassigned" (in the UTF-8 of no assigned character: no text
+    can hold them), "control" (C0 controls and DEL) and "other" (bytes of real text: a gap); e.g.
+    [0x04, 0xC0, 0xFF, 0x41] -> unassigned (0xC0, 0xFF), control (0x04), other (0x41)."""
+    kinds: dict[str, tuple[int, ...]] = {"unassigned": (), "control": (), "other": ()}
+    for b in missing:
+        kind = "unassigned" if not in_assigned_utf8(b) else "control" if b < 0x20 or b == 0x7F else "other"
+        kinds[kind] += (b,)
+    return kinds
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,8 @@ Decoding: the model takes an optional ``KVCache`` (tf_core.cache) and returns th
 tokens take the positions after the cached ones. Nothing per request is stored on the module.
 ``generate`` decodes greedily, with the cache or recomputing the whole prefix each step.
 
-Three switches for the lessons, all off by default (the default path is the one above, unchanged):
-``causal=False`` drops the causal mask, so every position attends to every other one as in an
-encoder (the model was trained with the mask: this shows where information flows, not good
-predictions); ``trace=True`` returns each block's intermediates (``BlockTrace``) and every layer's
-hidden state; ``on_block(i)`` is called after block i, for timing the layers of one call.
+The loop over the blocks is tf_core.models.decoder's, shared with the tiny GPT; so are the lessons'
+ways to run it (without the causal mask, traced sub-step by sub-step, timed block by block).
 """
 from __future__ import annotations
 
@@ -43,8 +40,9 @@ from torch import nn
 from tf_core.attention import merge_heads, scaled_dot_product_attention
 from tf_core.cache import KVCache
 from tf_core.device import synchronize
-from tf_core.masks import causal_mask
+from tf_core.models import decoder
 from tf_core.models.config import require_heads_divide, require_positive
+from tf_core.models.decoder import BlockMath, BlockTrace, DecoderOutput
 from tf_core.models.weights import build_on_meta
 
 
@@ -175,7 +173,7 @@ def repeat_kv(x: torch.Tensor, group: int) -> torch.Tensor:
 
 
 class Attention(nn.Module):
-    """Causal grouped-query self-attention with RoPE (bidirectional with ``causal=False``)."""
+    """Grouped-query self-attention with RoPE, under the mask it is given (the decoder's: causal)."""
 
     def __init__(self, cfg: LlamaConfig):
         super().__init__()
@@ -186,9 +184,9 @@ class Attention(nn.Module):
         self.o = nn.Linear(cfg.n_heads * cfg.d_head, cfg.d_model, bias=False)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
-                past: tuple[torch.Tensor, torch.Tensor] | None, need_weights: bool, causal: bool = True):
+                past: tuple[torch.Tensor, torch.Tensor] | None, mask: torch.Tensor | None, need_weights: bool):
         """x: (B, T, D) the new tokens; cos, sin: (T, Dh) their rotations; past: cached (K, V), each
-        (B, H_kv, P, Dh), or None; causal=False: no mask, every query sees every key.
+        (B, H_kv, P, Dh), or None; mask: (T, P+T) bool, True = may attend, or None (every key).
         Returns (out (B, T, D), (K, V) each (B, H_kv, P+T, Dh), weights (B, H, T, P+T) or None)."""
         B, T, _ = x.shape
         q = self.q(x).view(B, T, self.n_heads, self.d_head).transpose(1, 2)  # (B, H, T, Dh)
@@ -198,9 +196,6 @@ class Attention(nn.Module):
         if past is not None:
             k = torch.cat([past[0], k], dim=2)  # (B, Hkv, P+T, Dh): the cache stores keys already rotated
             v = torch.cat([past[1], v], dim=2)  # (B, Hkv, P+T, Dh)
-        # subtle: one new token (T = 1) may see every cached key, so no mask at all; T > 1 needs the
-        # causal mask, aligned at the end (query i sits at position P + i).
-        mask = causal_mask(T, k.shape[2], device=x.device) if causal and T > 1 else None  # (T, P+T)
         group = self.n_heads // self.n_kv_heads
         att = scaled_dot_product_attention(q, repeat_kv(k, group), repeat_kv(v, group), mask=mask,
                                            need_weights=need_weights)  # output (B, H, T, Dh)
@@ -220,19 +215,6 @@ class SwiGLU(nn.Module):
         return self.down(F.silu(self.gate(x)) * self.up(x))  # (B, T, d_ff) inside, (B, T, D) out
 
 
-@dataclass(frozen=True)
-class BlockTrace:
-    """One block's intermediates in the order they are computed, each (B, T, D). Only ``attn``
-    mixes positions: the norms, the feed-forward and the two additions act on each position alone."""
-
-    attn_norm: torch.Tensor  # RMSNorm(x): what the attention reads
-    attn: torch.Tensor  # W_O · Attention(...): the sub-layer that reads other positions
-    resid1: torch.Tensor  # x + attn: the first residual addition
-    mlp_norm: torch.Tensor  # RMSNorm(resid1)
-    mlp: torch.Tensor  # SwiGLU(mlp_norm)
-    resid2: torch.Tensor  # resid1 + mlp: the block's output
-
-
 class Block(nn.Module):
     """One pre-norm decoder block."""
 
@@ -243,34 +225,29 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model, cfg.rms_eps)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin, past, need_weights, causal=True, trace=False):
-        """x: (B, T, D). Returns (out (B, T, D), (K, V), weights or None, BlockTrace or None)."""
+    def forward(self, x, context, past, mask, need_weights):
+        """x: (B, T, D); context: (cos, sin) of the T positions; past: cached (K, V) or None;
+        mask: (T, P+T) or None. Returns (out (B, T, D), (K, V), weights or None, BlockTrace)."""
+        cos, sin = context
         h = self.attn_norm(x)  # (B, T, D)
-        a, kv, w = self.attn(h, cos, sin, past, need_weights, causal)
+        a, kv, w = self.attn(h, cos, sin, past, mask, need_weights)
         r1 = x + a  # (B, T, D)
         m = self.mlp_norm(r1)  # (B, T, D)
         f = self.mlp(m)  # (B, T, D)
         out = r1 + f  # (B, T, D)
-        tr = BlockTrace(attn_norm=h, attn=a, resid1=r1, mlp_norm=m, mlp=f, resid2=out) if trace else None
-        return out, kv, w, tr
-
-
-@dataclass(frozen=True)
-class DecoderOutput:
-    """logits: (B, T, V), or (B, 1, V) with ``last_only``; cache: the keys and values of every
-    position so far (the input cache's and these T); attentions: n_layers tensors (B, H, T, P+T),
-    empty unless asked for. With ``trace``: hidden_states, n_layers + 1 tensors (B, T, D) (the
-    token embeddings, then each block's output, before the final norm), and traces, one
-    ``BlockTrace`` per block; both empty otherwise."""
-
-    logits: torch.Tensor
-    cache: KVCache
-    attentions: tuple[torch.Tensor, ...] = ()
-    hidden_states: tuple[torch.Tensor, ...] = ()
-    traces: tuple[BlockTrace, ...] = ()
+        return out, kv, w, BlockTrace(attn_norm=h, attn=a, resid1=r1, mlp_norm=m, mlp=f, resid2=out)
 
 
 class Llama(nn.Module):
+    MATH = BlockMath(norm="RMSNorm", ffn="SwiGLU", formulas={
+        "attn_norm": "u_i = x_i / rms(x_i) · g",
+        "attn": "a_i = Σ_j w_ij W_O v_j",
+        "resid1": "h_i = x_i + a_i",
+        "mlp_norm": "m_i = h_i / rms(h_i) · g'",
+        "mlp": "f_i = W_down (SiLU(W_gate m_i) ⊙ W_up m_i)",
+        "resid2": "h_i + f_i",
+    })
+
     def __init__(self, cfg: LlamaConfig):
         super().__init__()
         self.cfg = cfg
@@ -280,39 +257,24 @@ class Llama(nn.Module):
 
     @torch.inference_mode()
     def forward(self, ids: torch.Tensor, cache: KVCache | None = None, *, need_weights: bool = False,
-                last_only: bool = False, causal: bool = True, trace: bool = False,
-                on_block: Callable[[int], None] | None = None) -> DecoderOutput:
+                last_only: bool = False) -> DecoderOutput:
         """ids: (B, T) the new token ids; cache: what earlier calls returned (None: start of the text).
         need_weights: return every layer's attention weights (the explicit path, slower).
         last_only: logits for the last position only, which is all greedy decoding needs (the tied
         49,152-wide head is a fifth of SmolLM2's multiply-adds per token; over a whole prefix, more).
-        causal: False drops the causal mask (bidirectional, as an encoder; not how the model was trained).
-        trace: also return every hidden state and each block's intermediates (see ``DecoderOutput``).
-        on_block: called as on_block(i) right after block i has run (a lesson times the layers with it)."""
-        B, T = ids.shape
-        cache = KVCache.continuing(cache, self.cfg.n_layers, B, T, self.cfg.max_positions)
-        P = cache.length
-        positions = torch.arange(P, P + T, device=ids.device)  # (T,): continuing after the cached ones
-        cos, sin = rope_angles(positions, self.cfg.d_head, self.cfg.rope_theta)  # (T, Dh) each
+        The loop is tf_core.models.decoder.run (with its lesson functions: no mask, traced, timed)."""
+        return decoder.run(self, ids, cache, need_weights=need_weights, last_only=last_only)
+
+    def embed(self, ids: torch.Tensor, positions: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """(B, T) ids at (T,) positions -> the token embeddings (B, T, D) and the RoPE (cos, sin),
+        each (T, Dh), that every block's attention rotates q and k by. No position is added to x."""
         x = self.tok_emb(ids)  # (B, T, D)
-        cos, sin = cos.to(x.dtype), sin.to(x.dtype)
-        keys, values, attentions = [], [], []
-        hidden, traces = ([x], []) if trace else ([], [])
-        for i, block in enumerate(self.blocks):
-            x, (k, v), w, tr = block(x, cos, sin, cache.layer(i), need_weights, causal, trace)
-            keys.append(k)
-            values.append(v)
-            if need_weights:
-                attentions.append(w)
-            if trace:
-                hidden.append(x)
-                traces.append(tr)
-            if on_block is not None:
-                on_block(i)
-        x = self.norm(x if not last_only else x[:, -1:])  # (B, T, D) or (B, 1, D)
-        logits = F.linear(x, self.tok_emb.weight)  # (B, T, V): tied output head
-        return DecoderOutput(logits=logits, cache=KVCache(tuple(keys), tuple(values)), attentions=tuple(attentions),
-                             hidden_states=tuple(hidden), traces=tuple(traces))
+        cos, sin = rope_angles(positions, self.cfg.d_head, self.cfg.rope_theta)  # (T, Dh) each
+        return x, (cos.to(x.dtype), sin.to(x.dtype))
+
+    def head(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, D) -> (B, T, V): the final RMSNorm, then the tied output projection."""
+        return F.linear(self.norm(x), self.tok_emb.weight)
 
     @classmethod
     def from_state(cls, cfg: LlamaConfig, state: Mapping[str, torch.Tensor]) -> Llama:

@@ -9,9 +9,11 @@ character of the King James Bible:
         x = x + W_2 · GELU(W_1 · LayerNorm(x))
     logits = tok_emb · LayerNorm(x)                      tied: the embedding is the output head
 
-It has the interface of tf_core.models.llama.Llama (``forward(ids, cache, need_weights=, last_only=)``
-returning a ``DecoderOutput``, a ``KVCache`` passed in and returned, ``cfg.n_kv_heads`` ...), so
-``llama.generate`` and the KV-cache lesson run on either model unchanged.
+It is a decoder of tf_core.models.decoder, as tf_core.models.llama.Llama is: the same loop over the
+blocks (``forward(ids, cache, need_weights=, last_only=)`` returning a ``DecoderOutput``, a
+``KVCache`` passed in and returned, ``cfg.n_kv_heads`` ...), the same ``BlockTrace`` sub-steps and
+the same lesson functions (no mask, traced, timed per block), so ``llama.generate`` and every decoder
+lesson run on either model unchanged.
 
 Trained from scratch on the 2-core CPU by ``python -m tf_core.train gpt`` (tf_core/train.py) and
 shipped in assets/models/tiny-gpt/ (tf_core.models.checkpoints loads it). Deviations from GPT-2,
@@ -28,9 +30,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from tf_core.cache import KVCache
-from tf_core.masks import causal_mask
+from tf_core.models import decoder
 from tf_core.models.config import require_heads_divide, require_positive
-from tf_core.models.llama import DecoderOutput
+from tf_core.models.decoder import BlockMath, BlockTrace, DecoderOutput
 from tf_core.models.tiny_layers import Attention, FeedForward, init_weights
 from tf_core.models.vocab import Vocab
 
@@ -73,20 +75,32 @@ class GPTBlock(nn.Module):
         self.ln_2 = nn.LayerNorm(cfg.d_model, eps=cfg.ln_eps)
         self.mlp = FeedForward(cfg.d_model, cfg.d_ff)
 
-    def forward(self, x, past, mask, need_weights):
-        """x: (B, T, D) new tokens; past: cached (K, V) each (B, H, P, Dh) or None.
-        Returns (x (B, T, D), (K, V) each (B, H, P+T, Dh), weights (B, H, T, P+T) or None)."""
-        h = self.ln_1(x)
+    def forward(self, x, context, past, mask, need_weights):
+        """x: (B, T, D) new tokens; context: None (the positions are in x already); past: cached
+        (K, V) each (B, H, P, Dh) or None; mask: (T, P+T) bool or None.
+        Returns (out (B, T, D), (K, V) each (B, H, P+T, Dh), weights (B, H, T, P+T) or None, BlockTrace)."""
+        h = self.ln_1(x)  # (B, T, D)
         k, v = self.attn.keys_values(h)  # (B, H, T, Dh) each
         if past is not None:
             k, v = torch.cat([past[0], k], dim=2), torch.cat([past[1], v], dim=2)  # (B, H, P+T, Dh)
-        a, w = self.attn(h, k, v, mask, need_weights)
-        x = x + a  # (B, T, D)
-        x = x + self.mlp(self.ln_2(x))  # (B, T, D)
-        return x, (k, v), w
+        a, w = self.attn(h, k, v, mask, need_weights)  # (B, T, D)
+        r1 = x + a  # (B, T, D)
+        m = self.ln_2(r1)  # (B, T, D)
+        f = self.mlp(m)  # (B, T, D)
+        out = r1 + f  # (B, T, D)
+        return out, (k, v), w, BlockTrace(attn_norm=h, attn=a, resid1=r1, mlp_norm=m, mlp=f, resid2=out)
 
 
 class TinyGPT(nn.Module):
+    MATH = BlockMath(norm="LayerNorm", ffn="GELU", formulas={
+        "attn_norm": "u_i = (x_i − mean(x_i)) / std(x_i) · g + b",
+        "attn": "a_i = Σ_j w_ij W_O v_j + b_O",
+        "resid1": "h_i = x_i + a_i",
+        "mlp_norm": "m_i = (h_i − mean(h_i)) / std(h_i) · g' + b'",
+        "mlp": "f_i = W_2 GELU(W_1 m_i + b_1) + b_2",
+        "resid2": "h_i + f_i",
+    })
+
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.cfg = cfg
@@ -101,22 +115,14 @@ class TinyGPT(nn.Module):
         """ids: (B, T) new token ids; cache: what earlier calls returned (None: start of the text).
         need_weights: every layer's attention weights (the explicit path); last_only: logits of the
         last position only. Runs with gradients when they are enabled (training); a loaded model's
-        parameters do not require them."""
-        B, T = ids.shape
-        cache = KVCache.continuing(cache, self.cfg.n_layers, B, T, self.cfg.max_positions)
-        P = cache.length
-        positions = torch.arange(P, P + T, device=ids.device)  # (T,): continuing after the cached ones
-        x = self.tok_emb(ids) + self.pos_emb(positions)  # (B, T, D)
-        # subtle: one new token (T = 1) may see every cached key, so no mask; T > 1 needs the causal
-        # mask aligned at the end (query i sits at position P + i).
-        mask = causal_mask(T, P + T, device=ids.device) if T > 1 else None  # (T, P+T)
-        keys, values, attentions = [], [], []
-        for i, block in enumerate(self.blocks):
-            x, (k, v), w = block(x, cache.layer(i), mask, need_weights)
-            keys.append(k)
-            values.append(v)
-            if need_weights:
-                attentions.append(w)
-        x = self.ln_f(x if not last_only else x[:, -1:])  # (B, T, D) or (B, 1, D)
-        logits = F.linear(x, self.tok_emb.weight)  # (B, T, V): tied output head
-        return DecoderOutput(logits=logits, cache=KVCache(tuple(keys), tuple(values)), attentions=tuple(attentions))
+        parameters do not require them. The loop is tf_core.models.decoder.run."""
+        return decoder.run(self, ids, cache, need_weights=need_weights, last_only=last_only)
+
+    def embed(self, ids: torch.Tensor, positions: torch.Tensor) -> tuple[torch.Tensor, None]:
+        """(B, T) ids at (T,) positions -> token plus learned position embeddings (B, T, D); no
+        per-block context (the positions are in x from here on)."""
+        return self.tok_emb(ids) + self.pos_emb(positions), None  # (B, T, D)
+
+    def head(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, D) -> (B, T, V): the final LayerNorm, then the tied output projection."""
+        return F.linear(self.ln_f(x), self.tok_emb.weight)

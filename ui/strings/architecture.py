@@ -113,9 +113,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "xattn.input": {"en": "A number: digits or English words", "zh": "一个数：阿拉伯数字或英文单词"},
     "xattn.input_help": {
         "en": "A whole number from {lo} to {hi}: 305, 99,999 or \"three hundred and five\". Press Enter to translate.",
-        "zh": "{lo} 到 {hi} 之间的整数：305、99,999 或 \"three hundred and five\"。按回车翻译。",
+        "zh": "{lo} 到 {hi} 之间的整数：305、99,999 或“three hundred and five”。按回车翻译。",
     },
     "xattn.layer": {"en": "Decoder layer", "zh": "解码器层"},
+    "xattn.no_place": {"en": "this number writes none of them", "zh": "这个数没有写出这类字"},
     "xattn.head_pick": {"en": "Head", "zh": "注意力头"},
     "xattn.limits": {
         "en": "Limits: numbers {lo}–{hi}, at most {chars} characters typed.",
@@ -124,7 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "xattn.err.range": {"en": "That number is outside the model's range, {lo} to {hi}.",
                         "zh": "这个数超出了模型的范围（{lo} 到 {hi}）。"},
     "xattn.err.words": {"en": "That is not a number in English words (e.g. \"three hundred and five\").",
-                        "zh": "这不是用英文单词写的数（例如 \"three hundred and five\"）。"},
+                        "zh": "这不是用英文单词写的数（例如“three hundred and five”）。"},
     "xattn.err.chinese": {"en": "That is not a Chinese numeral in the standard form (e.g. 三百零五).",
                           "zh": "这不是标准写法的中文数字（例如 三百零五）。"},
     "xattn.err.empty": {"en": "Type a whole number from {lo} to {hi}.", "zh": "请输入 {lo} 到 {hi} 之间的整数。"},

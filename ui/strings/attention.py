@@ -70,7 +70,11 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- lesson qk-separate --------------------------------------------------------------------------
     "qk.own": {"en": "own W_Q, W_K", "zh": "各自的 W_Q、W_K"},
     "qk.shared": {"en": "shared: W_K := W_Q", "zh": "共享：W_K := W_Q"},
-    "qk.chance": {"en": "chance (1/T)", "zh": "随机水平（1/T）"},
+    "qk.chance": {"en": "chance (1/T)", "zh": "随机基线（1/T）"},
+    "qk.rounding.yes": {"en": "which is {dtype} rounding (below d_h·ε = {bound})",
+                        "zh": "只是 {dtype} 舍入误差（低于 d_h·ε = {bound}）"},
+    "qk.rounding.no": {"en": "which is more than {dtype} rounding (d_h·ε = {bound})",
+                       "zh": "超出了 {dtype} 舍入误差（d_h·ε = {bound}）"},
     "qk.head": {"en": "head", "zh": "头"},
     "qk.diag": {"en": "rows whose largest score is the token itself", "zh": "最大分数落在自身的行所占比例"},
     "qk.asym": {"en": "asymmetry ‖(S − Sᵀ)/2‖ / ‖S‖", "zh": "不对称度 ‖(S − Sᵀ)/2‖ / ‖S‖"},
@@ -85,13 +89,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "{diag_shared} of rows, asymmetry {asym_shared}. Chance would be {chance}.",
         "zh": "{model}，第 {layer} 层第 {head} 个头，softmax 之前的分数 q·k/√d_h；圆圈标出每行的最大分数。"
         "各自的投影：{diag_own} 的行选中自身，不对称度 {asym_own}。共享投影：{diag_shared} 的行，不对称度 {asym_shared}。"
-        "随机水平为 {chance}。",
+        "随机基线为 {chance}。",
     },
     "qk.bars_caption": {
-        "en": "All {heads} heads of layer {layer}: with a shared projection every score matrix is exactly "
-        "symmetric (asymmetry {asym_shared_max} at most, rounding) and most rows put their maximum on "
-        "themselves ({diag_shared} on average, against {diag_own} with the model's own W_K).",
-        "zh": "第 {layer} 层的全部 {heads} 个头：共享投影时每个分数矩阵都严格对称（不对称度最多 {asym_shared_max}，"
-        "来自舍入），大多数行的最大值落在自身（平均 {diag_shared}，而模型自己的 W_K 下为 {diag_own}）。",
+        "en": "All {heads} heads of layer {layer}: with a shared projection every score matrix is symmetric in exact "
+        "arithmetic (asymmetry at most {asym_shared_max}, {verdict}), and on average {diag_shared} of the rows put "
+        "their maximum on the token itself, against {diag_own} with the model's own W_K.",
+        "zh": "第 {layer} 层的全部 {heads} 个头：共享投影时每个分数矩阵在精确运算下都是对称的（不对称度最多 "
+        "{asym_shared_max}，{verdict}）；平均 {diag_shared} 的行最大值落在自身，而模型自己的 W_K 下为 {diag_own}。",
     },
 }

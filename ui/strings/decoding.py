@@ -20,7 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "par.running": {
         "en": "Timing one call over {n} positions against {n} one-token steps ({repeats} repeat(s))…",
-        "zh": "正在计时：一次调用处理 {n} 个位置，对比 {n} 个单词元步骤（重复 {repeats} 次）…",
+        "zh": "正在计时：一次调用处理 {n} 个位置，对比逐步解码 {n} 步（每步一个词元），重复 {repeats} 次…",
     },
     "par.tokens_repeated": {
         "en": "The {n} tokens run: your prompt's {n_prompt}, repeated until there are {n}:",
@@ -31,7 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "实际运行的 {n} 个词元（你的提示词的前 {n} 个）：",
     },
     "par.m_one": {"en": "One call, {n} positions", "zh": "一次调用，{n} 个位置"},
-    "par.m_steps": {"en": "{n} one-token steps", "zh": "{n} 个单词元步骤"},
+    "par.m_steps": {"en": "{n} one-token steps", "zh": "{n} 步，每步一个词元"},
     "par.m_speedup": {"en": "Steps ÷ one call", "zh": "逐步 ÷ 一次调用"},
     "par.m_diff": {"en": "max |Δ logits|", "zh": "最大 |Δ logits|"},
     "par.m_diff_help": {
@@ -41,21 +41,28 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "par.metrics_caption": {
         "en": "{model}, medians of {repeats} timed repeat(s) after a warm-up. Both ways compute the same thing: "
-        "the next-token prediction at each of the {n} positions, identical at {same} of {n}; the difference is "
-        "float rounding (a row times a matrix sums in another order than a block does).",
+        "the next-token prediction at each of the {n} positions, the same token at {same} of {n}; the largest "
+        "logit difference is {rel} of the largest logit: {verdict}.",
         "zh": "{model}，预热之后计时 {repeats} 次取中位数。两种方式计算的是同一件事：{n} 个位置上各自的下一个词元预测，"
-        "{n} 个中有 {same} 个完全一致；差值只是浮点舍入（一行乘矩阵与一整块乘矩阵的求和顺序不同）。",
+        "{n} 个中有 {same} 个预测出相同的词元；logits 的最大差值是最大 logit 的 {rel}：{verdict}。",
     },
+    # the verdict on the two ways' logits (tf_core.lab.parallelism: rounding_only)
+    "par.diff.rounding": {
+        "en": "float rounding in {dtype}, as summing in another order gives (a row times a matrix against a whole block)",
+        "zh": "{dtype} 的浮点舍入，即求和顺序不同所致（一行乘矩阵与一整块乘矩阵）",
+    },
+    "par.diff.beyond": {"en": "more than {dtype} rounding explains", "zh": "超出了 {dtype} 浮点舍入能解释的范围"},
     "par.curve": {"en": "Time per position against n", "zh": "每个位置的耗时随 n 的变化"},
     "par.curve_caption": {
         "en": "One call: {one_lo} ms per position at n = {lo}, {one_hi} ms at n = {hi}: the weights are read once "
-        "for all positions and the matrix products fill the cores. One token per step: {step} ms per position at "
+        "for all positions and the matrix products keep the arithmetic units busy. One token per step: {step} ms per position at "
         "n = {hi}, about flat, because every step reads every weight again.",
         "zh": "一次调用：n = {lo} 时每个位置 {one_lo} 毫秒，n = {hi} 时 {one_hi} 毫秒：权重只读一遍就服务所有位置，"
-        "矩阵乘法把计算核心填满。每步一个词元：n = {hi} 时每个位置 {step} 毫秒，基本持平，因为每一步都要把所有权重重新读一遍。",
+        "矩阵乘法让计算单元满载。每步一个词元：n = {hi} 时每个位置 {step} 毫秒，基本持平，因为每一步都要把所有权重重新读一遍。",
     },
     "par.series.one": {"en": "one teacher-forced call over n positions", "zh": "一次教师强制调用，处理 n 个位置"},
-    "par.series.steps": {"en": "n one-token steps with the KV cache (generation)", "zh": "n 个单词元步骤，使用 KV 缓存（生成时）"},
+    "par.series.steps": {"en": "n one-token steps with the KV cache (generation)",
+                         "zh": "逐步解码 n 步，每步一个词元，使用键值缓存（生成时）"},
     "par.curve.x": {"en": "n positions (log scale)", "zh": "位置数 n（对数坐标）"},
     "par.curve.y": {"en": "ms per position", "zh": "每个位置的毫秒数"},
     "par.curve.total": {"en": "ms in all", "zh": "总毫秒数"},
@@ -75,11 +82,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "是阶梯，不是并排的一列：{layers} 个块中的每一个都要等前一个块结束才开始，因为它读取的正是前一个块的输出。"
         "这些块占了整个调用 {call} 毫秒中的 {blocks} 毫秒（{share}）；其余 {head} 毫秒是最终归一化和输出头。",
     },
-    "par.no_layers": {
-        "en": "{model} does not report where its blocks begin and end (its forward has no per-block callback), "
-        "so the per-block timing is shown for SmolLM2 only.",
-        "zh": "{model} 不报告各个块的起止时刻（它的前向计算没有逐块回调），因此逐块计时只对 SmolLM2 显示。",
-    },
     "par.layer_timing": {
         "en": "In one call over these positions the {layers} blocks took {block} ms each on average, strictly in "
         "turn: block 0 took {first} ms from the start, and the last block could only begin at {last_start} ms. "
@@ -88,11 +90,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "在处理这些位置的一次调用中，{layers} 个块平均每个耗时 {block} 毫秒，而且严格依次进行：第 0 块从开始算用了 {first} 毫秒，"
         "最后一块要到 {last_start} 毫秒才能开始。它们合计占了整个调用 {call} 毫秒中的 {blocks} 毫秒（{share}）；"
         "如果各层并排同时运行，整个调用只需大约一个块的时间。",
-    },
-    "par.layer_timing_none": {
-        "en": "{model} does not report per-block times, so this page cannot show its {layers} blocks one after "
-        "another; choose SmolLM2 to see the staircase measured.",
-        "zh": "{model} 不报告逐块耗时，因此本页无法展示它的 {layers} 个块依次运行；改选 SmolLM2 可以看到实测的阶梯。",
     },
     # lesson kv-cache
     "kv.new": {"en": "New tokens to generate", "zh": "要生成的新词元数"},
@@ -114,7 +111,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "kv.running": {
         "en": "Decoding {n} tokens with the KV cache and {k} without it, every step timed…",
-        "zh": "正在解码：使用 KV 缓存生成 {n} 个词元，不用缓存生成 {k} 个，每一步都计时…",
+        "zh": "正在解码：使用键值缓存生成 {n} 个词元，不用缓存生成 {k} 个，每一步都计时…",
     },
     "kv.running_no_q": {
         "en": "Recomputing the last attention row at layer {layer}…",
@@ -124,6 +121,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{model} reads at most {context} positions and the prompt has {T} tokens: {n} new tokens are "
         "generated instead of {asked}.",
         "zh": "{model} 最多只能读 {context} 个位置，而提示词有 {T} 个词元：因此只生成 {n} 个新词元，而不是 {asked} 个。",
+    },
+    # verdicts the card words from the run
+    "kv.formula.same": {"en": "exactly the bytes measured", "zh": "与实测字节数完全相等"},
+    "kv.formula.differ": {"en": "not the bytes measured", "zh": "与实测字节数不相等"},
+    "kv.bytes.weights": {
+        "en": "At batch 1 and this length the weights, not the cache, are most of what a step reads.",
+        "zh": "在批大小 1、这个长度下，每一步读取的字节大头是权重，而不是缓存。",
+    },
+    "kv.bytes.cache": {
+        "en": "Here the cache already holds more bytes than the weights.",
+        "zh": "这里缓存的字节数已经超过了权重。",
+    },
+    "kv.output.same": {
+        "en": "No: both decodes chose the same tokens here, and their logits differ by {diff} at most (float "
+        "rounding: a step over one new position sums in another order than a pass over the whole text).",
+        "zh": "不会：这里两种解码选出了相同的词元，logits 最多相差 {diff}（浮点舍入：只算一个新位置的一步与对整段文本的计算求和顺序不同）。",
+    },
+    "kv.output.differ": {
+        "en": "Not in exact arithmetic; but here float rounding (logits within {diff}) tipped a near tie, and the "
+        "two decodes chose different tokens after the first {same} of {k}.",
+        "zh": "精确计算下不会；但这里浮点舍入（logits 相差在 {diff} 以内）打破了一个几乎相等的平局，"
+        "两种解码在 {k} 个词元中的前 {same} 个之后选出了不同的词元。",
     },
     "kv.prompt_tokens": {"en": "The prompt's {n} tokens:", "zh": "提示词的 {n} 个词元："},
     "kv.generated": {
@@ -144,7 +163,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "由张量本身测得的 KVCache.nbytes：{positions} 个位置共 {bytes} 字节。",
     },
     "kv.steps": {"en": "Time of each decoding step", "zh": "每个解码步骤的耗时"},
-    "kv.series.cached": {"en": "with the KV cache: one new position per step", "zh": "使用 KV 缓存：每步只算一个新位置"},
+    "kv.series.cached": {"en": "with the KV cache: one new position per step", "zh": "使用键值缓存：每步只算一个新位置"},
     "kv.series.uncached": {"en": "without it: the whole text again each step", "zh": "不用缓存：每步把整段文本重算一遍"},
     "kv.steps.x": {"en": "new token", "zh": "新词元序号"},
     "kv.steps.y": {"en": "ms per step", "zh": "每步毫秒数"},

@@ -35,29 +35,39 @@ STRINGS: dict[str, dict[str, str]] = {
     "pad.col.unmasked": {"en": "max |Δ| without it", "zh": "不用掩码时的最大 |Δ|"},
     "pad.diff_caption": {
         "en": "Each sentence alone against the same sentence in the padded batch: the largest change of any of its "
-        "real tokens' final hidden states (values of order 1). With the mask only float rounding remains; without "
-        "it the pads leak into every token.",
+        "real tokens' final hidden states (values of order 1). With the mask: {verdict}; without it the pads leak "
+        "into the tokens of every padded sentence.",
         "zh": "每个句子单独运行，与它在填充后的批次中运行相比：其任一真实词元最终隐藏状态的最大变化（数值量级约为 1）。"
-        "使用掩码时只剩浮点舍入误差；不用掩码时填充会渗入每个词元。",
+        "使用掩码时：{verdict}；不用掩码时，填充会渗入每个被填充句子的词元。",
     },
+    # what the measurement came to, filled into the card and the captions
+    "pad.verdict.exact": {"en": "bit for bit equal", "zh": "逐位相同"},
+    "pad.verdict.rounding": {"en": "{dtype} rounding", "zh": "{dtype} 舍入误差"},
+    "pad.verdict.beyond": {"en": "more than {dtype} rounding", "zh": "超出了 {dtype} 舍入误差"},
     "pad.row": {"en": "A query with every key masked", "zh": "所有键都被掩码的查询"},
     "pad.row.scores": {"en": "scores q·k/√d", "zh": "分数 q·k/√d"},
+    "pad.fill.same": {"en": "the same", "zh": "相同的"},
+    "pad.fill.differ": {"en": "different", "zh": "不同的"},
     "pad.row.neg_inf": {"en": "softmax, masked with −inf", "zh": "softmax，用 −inf 掩码"},
     "pad.row.neg_1e9": {"en": "softmax, masked with −1e9 (the notes)", "zh": "softmax，用 −1e9 掩码（笔记中的做法）"},
-    "pad.row.finite_min": {"en": "softmax, masked with float32 min", "zh": "softmax，用 float32 最小值掩码"},
+    "pad.row.finite_min": {"en": "softmax, masked with {dtype} min", "zh": "softmax，用 {dtype} 最小值掩码"},
     "pad.row.core": {"en": "this app's attention (tf_core)", "zh": "本应用的注意力（tf_core）"},
     "pad.row.key": {"en": "key", "zh": "键"},
+    "pad.out.nan": {"en": "NaN (0/0)", "zh": "NaN（0/0）"},
+    "pad.out.zeros": {"en": "zeros", "zh": "全零"},
+    "pad.out.uniform": {"en": "a uniform {v}", "zh": "均匀的 {v}"},
+    "pad.out.other": {"en": "non-zero values (up to {v})", "zh": "非零的值（最大 {v}）"},
     "pad.row_caption": {
         "en": "The last query of sentence {index} against {k} keys, all masked, live at layer {layer}, head {head}: "
-        "−inf gives 0/0 = NaN, a large negative number gives a uniform row over the pads (not zeros), and this app's "
-        "core returns zero weights and a zero output. A NaN row also poisons real tokens in the next layer "
+        "−inf gives {out_neg_inf}, a large negative number gives a uniform row over the pads (not zeros), and this "
+        "app's core returns {out_core} (weights and output). A NaN row can also poison real tokens in the next layer "
         "(0 × NaN = NaN): {nan_spreads}.",
         "zh": "第 {index} 句的最后一个查询对 {k} 个全被掩码的键，在第 {layer} 层第 {head} 个头上实时计算：−inf 得到 "
-        "0/0 = NaN，很大的负数得到在填充上均匀分布的一行（而不是全零），本应用的核心返回全零的权重和全零的输出。"
-        "NaN 行还会在下一层污染真实词元（0 × NaN = NaN）：{nan_spreads}。",
+        "{out_neg_inf}，很大的负数得到在填充上均匀分布的一行（而不是全零），本应用的核心返回{out_core}（权重和输出）。"
+        "NaN 行还可能在下一层污染真实词元（0 × NaN = NaN）：{nan_spreads}。",
     },
-    "pad.yes": {"en": "yes, measured", "zh": "是，已实测"},
-    "pad.no": {"en": "no", "zh": "否"},
+    "pad.nan.yes": {"en": "checked live, it does", "zh": "实时验证：确实如此"},
+    "pad.nan.no": {"en": "checked live, here it does not", "zh": "实时验证：这里没有"},
     "pad.convention": {
         "en": "Convention on this page: True = may attend (as PyTorch's scaled_dot_product_attention); masked scores "
         "are set to −inf. The notes use True = masked and −1e9.",
@@ -74,6 +84,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "batch.pad": {"en": "pad tokens", "zh": "填充词元"},
     "batch.batch": {"en": "batch", "zh": "批次"},
     "batch.tokens": {"en": "tokens (B × T)", "zh": "词元数（B × T）"},
+    "batch.speed.faster": {"en": "{x}× faster", "zh": "吞吐量是随机分批的 {x} 倍"},
+    "batch.speed.slower": {"en": "slower this time: {x}× the speed", "zh": "这次反而更慢：吞吐量是随机分批的 {x} 倍"},
+    "batch.speed.same": {"en": "about as fast: {x}×", "zh": "速度相当：{x} 倍"},
     "batch.strategy.random": {"en": "Random batches", "zh": "随机分批"},
     "batch.strategy.sorted": {"en": "Sorted by length", "zh": "按长度排序"},
     "batch.strategy.bucketed": {"en": "Bucketed (sorted within a pool, batches shuffled)", "zh": "分桶（池内排序，批次打乱）"},
@@ -83,6 +96,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "batch.col.attn": {"en": "attention cells (B·T²)", "zh": "注意力分数格数（B·T²）"},
     "batch.col.tps": {"en": "real tokens / s", "zh": "真实词元 / 秒"},
     "batch.col.ms": {"en": "time (ms, median)", "zh": "耗时（毫秒，中位数）"},
+    "batch.col.attn_share": {"en": "attention share of FLOPs", "zh": "注意力占 FLOPs 的比例"},
+    "batch.flops_caption": {"en": "Attention's share of the FLOPs, T / (T + T*) for T tokens with T* = 2d + d_ff = {n_star} "
+                            "for {model}: {share_random} with random batches, {share_sorted} sorted.",
+                            "zh": "注意力占 FLOPs 的比例：T 个词元为 T / (T + T*)，{model} 的 T* = 2d + d_ff = {n_star}；"
+                            "随机分批为 {share_random}，按长度排序为 {share_sorted}。"},
     "batch.caption": {
         "en": "{n} sentences of {min_len} to {max_len} tokens, batches of {bs}, each batch padded to its own longest "
         "sentence (dynamic padding), forward passes of {model} timed on {device} (median of {repeats}). "
@@ -90,17 +108,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{n} 个句子，长度 {min_len} 到 {max_len} 个词元，批大小 {bs}，每个批次只填充到本批最长句子（动态填充），"
         "在 {device} 上对 {model} 的前向计算计时（{repeats} 次取中位数）。若每个批次都填充到 {fixed} 个词元，将浪费 {pad_fixed}。",
     },
-    # --- lessons causal-mask and residual-leak (page masks; a real decoder, SmolLM2) ----------------
+    # --- lessons causal-mask and residual-leak (page masks; a decoder: SmolLM2 or the tiny GPT) -------
     "causal.running": {
-        "en": "Running SmolLM2 on your prompt and on the changed copy, with and without the mask…",
-        "zh": "正在用 SmolLM2 运行你的提示词和改动后的副本，分别加掩码和不加掩码…",
-    },
-    "causal.prompt": {"en": "Your prompt", "zh": "你的提示词"},
-    "causal.prompt_help": {
-        "en": "Any text: English works best (SmolLM2 learned mostly English; Chinese characters and emoji often "
-        "fall apart into byte pieces such as ⟨E5 B0⟩). At most {chars} characters; the first {tokens} tokens are used.",
-        "zh": "任意文本，英文效果最好（SmolLM2 主要学的是英文；汉字和表情符号常被拆成 ⟨E5 B0⟩ 这样的字节片段）。"
-        "最多 {chars} 个字符；只使用前 {tokens} 个词元。",
+        "en": "Running {model} on your prompt and on the changed copy, with and without the mask…",
+        "zh": "正在用 {model} 运行你的提示词和改动后的副本，分别加掩码和不加掩码…",
     },
     "causal.word": {"en": "Replacement word", "zh": "替换成的词"},
     "causal.word_auto": {"en": "automatic (dog)", "zh": "自动（dog）"},
@@ -161,12 +172,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "提示词被截断：共 {n} 个词元（或超过了字符上限）；只使用前 {cap} 个。",
     },
     "causal.tokens": {
-        "en": "The {T} tokens SmolLM2 reads (␣ = space), the original and the copy with position {p} changed from "
+        "en": "The {T} tokens {model} reads (␣ = space), the original and the copy with position {p} changed from "
         "“{old}” to “{new}” (in brackets):",
-        "zh": "SmolLM2 读入的 {T} 个词元（␣ 表示空格）：原文，以及把位置 {p} 从“{old}”换成“{new}”的副本（方括号内）：",
+        "zh": "{model} 读入的 {T} 个词元（␣ 表示空格）：原文，以及把位置 {p} 从“{old}”换成“{new}”的副本（方括号内）：",
     },
-    "causal.yes": {"en": "yes", "zh": "是"},
-    "causal.no": {"en": "no", "zh": "否"},
+    # verdicts the card words from the run: the largest masked weight, and whether p's change stayed out bit for bit
+    "causal.masked.zero": {"en": "exactly 0", "zh": "严格为 0"},
+    "causal.masked.max": {"en": "at most {v}", "zh": "不超过 {v}"},
+    "causal.exact.yes": {
+        "en": "Zero, not $10^{{-7}}$: the two runs have the same shapes, so every kernel sums in the same order, a "
+        "masked term contributes $0 \\times v = 0$, and adding 0.0 changes no float.",
+        "zh": "是 0 而不是 $10^{{-7}}$：两次运行的张量形状相同，每个算子的求和顺序也相同；被掩码的项贡献 "
+        "$0 \\times v = 0$，而加上 0.0 不会改变任何浮点数。",
+    },
+    "causal.exact.no": {
+        "en": "Not bit for bit on this run (largest change {v}): a kernel summed the two runs in different orders. "
+        "Compare it with the {bidir} of the run without the mask.",
+        "zh": "这次运行并非逐比特不变（最大变化 {v}）：某个算子对两次运行的求和顺序不同。可以与不加掩码时的 {bidir} 比较。",
+    },
     "causal.layer": {"en": "layer", "zh": "层"},
     "causal.head": {"en": "head", "zh": "头"},
     "causal.map.title": {"en": "The causal mask", "zh": "因果掩码"},
@@ -191,7 +214,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Measured, not assumed: with the mask the largest change at the positions before p = {p} is {before} "
         "(the fused SDPA kernel: {fast}; unchanged bit for bit: {exact}); at p itself {at_p}. Without the mask the "
         "earlier positions move by up to {bidir}: they read the new token.",
-        "zh": "这是实测值而非假设：加掩码时，p = {p} 之前各位置的最大变化为 {before}（PyTorch 融合的 SDPA 计算核：{fast}；"
+        "zh": "这是实测值而非假设：加掩码时，p = {p} 之前各位置的最大变化为 {before}（PyTorch 融合的 SDPA 算子：{fast}；"
         "逐比特不变：{exact}）；p 本身变化 {at_p}。不加掩码时，前面的位置最多变化 {bidir}：它们读到了新词元。",
     },
     "causal.attn.past": {"en": "weight on earlier keys and itself", "zh": "落在之前的键和自身上的权重"},
@@ -216,31 +239,31 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "causal.future.scale": {"en": "weight on later tokens", "zh": "落在后面词元上的权重"},
     "causal.future.caption": {
-        "en": "Every layer × head of SmolLM2 on your prompt, run without the mask: the mean weight a query puts on "
+        "en": "Every layer × head of {model} on your prompt, run without the mask: the mean weight a query puts on "
         "tokens after it. Mean over all heads {mean}, largest {max} ({where}); the framed cell is the map above "
-        "(layer {layer}, head {head}: {future}). With the mask every one of these is exactly 0.",
-        "zh": "SmolLM2 的每一层 × 每个头在你的提示词上不加掩码运行：一个查询放在它之后的词元上的平均权重。"
+        "(layer {layer}, head {head}: {future}). With the mask every weight on a later token is {masked}.",
+        "zh": "{model} 的每一层 × 每个头在你的提示词上不加掩码运行：一个查询放在它之后的词元上的平均权重。"
         "所有头的平均值为 {mean}，最大为 {max}（{where}）；框出的格子就是上面的注意力图（第 {layer} 层第 {head} 个头：{future}）。"
-        "加掩码时这些值全部严格为 0。",
+        "加掩码时落在后面词元上的每个权重都{masked}。",
     },
     "causal.stated": {
-        "en": "Stated: SmolLM2 was trained with the mask only, so its predictions without it are not good ones. "
+        "en": "Stated: {model} was trained with the mask only, so its predictions without it are not good ones. "
         "They show where information can flow, which is the question here.",
-        "zh": "说明：SmolLM2 只在加掩码的情况下训练过，所以不加掩码时它的预测并不好。这些数字展示的是信息能流向哪里，这正是本题要问的。",
+        "zh": "说明：{model} 只在加掩码的情况下训练过，所以不加掩码时它的预测并不好。这些数字展示的是信息能流向哪里，这正是本题要问的。",
     },
     "leak.running": {
-        "en": "Tracing every sub-step of every block of SmolLM2, with and without the mask…",
-        "zh": "正在追踪 SmolLM2 每个块的每个子步骤，分别加掩码和不加掩码…",
+        "en": "Tracing every sub-step of every block of {model}, with and without the mask…",
+        "zh": "正在追踪 {model} 每个块的每个子步骤，分别加掩码和不加掩码…",
     },
     "leak.layer_slider": {"en": "Layer of the per-position profile", "zh": "逐位置剖面所在的层"},
     "leak.step": {"en": "sub-step", "zh": "子步骤"},
     "leak.delta": {"en": "max |Δ| over the features", "zh": "特征上的最大 |Δ|"},
     "leak.step.input": {"en": "block input", "zh": "本层输入"},
-    "leak.step.attn_norm": {"en": "RMSNorm (attn)", "zh": "注意力前的 RMSNorm"},
+    "leak.step.attn_norm": {"en": "{norm} (attn)", "zh": "注意力前的 {norm}"},
     "leak.step.attn": {"en": "attention", "zh": "注意力"},
     "leak.step.resid1": {"en": "x + attention", "zh": "x + 注意力"},
-    "leak.step.mlp_norm": {"en": "RMSNorm (FFN)", "zh": "前馈前的 RMSNorm"},
-    "leak.step.mlp": {"en": "FFN (SwiGLU)", "zh": "前馈网络（SwiGLU）"},
+    "leak.step.mlp_norm": {"en": "{norm} (FFN)", "zh": "前馈前的 {norm}"},
+    "leak.step.mlp": {"en": "FFN ({ffn})", "zh": "前馈网络（{ffn}）"},
     "leak.step.resid2": {"en": "h + FFN", "zh": "h + 前馈网络"},
     "leak.grid.title": {
         "en": "Largest change at the positions before p = {p}, per layer and sub-step",
@@ -251,10 +274,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "leak.grid.caption": {
         "en": "White with 0 means exactly 0.0. With the mask all {cells} values (every layer, sub-step and position "
         "before p = {p}) are at most {before} (unchanged bit for bit: {exact}). Without it the first change appears "
-        "at layer {layer}, {step} ({value}), while the RMSNorm right before it is still {norm0}: attention is the "
+        "at layer {layer}, {step} ({value}), while the {norm} right before it is still {norm0}: attention is the "
         "only step that reads other positions, and from there the residual stream carries the change on.",
         "zh": "白色且标 0 表示严格等于 0.0。加掩码时全部 {cells} 个值（p = {p} 之前每一层、每个子步骤、每个位置）最大为 "
-        "{before}（逐比特不变：{exact}）。不加掩码时，第一次变化出现在第 {layer} 层的{step}（{value}），而它之前的 RMSNorm 仍为 "
+        "{before}（逐比特不变：{exact}）。不加掩码时，第一次变化出现在第 {layer} 层的{step}（{value}），而它之前的 {norm} 仍为 "
         "{norm0}：注意力是唯一读取其他位置的步骤，之后残差流把这个变化继续向后传递。",
     },
     "leak.grid.none": {
@@ -267,10 +290,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "leak.profile.caption": {
         "en": "Layer {layer}; the framed column is p = {p}. Block 0's input is the embeddings: they change at p "
-        "({emb_p}) and nowhere else ({emb_other}). With the mask every cell left of p stays exactly 0; without it "
+        "({emb_p}) and nowhere else ({emb_other}). With the mask every cell left of p is unchanged bit for bit: {exact}; without it "
         "the change enters at the attention and each residual sum adds it to that same position.",
         "zh": "第 {layer} 层；框出的一列是 p = {p}。第 0 块的输入是词嵌入：只在 p 处变化（{emb_p}），其他位置为 {emb_other}。"
-        "加掩码时 p 左边的每个格子都保持严格为 0；不加掩码时，变化从注意力进入，每一次残差相加都只把它加到同一个位置上。",
+        "加掩码时 p 左边的每个格子是否逐比特不变：{exact}；不加掩码时，变化从注意力进入，每一次残差相加都只把它加到同一个位置上。",
     },
     "leak.table.title": {
         "en": "What each sub-step reads, and its largest change before p over all layers",

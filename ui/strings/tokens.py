@@ -4,6 +4,11 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     # --- lesson tokenization -------------------------------------------------------------------------
     "tok.text": {"en": "Your text", "zh": "你的文本"},
+    "tok.missing.unassigned": {"en": "{n} that no assigned character uses in UTF-8",
+                               "zh": "{n} 个是任何已分配的字符在 UTF-8 中都不会用到的字节"},
+    "tok.missing.control": {"en": "{n} control characters", "zh": "{n} 个是控制字符"},
+    "tok.missing.other": {"en": "{n} bytes of ordinary text", "zh": "{n} 个是普通文本中的字节"},
+    "tok.missing.sep": {"en": ", ", "zh": "，"},
     "tok.text_help": {
         "en": "Any text, up to {chars} characters: it goes through all three tokenizers as typed (no special tokens "
         "added).",
@@ -84,6 +89,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- lesson pretrained-vectors -------------------------------------------------------------------
     "vec.word": {"en": "word", "zh": "词"},
+    "vec.init.better": {"en": "already groups words by meaning better than random rows",
+                        "zh": "已经按词义把词聚在一起，比随机表好"},
+    "vec.init.not": {"en": "groups these words no better than random rows", "zh": "对这些词的分组并不比随机表好"},
     "vec.word_input": {"en": "A word to look up", "zh": "要查找的词"},
     "vec.word_help": {
         "en": "Up to {chars} characters. It is cut into the model's pieces; the neighbours of each piece and of "
