@@ -10,8 +10,9 @@ Checks, in this order (figures first: a GPU window is short, and the core tests 
   d. benchmarks on those shapes: encoder forward, Llama prefill and decode (fp32, bf16);
   a. ``pytest tests/tf_core`` with TF_CORE_DEVICE set to the device and the real model packages hidden,
      so CI runs the very test set the GPU machine runs. Most core tests build their tensors on the CPU
-     whatever TF_CORE_DEVICE says (only tf_core.device reads it): there they check the GPU machine's
-     torch and Python; b-d check the GPU itself.
+     whatever TF_CORE_DEVICE says: there they check the GPU machine's torch and Python; the attention
+     test on the app's device (test_attention.py, explicit path and SDPA against the CPU's float64,
+     fully masked rows included) and b-d check the GPU itself.
 Every figure line names the device, the torch version and the dtype; a table and the wall time end the
 run; the exit status is 1 when a check failed. float32 runs with TF32 off (matmul and cuDNN
 fp32_precision "ieee"): what the app computes (it never enables TF32), and what the tolerances assume.

@@ -396,3 +396,30 @@ def test_multi_head_attention_rejects_indivisible_heads():
     params = MultiHeadParams(w_q=w, w_k=w, w_v=w, w_o=w)
     with pytest.raises(ValueError, match="divisible"):
         multi_head_attention(torch.randn(1, 3, d), torch.randn(1, 3, d), params, n_heads=5)
+
+
+# --------------------------------------------------------------------------- on the app's device
+
+
+@pytest.mark.parametrize("kind", MASK_KINDS)
+@pytest.mark.parametrize("shape", SHAPES, ids=SHAPE_IDS)
+def test_the_device_computes_what_the_cpu_computes(shape, kind):
+    """On the device the app computes on (TF_CORE_DEVICE; scripts/gpu_check.sh sets cuda), the
+    explicit path and PyTorch's SDPA give the CPU's float64 results, fully masked rows included.
+    Skipped where that device is the CPU: the tests above are this test there."""
+    from tf_core.device import get_device
+
+    device = get_device()
+    if device.type == "cpu":
+        pytest.skip("the app's device is the CPU")
+    B, H, n_q, n_k, d_k, d_v = shape
+    g = _gen(*shape, MASK_KINDS.index(kind), 7)
+    q, k, v = _qkv(*shape, g)
+    mask = _make_mask(kind, B, H, n_q, n_k, g)
+    on = lambda t: None if t is None else t.to(device)  # noqa: E731
+    cpu = scaled_dot_product_attention(q, k, v, mask=mask)
+    dev = scaled_dot_product_attention(on(q), on(k), on(v), mask=on(mask))
+    torch.testing.assert_close(dev.output.cpu(), cpu.output, rtol=RTOL, atol=ATOL)
+    torch.testing.assert_close(dev.weights.cpu(), cpu.weights, rtol=RTOL, atol=ATOL)
+    fused = F.scaled_dot_product_attention(on(q), on(k), on(v), attn_mask=on(mask))
+    torch.testing.assert_close(fused.cpu(), cpu.output, rtol=RTOL, atol=ATOL)
