@@ -15,8 +15,9 @@ st.subheader(t("about.models", lang), divider="gray")
 for m in MODELS.values():
     with st.container(border=True, key=f"about.model.{m.key}"):
         st.markdown(f"**{md_escape(m.name)}**")
+        architecture = m.architecture_zh if lang == "zh" else m.architecture
         rows = [
-            (t("about.col.architecture", lang), md_escape(m.architecture, max_len=300)),
+            (t("about.col.architecture", lang), md_escape(architecture, max_len=300)),
             (t("about.col.package", lang), f"`{m.pip_name}`"),
             (t("about.col.licence", lang), md_escape(m.licence)),
             (t("about.col.here", lang), t("about.yes", lang) if m.installed() else t("about.no", lang)),

@@ -116,11 +116,11 @@ def step_detail(r, step_key: str) -> None:
             lesson.chart(charts.feature_heatmap(step.sample, r.pieces, lang), key=f"{LESSON}.chart.sample")
     with right:
         lesson.chart(charts.histogram(step.hist, step.edges, lang), key=f"{LESSON}.chart.hist")
-        st.caption(t("walk.detail_caption", lang, step=t(f"walk.step.{step.key}", lang), formula=step.formula,
+        lesson.note(t("walk.detail_caption", lang, step=t(f"walk.step.{step.key}", lang), formula=step.formula,
                      shape=shape_text(step), mean=num(step.mean), std=num(step.std), min=num(step.min),
                      max=num(step.max), k=step.sample.shape[1], head=r.head, n=f"{int(np.prod(step.shape)):,}"))
         if step.key in ("ffn_up", "gelu"):
-            st.caption(t("walk.gelu_caption", lang, negative=pct(r.gelu_negative), small=pct(r.gelu_small),
+            lesson.note(t("walk.gelu_caption", lang, negative=pct(r.gelu_negative), small=pct(r.gelu_small),
                          min=num(r.gelu_min), n=f"{int(np.prod(step.shape)):,}"))
 
 
@@ -133,21 +133,27 @@ def encoder_lesson() -> None:
     r = run_walk(model_key, text, layer, head, enc)
     values = card_values(r, enc.name)
     sections = lesson.card(LESSON, lang, values)
-    lesson.short_answer(sections, lang)
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("walk.fig.cos_attn", lang), f"{values['cos_attn']} / {values['cos_attn_no_residual']}",
+                      t("walk.fig.cos_help", lang, T=values["T"])),
+        lesson.Figure(t("walk.fig.cos_ffn", lang), f"{values['cos_ffn']} / {values['cos_ffn_no_residual']}",
+                      t("walk.fig.cos_help", lang, T=values["T"])),
+        lesson.Figure(t("walk.fig.gelu", lang), values["gelu_negative"], t("walk.fig.gelu_help", lang, min=values["gelu_min"])),
+    ])
 
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    encoders.controls(LESSON, lang)
-    c_layer, c_head = st.columns(2)
-    c_layer.slider(t("walk.layer", lang), 0, cfg.n_layers - 1, key=layer_key)
-    c_head.slider(t("walk.head", lang), 0, cfg.n_heads - 1, key=head_key)
-    lesson.reset_button(LESSON, PARAMS, lang)
+    with panel:
+        c_text, c_model, c_layer, c_head = lesson.controls(LESSON, PARAMS, lang, [4, 3, 2, 2])
+        encoders.controls(LESSON, lang, c_text, c_model)
+        c_layer.slider(t("walk.layer", lang), 0, cfg.n_layers - 1, key=layer_key)
+        c_head.slider(t("walk.head", lang), 0, cfg.n_heads - 1, key=head_key)
+        with lesson.main():
+            st.markdown(f"**{t('walk.flow', lang, layer=layer)}**")
+            lesson.chart(charts.walk_flow(r, lang), key=f"{LESSON}.chart.flow")
+            lesson.note(t("walk.flow_caption", lang, model=enc.name, layer=layer, **r.dims))
+    encoders.model_notice(LESSON, lang)
     unk = sum(1 for p in r.pieces if p in ("[UNK]", "<unk>"))
     encoders.token_notices(text, r.pieces, r.n_total, r.truncated, unk, lang)
     encoders.token_strip(r.pieces, lang, enc.prefix)
-
-    st.markdown(f"**{t('walk.flow', lang, layer=layer)}**")
-    lesson.chart(charts.walk_flow(r, lang), key=f"{LESSON}.chart.flow")
-    st.caption(t("walk.flow_caption", lang, model=enc.name, layer=layer, **r.dims))
     steps_table(r)
 
     st.markdown(f"**{t('walk.residual', lang)}**")
@@ -160,7 +166,7 @@ def encoder_lesson() -> None:
         lesson.chart(shared.per_token_lines(
             [(t("walk.with_res_ffn", lang), r.cos_ffn), (t("walk.no_res_ffn", lang), r.cos_ffn_no_residual)],
             r.pieces, lang, "walk.cos", (shared.RAW, shared.THEORY)), key=f"{LESSON}.chart.res_ffn")
-    st.caption(t("walk.residual_caption", lang, cos_attn=values["cos_attn"], cos_ffn=values["cos_ffn"],
+    lesson.note(t("walk.residual_caption", lang, cos_attn=values["cos_attn"], cos_ffn=values["cos_ffn"],
                  cos_attn_bare=values["cos_attn_no_residual"], cos_ffn_bare=values["cos_ffn_no_residual"],
                  attn_ratio=values["attn_ratio"], ffn_ratio=values["ffn_ratio"]))
 
@@ -169,7 +175,7 @@ def encoder_lesson() -> None:
     lesson.chart(shared.per_token_lines(
         [(t("walk.ln_in", lang), ln1.in_std), (t("walk.ln_hat", lang), ln1.hat_std), (t("walk.ln_out", lang), ln1.out_std)],
         r.pieces, lang, "walk.ln_std", (shared.THEORY, shared.SCALED, shared.RAW)), key=f"{LESSON}.chart.ln")
-    st.caption(t("walk.ln_caption", lang, D=r.dims["D"], gamma_min=num(ln1.gamma.min()), gamma_max=num(ln1.gamma.max()),
+    lesson.note(t("walk.ln_caption", lang, D=r.dims["D"], gamma_min=num(ln1.gamma.min()), gamma_max=num(ln1.gamma.max()),
                  beta_min=num(ln1.beta.min()), beta_max=num(ln1.beta.max()), out_min=num(ln1.out_std.min()),
                  out_max=num(ln1.out_std.max())))
 
@@ -207,6 +213,7 @@ def xattn_values(r, trained) -> dict[str, str]:
         "words": " ".join(r.words),
         "S": str(len(r.words)),
         "N": str(len(r.tokens)),
+        "eos_note": t("xattn.eos.yes" if r.ended else "xattn.eos.no", lang),
         "output": r.output or "∅",
         "reference": r.reference,
         "verdict": t("xattn.right" if r.correct else "xattn.wrong", lang),
@@ -248,35 +255,39 @@ def xattn_lesson() -> None:
         r = run_xattn(text_param.default_for("en"), layer, head)
     values = xattn_values(r, trained)
     sections = lesson.card(LESSON, lang, values)
-    lesson.short_answer(sections, lang)
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("xattn.fig.peak", lang), values["peak"], t("xattn.fig.peak_help", lang)),
+        lesson.Figure(t("xattn.fig.prob", lang), pct(float(np.mean(r.probs))), t("xattn.fig.prob_help", lang)),
+        lesson.Figure(t("xattn.fig.accuracy", lang), values["accuracy"],
+                      t("xattn.fig.accuracy_help", lang, count=values["held_count"])),
+    ])
 
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.text_input(t("xattn.input", lang), key=text_param.key(LESSON), max_chars=limits.NUMBER_TEXT_CHARS,
-                    help=t("xattn.input_help", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}"))
-    c_layer, c_head = right.columns(2)
-    c_layer.slider(t("xattn.layer", lang), 0, cfg.n_dec_layers - 1, key=layer_key)
-    c_head.select_slider(t("xattn.head_pick", lang), options=list(range(-1, cfg.n_heads)), key=head_key,
-                         format_func=head_label)
-    st.caption(t("xattn.limits", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}", chars=limits.NUMBER_TEXT_CHARS))
-    lesson.reset_button(LESSON, XATTN, lang)
-    if error is not None:
-        st.warning(t(f"xattn.err.{error}", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}",
-                     chars=limits.NUMBER_TEXT_CHARS) + " " + t("xattn.showing_default", lang, number=values["number"]),
-                   icon=":material/warning:")
+    with panel:
+        c_text, c_layer, c_head = lesson.controls(LESSON, XATTN, lang, [4, 2, 3])
+        c_text.text_input(t("xattn.input", lang), key=text_param.key(LESSON), max_chars=limits.NUMBER_TEXT_CHARS,
+                          help=t("xattn.input_help", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}")
+                          + " " + t("xattn.limits", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}",
+                                    chars=limits.NUMBER_TEXT_CHARS))
+        c_layer.slider(t("xattn.layer", lang), 0, cfg.n_dec_layers - 1, key=layer_key)
+        c_head.select_slider(t("xattn.head_pick", lang), options=list(range(-1, cfg.n_heads)), key=head_key,
+                             format_func=head_label)
+        if error is not None:
+            st.warning(t(f"xattn.err.{error}", lang, lo=limits.NUMBER.lo, hi=f"{limits.NUMBER.hi:,}",
+                         chars=limits.NUMBER_TEXT_CHARS) + " " + t("xattn.showing_default", lang, number=values["number"]),
+                       icon=":material/warning:")
 
-    st.caption(t("xattn.io", lang, number=values["number"], S=values["S"]))
-    st.code(f"{' '.join(r.words)}\n→ {r.output or '∅'}   ({t('xattn.reference', lang)}: {r.reference})",
-            language=None, wrap_lines=True)
-    (st.success if r.correct else st.error)(
-        t("xattn.verdict", lang, verdict=values["verdict"], held=values["held"], accuracy=values["accuracy"],
-          count=values["held_count"]), icon=":material/check_circle:" if r.correct else ":material/cancel:")
-
-    left, right = st.columns([3, 2], gap="medium")
+        with lesson.main():
+            st.markdown(f"**{t('xattn.map_title', lang, layer=layer, shown=head_label(head))}**")
+            lesson.chart(charts.cross_heatmap(r.map, r.tokens, r.words, lang), key=f"{LESSON}.chart.map")
+            lesson.note(t("xattn.map_caption", lang, layers=r.n_layers, heads=r.n_heads, peak=values["peak"]))
+    left, right = st.columns([2, 3], gap="medium")
     with left:
-        st.markdown(f"**{t('xattn.map_title', lang, layer=layer, shown=head_label(head))}**")
-        lesson.chart(charts.cross_heatmap(r.map, r.tokens, r.words, lang), key=f"{LESSON}.chart.map")
-        st.caption(t("xattn.map_caption", lang, layers=r.n_layers, heads=r.n_heads, peak=values["peak"]))
+        st.caption(t("xattn.io", lang, number=values["number"], S=values["S"]))
+        st.code(f"{' '.join(r.words)}\n→ {r.output or '∅'}   ({t('xattn.reference', lang)}: {r.reference})",
+                language=None, wrap_lines=True)
+        (st.success if r.correct else st.error)(
+            t("xattn.verdict", lang, verdict=values["verdict"], held=values["held"], accuracy=values["accuracy"],
+              count=values["held_count"]), icon=":material/check_circle:" if r.correct else ":material/cancel:")
     with right:
         st.markdown(f"**{t('xattn.steps_title', lang)}**")
         st.dataframe({
@@ -286,7 +297,7 @@ def xattn_lesson() -> None:
             t("xattn.col.looks", lang): list(r.attends_to),
             t("xattn.col.weight", lang): [num(float(r.map[i, j])) for i, j in enumerate(r.attends_index)],
         }, hide_index=True, width="stretch")
-        st.caption(t("xattn.steps_caption", lang, S=values["S"], kv=values["kv_once"], N=values["N"]))
+        lesson.note(t("xattn.steps_caption", lang, S=values["S"], kv=values["kv_once"], N=values["N"]))
     lesson.finish(LESSON, sections, lab.run, XATTN, lang)
 
 

@@ -20,7 +20,7 @@ from tf_core import limits
 from ui import decoders, lesson, params
 from ui.charts import decoding as charts
 from ui.i18n import t
-from ui.text import device_text, md_escape, num, pct
+from ui.text import device_text, md_escape, num, pct, speed_verdict
 
 PAGE = "decoding"
 # Page defaults below the caps: a first visit runs ~16 sequential SmolLM2 steps per side, a few seconds.
@@ -105,14 +105,14 @@ def parallel_values(r, dec) -> dict[str, str]:
 
 
 def parallel_controls() -> None:
-    decoders.controls(LESSON, lang)
-    c1, c2 = st.columns(2)
-    c1.slider(t("par.n", lang), PARALLEL_N.lo, PARALLEL_N.hi, key=f"{LESSON}.n", help=t("par.n_help", lang))
+    """One row: the prompt, the model, n, repeats, Reset (the caps are in the sliders' help)."""
+    c_prompt, c_model, c1, c2 = lesson.controls(LESSON, PARALLEL, lang, [3, 2, 2, 2])
+    decoders.controls(LESSON, lang, c_prompt, c_model)
+    caps = " " + t("par.limits", lang, n_lo=PARALLEL_N.lo, n_hi=PARALLEL_N.hi, r_lo=PARALLEL_REPEATS.lo,
+                   r_hi=PARALLEL_REPEATS.hi, chars=limits.DECODER_TEXT_CHARS)
+    c1.slider(t("par.n", lang), PARALLEL_N.lo, PARALLEL_N.hi, key=f"{LESSON}.n", help=t("par.n_help", lang) + caps)
     c2.slider(t("par.repeats", lang), PARALLEL_REPEATS.lo, PARALLEL_REPEATS.hi, key=f"{LESSON}.repeats",
-              help=t("par.repeats_help", lang))
-    st.caption(t("par.limits", lang, n_lo=PARALLEL_N.lo, n_hi=PARALLEL_N.hi, r_lo=PARALLEL_REPEATS.lo,
-                 r_hi=PARALLEL_REPEATS.hi, chars=limits.DECODER_TEXT_CHARS))
-    lesson.reset_button(LESSON, PARALLEL, lang)
+              help=t("par.repeats_help", lang) + caps)
 
 
 def parallelism_lesson() -> None:
@@ -128,11 +128,17 @@ def parallelism_lesson() -> None:
             problem = e
     values = parallel_values(r, dec) if r is not None else None
     sections = lesson.card(LESSON, lang, values) if r is not None else None
+    panel = st.container()  # no run: the controls alone, to choose again
     if sections:
-        lesson.short_answer(sections, lang)
-
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    parallel_controls()
+        same = int((r.argmax_parallel == r.argmax_sequential).sum())
+        panel = lesson.answer(LESSON, sections, lang, [
+            lesson.Figure(t("par.m_steps", lang, n=r.n), f"{ms(r.sequential_seconds)} ms"),
+            lesson.Figure(t("par.fig.blocks", lang), pct(r.layers_share),
+                          t("par.fig.blocks_help", lang, layers=len(r.layer_seconds))),
+            lesson.Figure(t("par.m_diff", lang), num(r.max_abs_diff), t("par.m_diff_help", lang, same=same, n=r.n)),
+        ])
+    with panel:
+        parallel_controls()
     if problem is not None:
         bad_run(problem)
     if r is None:
@@ -145,30 +151,24 @@ def parallelism_lesson() -> None:
         strip = t("par.tokens_cut", lang, n=r.n)
     else:
         strip = t("dec.tokens", lang, n=r.n)
-    decoders.token_strip(r.pieces, lang, strip)
-
-    cols = st.columns(4)
-    cols[0].metric(t("par.m_one", lang, n=r.n), f"{ms(r.parallel_seconds)} ms")
-    cols[1].metric(t("par.m_steps", lang, n=r.n), f"{ms(r.sequential_seconds)} ms")
-    cols[2].metric(t("par.m_speedup", lang), f"{r.speedup:.1f}×")
-    cols[3].metric(t("par.m_diff", lang), num(r.max_abs_diff),
-                   help=t("par.m_diff_help", lang, same=int((r.argmax_parallel == r.argmax_sequential).sum()), n=r.n))
-    st.caption(t("par.metrics_caption", lang, model=dec.label, n=r.n, repeats=r.repeats,
-                 same=int((r.argmax_parallel == r.argmax_sequential).sum()), rel=values["rel_diff"],
-                 verdict=values["diff_verdict"]))
-
-    left, right = st.columns(2, gap="medium")
-    with left:
+    with panel, lesson.main():
         st.markdown(f"**{t('par.curve', lang)}**")
         lesson.chart(charts.parallel_per_position(r, lang), key=f"{LESSON}.chart.curve")
-        st.caption(t("par.curve_caption", lang, lo=int(r.grid_n[0]), hi=int(r.grid_n[-1]),
-                     one_lo=ms(float(r.per_position_parallel[0])), one_hi=ms(float(r.per_position_parallel[-1])),
-                     step=ms(float(r.per_position_sequential[-1]))))
-    with right:
+        lesson.note(t("par.curve_caption", lang, lo=int(r.grid_n[0]), hi=int(r.grid_n[-1]),
+                      one_lo=ms(float(r.per_position_parallel[0])), one_hi=ms(float(r.per_position_parallel[-1])),
+                      step=ms(float(r.per_position_sequential[-1]))))
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
         st.markdown(f"**{t('par.layers', lang, n=r.n)}**")
         lesson.chart(charts.layer_timeline(r, lang), key=f"{LESSON}.chart.layers")
-        st.caption(t("par.layers_caption", lang, layers=len(r.layer_seconds), blocks=ms(float(r.layer_seconds.sum())),
-                     call=ms(r.call_seconds), share=pct(r.layers_share), head=ms(r.call_seconds - float(r.layer_seconds.sum()))))
+        lesson.note(t("par.layers_caption", lang, layers=len(r.layer_seconds), blocks=ms(float(r.layer_seconds.sum())),
+                      call=ms(r.call_seconds), share=pct(r.layers_share),
+                      head=ms(r.call_seconds - float(r.layer_seconds.sum()))))
+    with right:
+        lesson.note(t("par.metrics_caption", lang, model=dec.label, n=r.n, repeats=r.repeats,
+                      same=int((r.argmax_parallel == r.argmax_sequential).sum()), rel=values["rel_diff"],
+                      verdict=values["diff_verdict"], clipped=charts.clipped_note("par", r.clipped_steps, lang)))
+    decoders.token_strip(r.pieces, lang, strip, r.byte_pieces, LESSON)
     lesson.finish(LESSON, sections, lab.run, PARALLEL, lang)
 
 
@@ -194,6 +194,11 @@ def run_no_q(model_key: str, text: str, n_new: int, layer: int, seed: int, _dec,
     return decoders.run_in_line(job, lang, t("kv.running_no_q", lang, layer=layer))
 
 
+def with_ms(value: str) -> str:
+    """A formatted time in ms with its unit ("—" stays bare: nothing was measured)."""
+    return value if value == "—" else f"{value} ms"
+
+
 def mb(n_bytes: float) -> str:
     return num(n_bytes / 1e6)
 
@@ -211,7 +216,7 @@ def kv_values(r, q, dec) -> dict[str, str]:
         "uncached_cap": str(limits.KV_UNCACHED_TOKENS),
         "tps_cached": fmt(rate_c),
         "tps_uncached": fmt(rate_u),
-        "rate_ratio": f"{rate_c / rate_u:.1f}×" if math.isfinite(rate_c) and math.isfinite(rate_u) else "—",
+        "rate_verdict": speed_verdict("kv.speed", r.rate_ratio, lang),
         "step_cached": ms(float(np.median(r.step_cached[1:]))) if r.n_new > 1 else "—",
         "step_uncached": ms(float(np.median(after))) if len(after) else "—",
         "uncached_first": ms(float(np.median(after[:quarter]))) if len(after) else "—",
@@ -222,19 +227,15 @@ def kv_values(r, q, dec) -> dict[str, str]:
         "logits_diff": fmt(r.logits_diff),
         "positions": str(r.cache_positions),
         "layers": str(r.n_layers),
-        "heads": str(r.n_heads),
         "kv_heads": str(r.n_kv_heads),
         "d_head": str(r.d_head),
         "bytes_per_number": str(r.bytes_per_number),
         "formula_bytes": f"{r.formula_bytes:,}",
         "cache_bytes": f"{r.cache_bytes:,}",
         "cache_mb": mb(r.cache_bytes),
-        "mha_bytes": f"{r.mha_bytes:,}",
-        "gqa_saving": pct(r.gqa_saving),
         "per_position": f"{r.bytes_per_position:,}",
         "context": f"{r.max_positions:,}",
         "context_mb": mb(r.context_bytes),
-        "context_mha_mb": mb(r.context_bytes * r.n_heads / r.n_kv_heads),
         "q_layer": str(q.layer),
         "q_positions": str(q.positions),
         "q_zero": fmt(q.past_queries_zero_diff),
@@ -252,22 +253,26 @@ def kv_values(r, q, dec) -> dict[str, str]:
         "crossing": f"{r.crossing_tokens:,}",
         "crossing_batch": str(r.crossing_batch),
         "bytes_verdict": t("kv.bytes.weights" if r.weight_bytes > r.cache_bytes else "kv.bytes.cache", lang),
+        "gqa_verdict": t("kv.gqa.grouped" if r.n_kv_heads < r.n_heads else "kv.gqa.mha", lang, model=dec.label,
+                         heads=r.n_heads, kv=r.n_kv_heads, mha=f"{r.mha_bytes:,}",
+                         context_mha=mb(r.context_bytes * r.n_heads / r.n_kv_heads), saving=pct(r.gqa_saving)),
         "output_verdict": t("kv.output.same", lang, diff=diff) if r.same_tokens else t(
             "kv.output.differ", lang, diff=diff, same=r.same_prefix, k=r.n_uncached),
     }
 
 
 def kv_controls(n_layers: int) -> None:
-    decoders.controls(LESSON, lang)
-    c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
+    """One row: the prompt, the model, new tokens, the demonstration's layer and seed, Reset."""
+    c_prompt, c_model, c1, c2, c3 = lesson.controls(LESSON, KV, lang, [3, 2, 2, 2, 1.5])
+    decoders.controls(LESSON, lang, c_prompt, c_model)
+    caps = " " + t("kv.limits", lang, lo=KV_NEW.lo, hi=KV_NEW.hi, cap=limits.KV_UNCACHED_TOKENS,
+                   tokens=limits.DECODER_TOKENS, chars=limits.DECODER_TEXT_CHARS)
     c1.slider(t("kv.new", lang), KV_NEW.lo, KV_NEW.hi, key=f"{LESSON}.new",
-              help=t("kv.new_help", lang, cap=limits.KV_UNCACHED_TOKENS))
+              help=t("kv.new_help", lang, cap=limits.KV_UNCACHED_TOKENS) + caps)
     c2.slider(t("kv.layer", lang), 0, max(n_layers - 1, 1), key=f"{LESSON}.layer", disabled=n_layers < 2,
               help=t("kv.layer_help", lang))
-    c3.number_input(t("kv.seed", lang), limits.SEED.lo, limits.SEED.hi, key=f"{LESSON}.seed", step=1)
-    st.caption(t("kv.limits", lang, lo=KV_NEW.lo, hi=KV_NEW.hi, cap=limits.KV_UNCACHED_TOKENS,
-                 tokens=limits.DECODER_TOKENS, chars=limits.DECODER_TEXT_CHARS))
-    lesson.reset_button(LESSON, KV, lang)
+    c3.number_input(t("kv.seed", lang), limits.SEED.lo, limits.SEED.hi, key=f"{LESSON}.seed", step=1,
+                    help=lesson.limits_help(lang, [(t("kv.seed", lang), limits.SEED)]))
 
 
 def kv_lesson() -> None:
@@ -287,11 +292,19 @@ def kv_lesson() -> None:
             problem = e
     values = kv_values(r, q, dec) if r is not None else None
     sections = lesson.card(LESSON, lang, values) if r is not None else None
+    panel = st.container()  # no run: the controls alone, to choose again
     if sections:
-        lesson.short_answer(sections, lang)
-
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    kv_controls(n_layers)
+        panel = lesson.answer(LESSON, sections, lang, [
+            lesson.Figure(t("kv.fig.step_cached", lang), with_ms(values["step_cached"]),
+                          t("kv.fig.step_help", lang, rate=fmt(r.tokens_per_second_cached))),
+            lesson.Figure(t("kv.fig.step_uncached", lang), with_ms(values["step_uncached"]),
+                          t("kv.fig.step_help", lang, rate=fmt(r.tokens_per_second_uncached))),
+            lesson.Figure(t("kv.m_same", lang), values["same_tokens"], t("kv.m_same_help", lang, diff=values["logits_diff"])),
+            lesson.Figure(t("kv.fig.weights", lang), values["weights_share"],
+                          t("kv.fig.weights_help", lang, weights=values["weight_mb"])),
+        ])
+    with panel:
+        kv_controls(n_layers)
     if problem is not None:
         bad_run(problem)
     if r is None:
@@ -302,31 +315,24 @@ def kv_lesson() -> None:
                   T=r.n_prompt), icon=":material/content_cut:")
     if r.truncated:
         st.warning(t("dec.truncated", lang, cap=limits.DECODER_TOKENS), icon=":material/content_cut:")
-    decoders.token_strip(r.pieces, lang, t("kv.prompt_tokens", lang, n=r.n_prompt))
-    st.caption(t("kv.generated", lang, n=r.n_new, same=values["same_tokens"], k=r.n_uncached))
-    st.code(dec.text(r.tokens), language=None, wrap_lines=True)
-
-    rate_c, rate_u = r.tokens_per_second_cached, r.tokens_per_second_uncached
-    cols = st.columns(4)
-    cols[0].metric(t("kv.m_cached", lang), fmt(rate_c))
-    cols[1].metric(t("kv.m_uncached", lang, k=r.n_uncached), fmt(rate_u))
-    cols[2].metric(t("kv.m_same", lang), values["same_tokens"], help=t("kv.m_same_help", lang, diff=values["logits_diff"]))
-    cols[3].metric(t("kv.m_bytes", lang), f"{mb(r.cache_bytes)} MB",
-                   help=t("kv.m_bytes_help", lang, bytes=f"{r.cache_bytes:,}", positions=r.cache_positions))
-
-    left, right = st.columns(2, gap="medium")
-    with left:
+    with panel, lesson.main():
         st.markdown(f"**{t('kv.steps', lang)}**")
         lesson.chart(charts.decode_steps(r, lang), key=f"{LESSON}.chart.steps")
-        st.caption(t("kv.steps_caption", lang, T=r.n_prompt, k=r.n_uncached, cap=limits.KV_UNCACHED_TOKENS,
-                     cached=values["step_cached"], uncached=values["step_uncached"], first=values["uncached_first"],
-                     last=values["uncached_last"], pos_first=values["pos_first"], pos_last=values["pos_last"]))
-    with right:
+        lesson.note(t("kv.steps_caption", lang, T=r.n_prompt, k=r.n_uncached, cap=limits.KV_UNCACHED_TOKENS,
+                      cached=values["step_cached"], uncached=values["step_uncached"], first=values["uncached_first"],
+                      last=values["uncached_last"], pos_first=values["pos_first"], pos_last=values["pos_last"],
+                      clipped=charts.clipped_note("kv", r.clipped_steps, lang)))
+    left, right = st.columns(2, gap="medium")
+    with left:
         st.markdown(f"**{t('kv.memory', lang)}**")
         lesson.chart(charts.kv_memory(r, lang), key=f"{LESSON}.chart.memory")
-        st.caption(t("kv.memory_caption", lang, L=r.n_layers, n=r.cache_positions, kv=r.n_kv_heads, dh=r.d_head,
-                     b=r.bytes_per_number, formula=f"{r.formula_bytes:,}", measured=f"{r.cache_bytes:,}",
-                     heads=r.n_heads, mha=f"{r.mha_bytes:,}", saving=pct(r.gqa_saving)))
+        lesson.note(t("kv.memory_caption", lang, L=r.n_layers, n=r.cache_positions, kv=r.n_kv_heads, dh=r.d_head,
+                      b=r.bytes_per_number, formula=f"{r.formula_bytes:,}", measured=f"{r.cache_bytes:,}",
+                      heads=r.n_heads, mha=f"{r.mha_bytes:,}", saving=pct(r.gqa_saving)))
+    with right:
+        decoders.token_strip(r.pieces, lang, t("kv.prompt_tokens", lang, n=r.n_prompt), r.byte_pieces, LESSON)
+        st.caption(t("kv.generated", lang, n=r.n_new, same=values["same_tokens"], k=r.n_uncached))
+        st.code(dec.text(r.tokens), language=None, wrap_lines=True)
 
     st.markdown(f"**{t('kv.no_q', lang)}**")
     rows = [("kv.q.zero", q.past_queries_zero_diff), ("kv.q.random", q.past_queries_random_diff),
@@ -336,10 +342,10 @@ def kv_lesson() -> None:
         t("kv.q.what", lang): [t(k, lang) for k, _ in rows],
         t("kv.q.diff", lang): [fmt(v) for _, v in rows],
     }, hide_index=True, width="stretch")
-    st.caption(t("kv.no_q_caption", lang, layer=q.layer, S=q.positions, seed=seed))
+    lesson.note(t("kv.no_q_caption", lang, layer=q.layer, S=q.positions, seed=seed))
     if q.positions < 2:
         st.info(t("kv.no_q_short", lang), icon=":material/info:")
-    st.caption(t("kv.teacher_caption", lang, k=r.n_uncached, diff=values["teacher_diff"], same=values["teacher_same"]))
+    lesson.note(t("kv.teacher_caption", lang, k=r.n_uncached, diff=values["teacher_diff"], same=values["teacher_same"]))
     lesson.finish(LESSON, sections, lab.run, KV, lang)
 
 

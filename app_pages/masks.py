@@ -16,7 +16,7 @@ from ui import decoders, encoders, lesson, params
 from ui.charts import masks as charts
 from ui.charts import shared
 from ui.i18n import STRINGS, t
-from ui.text import device_text, md_escape, num, pct
+from ui.text import device_text, md_escape, num, pct, speed_verdict
 
 PAGE = "masks"
 SENTENCES = params.TextParam("text", max_chars=limits.ENCODER_TEXT_CHARS, multiline=True, defaults=(
@@ -99,39 +99,43 @@ def padding_lesson() -> None:
     r = run_padding(model_key, tuple(sentences), int(st.session_state[f"{LESSON}.extra"]), layer, head, enc)
     values = padding_values(r)
     sections = lesson.card(LESSON, lang, values)
-    lesson.short_answer(sections, lang)
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("pad.fig.worst", lang), num(r.diff_unmasked.max()),
+                      t("pad.fig.worst_help", lang, extra=values["extra"], n=len(r.lengths))),
+        lesson.Figure(t("pad.fig.mass_max", lang), values["pad_mass_max"], t("pad.fig.mass_max_help", lang)),
+        lesson.Figure(t("pad.fig.pads", lang), f"{int(r.n_pad.sum())} / {r.mask.size}", t("pad.fig.pads_help", lang)),
+    ])
 
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.text_area(t("pad.sentences", lang), key=SENTENCES.key(LESSON), max_chars=limits.ENCODER_TEXT_CHARS, height=110,
-                   help=t("pad.sentences_help", lang, n=limits.PAD_SENTENCES.hi))
-    right.radio(t("enc.model", lang), options=encoders.MODEL.options, key=encoders.MODEL.key(LESSON), horizontal=True,
-                format_func=lambda key: t(f"enc.model.{key}", lang), help=t("enc.model_help", lang))
-    c1, c2, c3 = st.columns(3)
-    c1.slider(t("pad.extra", lang), limits.PAD_EXTRA.lo, limits.PAD_EXTRA.hi, key=f"{LESSON}.extra")
-    c2.slider(t("pad.layer", lang), 0, cfg.n_layers - 1, key=f"{LESSON}.layer")
-    c3.slider(t("pad.head", lang), 0, cfg.n_heads - 1, key=f"{LESSON}.head")
-    st.caption(t("enc.limits", lang, tokens=limits.ENCODER_TOKENS, chars=limits.ENCODER_TEXT_CHARS))
-    lesson.reset_button(LESSON, PADDING, lang)
-    if too_many:
-        st.info(t("pad.too_many", lang, n=limits.PAD_SENTENCES.hi), icon=":material/info:")
-    if r.truncated.any():
-        st.warning(t("enc.truncated", lang, n=int(r.n_total.max()), cap=limits.ENCODER_TOKENS),
-                   icon=":material/content_cut:")
+    with panel:
+        c_text, c_model, c1, c2, c3 = lesson.controls(LESSON, PADDING, lang, [4, 2, 2, 2, 2])
+        c_text.text_area(t("pad.sentences", lang), key=SENTENCES.key(LESSON), max_chars=limits.ENCODER_TEXT_CHARS, height=68,
+                         help=t("pad.sentences_help", lang, n=limits.PAD_SENTENCES.hi) + " "
+                         + t("enc.limits", lang, tokens=limits.ENCODER_TOKENS, chars=limits.ENCODER_TEXT_CHARS))
+        c_model.selectbox(t("enc.model", lang), options=encoders.MODEL.options, key=encoders.MODEL.key(LESSON),
+                          format_func=lambda key: t(f"enc.model.{key}", lang), help=t("enc.model_help", lang))
+        c1.slider(t("pad.extra", lang), limits.PAD_EXTRA.lo, limits.PAD_EXTRA.hi, key=f"{LESSON}.extra",
+                  help=lesson.limits_help(lang, [(t("pad.extra", lang), limits.PAD_EXTRA)]))
+        c2.slider(t("pad.layer", lang), 0, cfg.n_layers - 1, key=f"{LESSON}.layer")
+        c3.slider(t("pad.head", lang), 0, cfg.n_heads - 1, key=f"{LESSON}.head")
+        if too_many:
+            st.info(t("pad.too_many", lang, n=limits.PAD_SENTENCES.hi), icon=":material/info:")
+        if r.truncated.any():
+            st.warning(t("enc.truncated", lang, n=int(r.n_total.max()), cap=limits.ENCODER_TOKENS),
+                       icon=":material/content_cut:")
+
+        B, T = r.mask.shape
+        pieces = r.padded_pieces(r.index)
+        with lesson.main():
+            for name, w in zip(("masked", "unmasked"), (r.weights_masked, r.weights_unmasked)):
+                st.markdown(f"**{t(f'pad.{name}', lang)}**")
+                lesson.chart(shared.token_heatmap(w, pieces, lang, None, scale=1.0, signed=False),
+                             key=f"{LESSON}.chart.{name}")
+    lesson.note(t("pad.maps_caption", lang, layer=layer, head=head, mass=values["pad_mass"],
+                  mass_max=values["pad_mass_max"]))
     st.caption(t("pad.convention", lang))
-    B, T = r.mask.shape
     st.caption(t("pad.batch", lang, B=B, T=T, real=int(r.lengths.sum()), pad=int(r.n_pad.sum()),
                  pad_piece=values["pad_piece"], lengths=values["lengths"], index=r.index + 1))
     st.code("\n".join("  ".join(r.padded_pieces(b)) for b in range(B)), language=None, wrap_lines=True)
-
-    pieces = r.padded_pieces(r.index)
-    for col, name, w in zip(st.columns(2, gap="medium"), ("masked", "unmasked"), (r.weights_masked, r.weights_unmasked)):
-        with col:
-            st.markdown(f"**{t(f'pad.{name}', lang)}**")
-            lesson.chart(shared.token_heatmap(w, pieces, lang, None, scale=1.0, signed=False),
-                         key=f"{LESSON}.chart.{name}")
-    st.caption(t("pad.maps_caption", lang, layer=layer, head=head, mass=values["pad_mass"],
-                 mass_max=values["pad_mass_max"]))
 
     left, right = st.columns(2, gap="medium")
     with left:
@@ -146,14 +150,14 @@ def padding_lesson() -> None:
             t("pad.col.masked", lang): [f"{d:.2e}" for d in r.diff_masked],
             t("pad.col.unmasked", lang): [f"{d:.3g}" for d in r.diff_unmasked],
         }, hide_index=True, width="stretch")
-        st.caption(t("pad.diff_caption", lang, verdict=values["masked_verdict"]))
+        lesson.note(t("pad.diff_caption", lang, verdict=values["masked_verdict"]))
 
     st.markdown(f"**{t('pad.row', lang)}**")
     key = t("pad.row.key", lang)
     table = {key: [t(f"pad.row.{name}", lang, dtype=r.dtype) for name, _ in r.row.table]}
     table |= {f"{key} {j + 1}": [num(v[j]) for _, v in r.row.table] for j in range(len(r.row.scores))}
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("pad.row_caption", lang, **values, index=r.index + 1))
+    lesson.note(t("pad.row_caption", lang, **values, index=r.index + 1))
     lesson.finish(LESSON, sections, lab.run, PADDING, lang)
 
 
@@ -175,7 +179,7 @@ def batching_values(b) -> dict[str, str]:
         **{f"pad_{s.name}": pct(s.pad_fraction) for s in (*b.strategies, b.fixed)},
         "fixed_len": str(b.max_tokens),
         **{f"tps_{s.name}": f"{s.real_tokens_per_s:,.0f}" for s in b.strategies},
-        "speed_verdict": t(f"batch.speed.{b.speed_change}", lang, x=f"{b.speedup:.2f}"),
+        "speed_verdict": speed_verdict("batch.speed", b.speedup, lang),
         **{f"attn_{s.name}": pct(s.attn_waste) for s in b.strategies},
         **{f"share_{s.name}": pct(s.attn_flops_share, 1) for s in b.strategies},
         **{f"T_{s.name}": ", ".join(str(int(x)) for x in s.padded_len) for s in b.strategies},
@@ -194,24 +198,30 @@ def batching_lesson() -> None:
         b = run_batching(model_key, sentences, bs, pool, seed, enc)
     values = batching_values(b)
     sections = lesson.card(LESSON, lang, values)
-    lesson.short_answer(sections, lang)
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("batch.fig.attn", lang, strategy=t(f"batch.strategy.{s.name}", lang, T=b.max_tokens)),
+                      pct(s.attn_waste), t("batch.fig.attn_help", lang))
+        for s in b.strategies[:2]
+    ] + [lesson.Figure(t("batch.fig.tps", lang, strategy=t(f"batch.strategy.{s.name}", lang, T=b.max_tokens)),
+                       f"{s.real_tokens_per_s:,.0f}", t("batch.fig.tps_help", lang, device=values["device"]))
+         for s in b.strategies[:2]])
 
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    c1, c2 = st.columns(2)
-    c1.slider(t("batch.n", lang), limits.BATCH_SENTENCES.lo, limits.BATCH_SENTENCES.hi, key=f"{LESSON}.n")
-    c2.slider(t("batch.size", lang), limits.BATCH_SIZE.lo, limits.BATCH_SIZE.hi, key=f"{LESSON}.bs")
-    c3, c4, c5 = st.columns([2, 2, 3], vertical_alignment="bottom")
-    c3.slider(t("batch.pool", lang), limits.BATCH_POOL.lo, limits.BATCH_POOL.hi, key=f"{LESSON}.pool")
-    c4.number_input(t("batch.seed", lang), limits.SEED.lo, limits.SEED.hi, key=f"{LESSON}.seed", step=1)
-    c5.radio(t("enc.model", lang), options=encoders.MODEL.options, key=encoders.MODEL.key(LESSON), horizontal=True,
-             format_func=lambda key: t(f"enc.model.{key}", lang))
-    lesson.reset_button(LESSON, BATCHING, lang)
+    with panel:
+        c1, c2, c3, c4, c5 = lesson.controls(LESSON, BATCHING, lang, [2, 2, 2, 2, 2])
+        c1.slider(t("batch.n", lang), limits.BATCH_SENTENCES.lo, limits.BATCH_SENTENCES.hi, key=f"{LESSON}.n")
+        c2.slider(t("batch.size", lang), limits.BATCH_SIZE.lo, limits.BATCH_SIZE.hi, key=f"{LESSON}.bs")
+        c3.slider(t("batch.pool", lang), limits.BATCH_POOL.lo, limits.BATCH_POOL.hi, key=f"{LESSON}.pool")
+        c4.number_input(t("batch.seed", lang), limits.SEED.lo, limits.SEED.hi, key=f"{LESSON}.seed", step=1,
+                        help=lesson.limits_help(lang, [(t("batch.seed", lang), limits.SEED)]))
+        c5.selectbox(t("enc.model", lang), options=encoders.MODEL.options, key=encoders.MODEL.key(LESSON),
+                     format_func=lambda key: t(f"enc.model.{key}", lang))
 
-    y_max = int(max((s.real_tokens + s.pad_tokens).max() for s in b.strategies))
-    for col, s in zip(st.columns(3, gap="medium"), b.strategies):
-        with col:
-            lesson.chart(charts.batch_tokens(s.real_tokens, s.pad_tokens, lang, t(f"batch.strategy.{s.name}", lang),
-                                             y_max), key=f"{LESSON}.chart.{s.name}")
+        y_max = int(max((s.real_tokens + s.pad_tokens).max() for s in b.strategies))
+        with lesson.main():
+            for col, s in zip(st.columns(3, gap="medium"), b.strategies):
+                with col:
+                    lesson.chart(charts.batch_tokens(s.real_tokens, s.pad_tokens, lang,
+                                                     t(f"batch.strategy.{s.name}", lang), y_max), key=f"{LESSON}.chart.{s.name}")
     rows = [*b.strategies, b.fixed]
     timed = lambda s, text: text if len(s.seconds) else "—"  # noqa: E731 - the fixed length is not timed
     st.dataframe({
@@ -222,8 +232,8 @@ def batching_lesson() -> None:
         t("batch.col.ms", lang): [timed(s, num(1000 * s.median_s)) for s in rows],
         t("batch.col.tps", lang): [timed(s, f"{s.real_tokens_per_s:,.0f}") for s in rows],
     }, hide_index=True, width="stretch")
-    st.caption(t("batch.caption", lang, **values, repeats=len(b.get("random").seconds), fixed=b.max_tokens))
-    st.caption(t("batch.flops_caption", lang, **values))
+    lesson.note(t("batch.caption", lang, **values, repeats=len(b.get("random").seconds), fixed=b.max_tokens))
+    lesson.note(t("batch.flops_caption", lang, **values))
     st.code("\n".join(f"{int(n):3d}  {s}" for n, s in zip(b.lengths, b.sentences)), language=None, wrap_lines=True)
     lesson.finish(LESSON, sections, lab.run, BATCHING, lang)
 
@@ -265,8 +275,10 @@ def decoder_run(label_key: str):
         st.info(t("dec.cannot_run", lang, reason=md_escape(str(e), max_len=200)), icon=":material/info:")
         no_run()
         return dec, None, None
-    if inputs.prompt_notice:
-        st.warning(t(f"causal.{inputs.prompt_notice}", lang), icon=":material/edit_note:")
+    if inputs.prompt_notice:  # a prompt of characters the tiny GPT lacks is not empty: say what happened
+        unknown = inputs.prompt_notice == "empty" and decoders.prompt(LESSON).strip()
+        st.warning(t("causal.unknown_chars" if unknown else f"causal.{inputs.prompt_notice}", lang, model=dec.label),
+                   icon=":material/edit_note:")
     if inputs.position_clamped:
         st.info(t("causal.pos_clamped", lang, asked=inputs.asked_position, T=len(inputs.prompt), used=inputs.position),
                 icon=":material/info:")
@@ -280,21 +292,21 @@ def decoder_run(label_key: str):
 
 
 def decoder_controls(T: int, extra_sliders: list[tuple[str, int, str]]) -> None:
-    """The prompt and the model, the replacement word, the position slider and the lesson's own
-    sliders (label key, hi, param name), the caps, the reset button."""
-    decoders.controls(LESSON, lang)
-    cols = st.columns(2 + len(extra_sliders), vertical_alignment="bottom")
-    cols[0].text_input(t("causal.word", lang), key=WORD.key(LESSON), max_chars=WORD_CHARS,
-                       placeholder=t("causal.word_auto", lang), help=t("causal.word_help", lang))
+    """One row: the prompt and the model, the replacement word, the position slider, the lesson's own
+    sliders (label key, hi, param name) and Reset; the caps are in the prompt's and the word's help."""
+    c_prompt, c_model, c_word, c_pos, *c_extra = lesson.controls(LESSON, LESSONS[LESSON], lang,
+                                                               [3, 2, 2, 2, *([2] * len(extra_sliders))])
+    decoders.controls(LESSON, lang, c_prompt, c_model)
+    c_word.text_input(t("causal.word", lang), key=WORD.key(LESSON), max_chars=WORD_CHARS,
+                      placeholder=t("causal.word_auto", lang),
+                      help=t("causal.word_help", lang) + " " + t("causal.limits", lang, tokens=limits.DECODER_TOKENS,
+                                                                 chars=f"{limits.DECODER_TEXT_CHARS:,}", word=WORD_CHARS))
     if T > 2:
-        cols[1].slider(t("causal.pos", lang), 1, T - 1, key=POSITION.key(LESSON), help=t("causal.pos_help", lang))
+        c_pos.slider(t("causal.pos", lang), 1, T - 1, key=POSITION.key(LESSON), help=t("causal.pos_help", lang))
     else:  # a two-token prompt: p = 1 is the only position with one before it
-        cols[1].caption(t("causal.pos_only", lang))
-    for col, (label, hi, name) in zip(cols[2:], extra_sliders):
+        c_pos.caption(t("causal.pos_only", lang))
+    for col, (label, hi, name) in zip(c_extra, extra_sliders):
         col.slider(t(label, lang), 0, max(hi, 1), key=f"{LESSON}.{name}", disabled=hi < 1)
-    st.caption(t("causal.limits", lang, tokens=limits.DECODER_TOKENS, chars=f"{limits.DECODER_TEXT_CHARS:,}",
-                 word=WORD_CHARS))
-    lesson.reset_button(LESSON, LESSONS[LESSON], lang)
 
 
 def decoder_tokens(r, note: str | None, dec) -> None:
@@ -304,11 +316,10 @@ def decoder_tokens(r, note: str | None, dec) -> None:
     if r.truncated:
         st.warning(t("causal.truncated", lang, n=r.n_total, cap=len(r.pieces)), icon=":material/content_cut:")
     p = r.position
-    st.caption(t("causal.tokens", lang, T=len(r.pieces), p=p, old=md_escape(r.pieces[p]),
-                 new=md_escape(r.replacement_piece), model=dec.label))
-    before, after = "  ".join(r.pieces[:p]), "  ".join(r.pieces[p + 1:])
-    st.code(f"{before}  [{r.pieces[p]}]  {after}\n{before}  [{r.replacement_piece}]  {after}", language=None,
-            wrap_lines=True)
+    caption = t("causal.tokens", lang, T=len(r.pieces), p=p, old=md_escape(r.byte_pieces[p]),
+                new=md_escape(r.replacement_piece), model=dec.label)
+    decoders.token_rows([(r.pieces, r.byte_pieces), (r.changed_pieces, r.changed_byte_pieces)], lang, caption,
+                        LESSON, mark=p)  # characters, or bytes with the switch (drawing only)
 
 
 def exact(x: float) -> str:
@@ -325,7 +336,7 @@ def causal_values(r, dec, layer: int, head: int) -> dict[str, str]:
     masked = t("causal.masked.zero", lang) if r.masked_max == 0 else t("causal.masked.max", lang, v=num(r.masked_max))
     return {
         "model": dec.label, "T": str(len(r.pieces)), "p": str(p),
-        "old": md_escape(r.pieces[p], 24), "new": md_escape(r.replacement_piece, 24),
+        "old": md_escape(r.byte_pieces[p], 24), "new": md_escape(r.replacement_piece, 24),
         "before_causal": exact(r.max_before_causal), "before_fast": exact(r.max_before_fast),
         "before_bidir": num(r.max_before_bidirectional), "first_bidir": num(r.delta_bidirectional[0]),
         "at_p": num(r.delta_causal[p]), "exact": decoders.yes_no(r.exact_before, lang),
@@ -334,7 +345,7 @@ def causal_values(r, dec, layer: int, head: int) -> dict[str, str]:
         "layer": str(layer), "head": str(head), "future": pct(r.future_mass(layer, head)),
         "future_mean": pct(r.future_mass_layers.mean()), "future_max": pct(r.future_mass_layers[top]),
         "future_max_head": f"L{top[0]} H{top[1]}", "layers": str(L), "heads": str(H),
-        "masked_cells": str(int((~r.mask).sum())), "masked_weight": masked,
+        "masked_cells": f"{int((~r.mask).sum()):,}", "masked_weight": masked,
     }
 
 
@@ -346,31 +357,36 @@ def causal_lesson() -> None:
     layer, head = params.clamp(f"{LESSON}.layer", 0, L - 1), params.clamp(f"{LESSON}.head", 0, H - 1)
     values = causal_values(r, dec, layer, head)
     sections = lesson.card(LESSON, lang, values)
-    lesson.short_answer(sections, lang)
-
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    decoder_controls(len(r.pieces), [("causal.layer_slider", L - 1, "layer"), ("causal.head_slider", H - 1, "head")])
-    decoder_tokens(r, note, dec)
-
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("causal.fig.at_p", lang, p=values["p"]), values["at_p"], t("causal.fig.at_p_help", lang)),
+        lesson.Figure(t("causal.fig.first", lang), values["first_bidir"], t("causal.fig.first_help", lang, p=values["p"])),
+        lesson.Figure(t("causal.fig.future_max", lang, where=values["future_max_head"]), values["future_max"],
+                      t("causal.fig.future_max_help", lang, layers=values["layers"], heads=values["heads"])),
+    ])
     p = r.position
+    with panel:
+        decoder_controls(len(r.pieces), [("causal.layer_slider", L - 1, "layer"), ("causal.head_slider", H - 1, "head")])
+        with lesson.main():
+            st.markdown(f"**{t('causal.delta.title', lang)}**")
+            lesson.chart(charts.position_deltas(r.delta_causal, r.delta_bidirectional, r.pieces, p, lang),
+                         key=f"{LESSON}.chart.delta")
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st.markdown(f"**{t('causal.map.title', lang)}**")
         lesson.chart(charts.causal_mask_map(r.mask, r.pieces, p, lang), key=f"{LESSON}.chart.mask")
-        st.caption(t("causal.map.caption", lang, T=len(r.pieces), masked=values["masked_cells"], p=p))
+        lesson.note(t("causal.map.caption", lang, T=len(r.pieces), masked=values["masked_cells"], p=p))
     with right:
-        st.markdown(f"**{t('causal.delta.title', lang)}**")
-        lesson.chart(charts.position_deltas(r.delta_causal, r.delta_bidirectional, r.pieces, p, lang),
-                     key=f"{LESSON}.chart.delta")
-        st.caption(t("causal.delta.caption", lang, p=p, before=values["before_causal"], fast=values["before_fast"],
+        lesson.note(t("causal.delta.caption", lang, p=p, before=values["before_causal"], fast=values["before_fast"],
                      exact=values["exact"], bidir=values["before_bidir"], at_p=values["at_p"]))
+
+    decoder_tokens(r, note, dec)
 
     on, off = r.head_maps(layer, head)  # (T, T) each: a slice of the cached result, no new run
     for col, name, w in zip(st.columns(2, gap="medium"), ("attn_on", "attn_off"), (on, off)):
         with col:
             st.markdown(f"**{t(f'causal.{name}', lang, layer=layer, head=head)}**")
             lesson.chart(charts.causal_attention_map(w, r.pieces, lang), key=f"{LESSON}.chart.{name[5:]}")
-    st.caption(t("causal.attn_caption", lang, upper_on=exact(float(on[~r.mask].max(initial=0.0))),
+    lesson.note(t("causal.attn_caption", lang, upper_on=exact(float(on[~r.mask].max(initial=0.0))),
                  future=values["future"], layer=layer, head=head))
 
     left, right = st.columns([3, 2], gap="medium")
@@ -379,7 +395,7 @@ def causal_lesson() -> None:
         lesson.chart(shared.layer_head_values(r.future_mass_layers, (layer, head), lang, "causal.future.scale"),
                      key=f"{LESSON}.chart.future", width="content")
     with right:
-        st.caption(t("causal.future.caption", lang, mean=values["future_mean"], max=values["future_max"],
+        lesson.note(t("causal.future.caption", lang, mean=values["future_mean"], max=values["future_max"],
                      where=values["future_max_head"], layer=layer, head=head, future=values["future"],
                      model=dec.label, masked=values["masked_weight"]))
         st.caption(t("causal.stated", lang, model=dec.label))
@@ -398,7 +414,7 @@ def leak_values(r, dec) -> dict[str, str]:
     first = r.first_leak
     return {
         "model": dec.label, "T": str(T), "p": str(p),
-        "old": md_escape(r.pieces[p], 24), "new": md_escape(r.replacement_piece, 24),
+        "old": md_escape(r.byte_pieces[p], 24), "new": md_escape(r.replacement_piece, 24),
         "layers": str(L), "steps": str(S), "cells": f"{L * S * p:,}", "norm": r.norm,
         "before_causal": exact(r.max_before_causal), "exact": decoders.yes_no(r.exact_before, lang),
         "logits_causal": exact(r.logits_delta_causal[:p].max(initial=0.0)),
@@ -422,34 +438,41 @@ def leak_lesson() -> None:
     layer = params.clamp(f"{LESSON}.layer", 0, L - 1)
     values = leak_values(r, dec)
     sections = lesson.card(LESSON, lang, values)
-    lesson.short_answer(sections, lang)
-
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    decoder_controls(T, [("leak.layer_slider", L - 1, "layer")])
-    decoder_tokens(r, note, dec)
-
+    first = (t("leak.fig.first_value", lang, layer=values["leak_layer"], step=values["leak_step"])
+             if r.first_leak else "—")
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("leak.fig.logits", lang, p=values["p"]), values["logits_bidir"],
+                      t("leak.fig.logits_help", lang, p=values["p"])),
+        lesson.Figure(t("leak.fig.first", lang), first, t("leak.fig.first_help", lang, value=values["leak_value"])),
+        lesson.Figure(t("leak.fig.emb", lang, p=values["p"]), values["emb_p"],
+                      t("leak.fig.emb_help", lang, other=values["emb_other"])),
+    ])
     p = r.position
     names = tuple(f"{i + 1} {step_name(s, r)}" for i, s in enumerate(r.steps))
     grid_on, grid_off = r.grids_before()  # (L, S) each
     lo, hi = charts.delta_range(grid_off, r.delta_bidirectional, r.delta_causal)
-    st.markdown(f"**{t('leak.grid.title', lang, p=p)}**")
-    for col, name, grid in zip(st.columns(2, gap="medium"), ("on", "off"), (grid_on, grid_off)):
-        with col:
-            st.markdown(t(f"leak.grid.{name}", lang))
-            lesson.chart(charts.leak_grid(grid, names, lo, hi, lang), key=f"{LESSON}.chart.grid_{name}", width="content")
+    with panel:
+        decoder_controls(T, [("leak.layer_slider", L - 1, "layer")])
+        with lesson.main():
+            st.markdown(f"**{t('leak.grid.title', lang, p=p)}**")
+            for name, grid in zip(("on", "off"), (grid_on, grid_off)):  # stacked: a grid needs the panel's width
+                st.markdown(t(f"leak.grid.{name}", lang))
+                lesson.chart(charts.leak_grid(grid, names, lo, hi, lang), key=f"{LESSON}.chart.grid_{name}",
+                             width="content")
     if r.first_leak:
-        st.caption(t("leak.grid.caption", lang, p=p, cells=values["cells"], before=values["before_causal"],
+        lesson.note(t("leak.grid.caption", lang, p=p, cells=values["cells"], before=values["before_causal"],
                      exact=values["exact"], layer=values["leak_layer"], step=values["leak_step"], norm=r.norm,
                      norm0=values["norm0"], value=values["leak_value"]))
     else:
-        st.caption(t("leak.grid.none", lang, p=p))
+        lesson.note(t("leak.grid.none", lang, p=p))
+    decoder_tokens(r, note, dec)
 
     rows = (f"0 {t('leak.step.input', lang)}", *names)
     st.markdown(f"**{t('leak.profile.title', lang, layer=layer)}**")
     for name, profile in zip(("on", "off"), r.profiles(layer)):
         st.markdown(t(f"leak.grid.{name}", lang))
         lesson.chart(charts.leak_profile(profile, rows, r.pieces, p, lo, hi, lang), key=f"{LESSON}.chart.profile_{name}")
-    st.caption(t("leak.profile.caption", lang, layer=layer, p=p, emb_p=values["emb_p"], emb_other=values["emb_other"],
+    lesson.note(t("leak.profile.caption", lang, layer=layer, p=p, emb_p=values["emb_p"], emb_other=values["emb_other"],
                  exact=values["exact"]))
 
     st.markdown(f"**{t('leak.table.title', lang)}**")
@@ -461,8 +484,8 @@ def leak_lesson() -> None:
         t("leak.col.on", lang): [exact(v) for v in grid_on.max(axis=0)],
         t("leak.col.off", lang): [num(v) for v in grid_off.max(axis=0)],
         t("leak.col.first", lang): [str(int(f[0])) if len(f) else "—" for f in (np.flatnonzero(c) for c in grid_off.T)],
-    }, hide_index=True, width="stretch", column_config={formula: st.column_config.TextColumn(width="large")})
-    st.caption(t("leak.table.caption", lang, logits_on=values["logits_causal"], logits_off=values["logits_bidir"]))
+    }, hide_index=True, width="stretch")  # columns sized to their content: the table fits 1366 px
+    lesson.note(t("leak.table.caption", lang, logits_on=values["logits_causal"], logits_off=values["logits_bidir"]))
     lesson.finish(LESSON, sections, lab.run, LEAK, lang)
 
 

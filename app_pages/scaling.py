@@ -64,6 +64,20 @@ def card_values(r: lab.ScalingResult) -> dict[str, str]:
     }
 
 
+def figures(r: lab.ScalingResult) -> list[lesson.Figure]:
+    """The headline figures: what the run measured at the learner's d_k (the short answer quotes
+    the largest weights, so they are not repeated here)."""
+    return [
+        lesson.Figure(t("scaling.fig.var", lang, dk=r.dk), num(r.at_var_raw),
+                      t("scaling.fig.var_help", lang, pairs=r.n_pairs, theory=num(r.at_var_theory))),
+        lesson.Figure(t("scaling.fig.var_scaled", lang), num(r.at_var_scaled), t("scaling.fig.var_scaled_help", lang)),
+        lesson.Figure(t("scaling.fig.jac", lang), f"{num(r.at_raw.jacobian_norm)} → {num(r.at_scaled.jacobian_norm)}",
+                      t("scaling.fig.jac_help", lang, queries=r.n_queries)),
+        lesson.Figure(t("scaling.fig.ent", lang), f"{num(r.at_raw.entropy)} → {num(r.at_scaled.entropy)}",
+                      t("scaling.fig.ent_help", lang, queries=r.n_queries, n=r.n, ent_max=num(r.entropy_uniform))),
+    ]
+
+
 @st.fragment
 def lesson_body() -> None:
     """Everything below the title. A fragment: moving a slider reruns only this, not the
@@ -71,38 +85,39 @@ def lesson_body() -> None:
     v = params.values(LESSON, PARAMS)
     result = run(dk=int(v["dk"]), n=int(v["n"]), seed=int(v["seed"]), sigma=float(v["sigma"]))
     sections = lesson.card(LESSON, lang, card_values(result))
-    lesson.short_answer(sections, lang)
+    panel = lesson.answer(LESSON, sections, lang, figures(result))
 
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    c_dk, c_n, c_sigma, c_seed = st.columns([3, 3, 2, 2])
     dk_range, n_range, seed_range = limits.SCALING_DK, limits.SCALING_N, limits.SEED
-    c_dk.select_slider(t("scaling.dk", lang), options=DK_OPTIONS, key=f"{LESSON}.dk",
-                       help=t("scaling.dk_help", lang, lo=dk_range.lo, hi=dk_range.hi))
-    c_n.slider(t("scaling.n", lang), min_value=n_range.lo, max_value=n_range.hi, key=f"{LESSON}.n",
-               help=t("scaling.n_help", lang, lo=n_range.lo, hi=n_range.hi))
-    c_sigma.select_slider(t("scaling.sigma", lang), options=SIGMA_OPTIONS, key=f"{LESSON}.sigma",
-                          help=t("scaling.sigma_help", lang))
-    c_seed.slider(t("scaling.seed", lang), min_value=seed_range.lo, max_value=seed_range.hi, key=f"{LESSON}.seed",
-                  help=t("scaling.seed_help", lang, lo=seed_range.lo, hi=seed_range.hi))
-    lesson.reset_button(LESSON, PARAMS, lang)
-    lesson.limits_caption(lang, [("d_k", dk_range), ("n", n_range), ("σ", limits.SCALING_SIGMA), (t("scaling.seed", lang), seed_range)])
+    with panel:
+        c_dk, c_n, c_sigma, c_seed = lesson.controls(LESSON, PARAMS, lang, [3, 3, 2, 2])
+        c_dk.select_slider(t("scaling.dk", lang), options=DK_OPTIONS, key=f"{LESSON}.dk",
+                           help=t("scaling.dk_help", lang, lo=dk_range.lo, hi=dk_range.hi))
+        c_n.slider(t("scaling.n", lang), min_value=n_range.lo, max_value=n_range.hi, key=f"{LESSON}.n",
+                   help=t("scaling.n_help", lang, lo=n_range.lo, hi=n_range.hi))
+        c_sigma.select_slider(t("scaling.sigma", lang), options=SIGMA_OPTIONS, key=f"{LESSON}.sigma",
+                              help=t("scaling.sigma_help", lang))
+        c_seed.slider(t("scaling.seed", lang), min_value=seed_range.lo, max_value=seed_range.hi, key=f"{LESSON}.seed",
+                      help=t("scaling.seed_help", lang, lo=seed_range.lo, hi=seed_range.hi))
+        with lesson.main():
+            lesson.chart(charts.scaling_variance(result, lang), key=f"{LESSON}.chart.var")
+            lesson.note(t("scaling.var.caption", lang, dk=result.dk, var=num(result.at_var_raw),
+                          theory=num(result.at_var_theory), pairs=result.n_pairs, var_scaled=num(result.at_var_scaled)))
 
-    left, right = st.columns(2)
+    left, right = st.columns([2, 3], gap="medium")
     with left:
-        lesson.chart(charts.scaling_variance(result, lang), key=f"{LESSON}.chart.var")
-        st.caption(t("scaling.var.caption", lang, dk=result.dk, var=num(result.at_var_raw),
-                     theory=num(result.at_var_theory), pairs=result.n_pairs, var_scaled=num(result.at_var_scaled)))
-    with right:
         lesson.chart(charts.scaling_weights(result, lang), key=f"{LESSON}.chart.weights")
-        st.caption(t("scaling.weights.caption", lang, dk=result.dk, n=result.n, top_raw=num(float(result.weights_raw.max())),
-                     top_scaled=num(float(result.weights_scaled.max())), uniform=num(1 / result.n)))
-
-    st.markdown(f"**{t('scaling.health.title', lang)}**")
-    lesson.chart(charts.scaling_health_legend(lang), key=f"{LESSON}.chart.health_legend")
-    for column, metric in zip(st.columns(len(charts.HEALTH_METRICS)), charts.HEALTH_METRICS):
+        lesson.note(t("scaling.weights.caption", lang, dk=result.dk, n=result.n, queries=result.n_queries,
+                      top_raw=num(float(result.weights_raw.max())),
+                      top_scaled=num(float(result.weights_scaled.max())), uniform=num(1 / result.n)))
+    with right:
+        st.markdown(f"**{t('scaling.health.title', lang)}**")
+        lesson.chart(charts.scaling_health_legend(lang), key=f"{LESSON}.chart.health_legend")
+        for metric in charts.HEALTH_METRICS[:1]:
+            lesson.chart(charts.scaling_health(result, lang, metric), key=f"{LESSON}.chart.{metric}")
+    for column, metric in zip(st.columns(len(charts.HEALTH_METRICS) - 1), charts.HEALTH_METRICS[1:]):
         with column:
             lesson.chart(charts.scaling_health(result, lang, metric), key=f"{LESSON}.chart.{metric}")
-    st.caption(t("scaling.health.caption", lang, queries=result.n_queries, n=result.n, dk=result.dk,
+    lesson.note(t("scaling.health.caption", lang, queries=result.n_queries, n=result.n, dk=result.dk,
                  pmax_raw=num(result.at_raw.pmax), ent_raw=num(result.at_raw.entropy), ent_max=num(result.entropy_uniform),
                  jac_raw=num(result.at_raw.jacobian_norm), pmax_scaled=num(result.at_scaled.pmax),
                  ent_scaled=num(result.at_scaled.entropy), jac_scaled=num(result.at_scaled.jacobian_norm)))

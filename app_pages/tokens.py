@@ -160,31 +160,38 @@ def tokenization_lesson() -> None:
     view_key = f"{LESSON}.view"
     st.session_state.setdefault(view_key, limits.BPE_MERGES.hi)
     params.clamp(view_key, 0, len(tr.merges))
-    sections = lesson.card(LESSON, lang, tokenization_values(c, cjk, tr, toks))
-    lesson.short_answer(sections, lang)
+    values = tokenization_values(c, cjk, tr, toks)
+    sections = lesson.card(LESSON, lang, values)
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("tok.fig.bpt", lang, name=SHORT_NAMES.get(r.key, r.key)), per_token(r.bytes_per_token),
+                      t("tok.fig.bpt_help", lang, algorithm=t(f"tok.algo.{r.algorithm}", lang), chars=f"{c.n_chars:,}",
+                        bytes=f"{c.n_bytes:,}", tokens=r.n_tokens, unk=r.n_unk))
+        for r in c.results
+    ] + [lesson.Figure(t("tok.fig.cjk", lang, word=lab.CJK_EXAMPLE), values["cjk_bpe"],
+                       t("tok.fig.cjk_help", lang, bytes=values["cjk_bytes"], fragments=values["cjk_fragments"]))])
 
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    st.text_area(t("tok.text", lang), key=TEXT.key(LESSON), max_chars=limits.TOKENIZE_TEXT_CHARS, height=80,
-                 help=t("tok.text_help", lang, chars=limits.TOKENIZE_TEXT_CHARS))
-    lesson.limits_caption(lang, [(t("tok.text", lang), IntRange(0, limits.TOKENIZE_TEXT_CHARS, 0)),
-                                 (t("tok.merges", lang), limits.BPE_MERGES)])
-    lesson.reset_button(LESSON, TOKENIZATION, lang)
-    if not text.strip():
-        st.info(t("tok.empty", lang), icon=":material/edit_note:")
-    if c.truncated:
-        st.warning(t("tok.truncated", lang, n=c.n_chars_total, cap=c.n_chars), icon=":material/content_cut:")
+    with panel:
+        (c_text,) = lesson.controls(LESSON, TOKENIZATION, lang, [8])
+        c_text.text_area(t("tok.text", lang), key=TEXT.key(LESSON), max_chars=limits.TOKENIZE_TEXT_CHARS, height=68,
+                         help=t("tok.text_help", lang, chars=limits.TOKENIZE_TEXT_CHARS))
+        if not text.strip():
+            st.info(t("tok.empty", lang), icon=":material/edit_note:")
+        if c.truncated:
+            st.warning(t("tok.truncated", lang, n=c.n_chars_total, cap=c.n_chars), icon=":material/content_cut:")
+        names = [t("tok.column", lang, algorithm=t(f"tok.algo.{r.algorithm}", lang), name=SHORT_NAMES.get(r.key, r.key))
+                 for r in c.results]
+        with lesson.main():
+            lesson.chart(charts.token_counts(names, [r.n_tokens for r in c.results], lang), key=f"{LESSON}.chart.counts")
+            lesson.note(t("tok.counts_caption", lang, chars=f"{c.n_chars:,}", bytes=f"{c.n_bytes:,}"))
 
     st.markdown(f"**{t('tok.side_by_side', lang)}**")
     side_by_side(c)
     st.caption(t("tok.legend", lang))
-    names = [t("tok.column", lang, algorithm=t(f"tok.algo.{r.algorithm}", lang), name=SHORT_NAMES.get(r.key, r.key))
-             for r in c.results]
-    lesson.chart(charts.token_counts(names, [r.n_tokens for r in c.results], lang), key=f"{LESSON}.chart.counts")
-    st.caption(t("tok.counts_caption", lang, chars=f"{c.n_chars:,}", bytes=f"{c.n_bytes:,}"))
 
     bpe_section(text)
     c3, c4 = st.columns(2)
-    c3.slider(t("tok.merges", lang), limits.BPE_MERGES.lo, limits.BPE_MERGES.hi, key=f"{LESSON}.merges")
+    c3.slider(t("tok.merges", lang), limits.BPE_MERGES.lo, limits.BPE_MERGES.hi, key=f"{LESSON}.merges",
+              help=lesson.limits_help(lang, [(t("tok.merges", lang), limits.BPE_MERGES)]))
     if tr.merges:
         c4.slider(t("tok.view", lang), 0, len(tr.merges), key=view_key)
     view = int(st.session_state[view_key])
@@ -208,14 +215,14 @@ def tokenization_lesson() -> None:
                 hide_index=True, width="stretch", height=300,
             )
     src_name = t(f"tok.corpus.{corpus}", lang)
-    st.caption(t("tok.train_caption", lang, source=src_name, chars=f"{len(tr.text):,}", words=f"{tr.n_words:,}",
+    lesson.note(t("tok.train_caption", lang, source=src_name, chars=f"{len(tr.text):,}", words=f"{tr.n_words:,}",
                  start=f"{tr.n_tokens_start:,}", level=t(f"tok.level.{level}", lang), merges=len(tr.merges),
                  end=f"{tr.n_tokens_end:,}", alphabet=len(tr.alphabet)))
     pieces = tr.segment(view)
     st.caption(t("tok.segment", lang, step=view, merges=len(tr.merges), n=len(pieces)))
     st.code("  ".join(pieces), language=None, wrap_lines=True)
 
-    lesson.finish(LESSON, sections, lab.train_bpe, TOKENIZATION, lang)
+    lesson.finish(LESSON, sections, (lab.compare, lab.train_bpe), TOKENIZATION, lang)
 
 
 # --- lesson pretrained-vectors ---------------------------------------------------------------------
@@ -241,6 +248,10 @@ def vectors_values(r, model_name: str) -> dict[str, str]:
         "ctx_table": num(x.cos_table[off].mean()),
         "ctx_same": num(x.last_same),
         "ctx_diff": num(x.last_diff),
+        "ctx_verdict": t(f"vec.ctx.verdict.{x.separation}", lang, model=model_name),
+        "ctx_here": t(f"vec.ctx.here.{x.separation}", lang, model=model_name),
+        "n_groups": str(c.n_groups),
+        "group_names": t("vec.list_sep", lang).join(c.group_names),  # bundled names, not user text
         "word": md_escape(nb.word, limits.VECTORS_WORD_CHARS) or "—",
         "pieces": " · ".join(md_escape(p, 20) for p in nb.pieces) or "—",
         "table_params": f"{r.table_params:,}",
@@ -258,19 +269,40 @@ def vectors_lesson() -> None:
     enc = encoders.encoder(model_key, lang)
     k = int(st.session_state[f"{LESSON}.k"])
     r = run_vectors(model_key, word, k, lang, enc)
-    sections = lesson.card(LESSON, lang, vectors_values(r, enc.name))
-    lesson.short_answer(sections, lang)
+    values = vectors_values(r, enc.name)
+    sections = lesson.card(LESSON, lang, values)
+    c = r.categories
+    panel = lesson.answer(LESSON, sections, lang, [
+        lesson.Figure(t("vec.fig.ctx_same", lang, word=values["ctx_word"]), values["ctx_same"], t("vec.fig.ctx_help", lang)),
+        lesson.Figure(t("vec.fig.ctx_diff", lang, word=values["ctx_word"]), values["ctx_diff"], t("vec.fig.ctx_help", lang)),
+        lesson.Figure(t("vec.fig.nearest", lang, word=values["word"]),
+                      "—" if r.neighbours.mean is None else num(float(r.neighbours.mean.similarity[0])),
+                      t("vec.fig.nearest_help", lang, model=values["model"])),
+    ])
 
-    st.subheader(t("lesson.experiment", lang), divider="gray")
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.text_input(t("vec.word_input", lang), key=WORD.key(LESSON), max_chars=limits.VECTORS_WORD_CHARS,
-                    help=t("vec.word_help", lang, chars=limits.VECTORS_WORD_CHARS))
-    right.radio(t("enc.model", lang), options=encoders.MODEL.options, key=encoders.MODEL.key(LESSON), horizontal=True,
-                format_func=lambda key: t(f"enc.model.{key}", lang), help=t("enc.model_help", lang))
-    st.slider(t("vec.k", lang), limits.VECTORS_K.lo, limits.VECTORS_K.hi, key=f"{LESSON}.k")
-    lesson.limits_caption(lang, [(t("vec.word", lang), IntRange(0, limits.VECTORS_WORD_CHARS, 0)),
-                                 (t("vec.k", lang), limits.VECTORS_K)])
-    lesson.reset_button(LESSON, VECTORS, lang)
+    with panel:
+        c_word, c_model, c_k = lesson.controls(LESSON, VECTORS, lang, [4, 3, 3])
+        c_word.text_input(t("vec.word_input", lang), key=WORD.key(LESSON), max_chars=limits.VECTORS_WORD_CHARS,
+                          help=t("vec.word_help", lang, chars=limits.VECTORS_WORD_CHARS))
+        c_model.selectbox(t("enc.model", lang), options=encoders.MODEL.options, key=encoders.MODEL.key(LESSON),
+                          format_func=lambda key: t(f"enc.model.{key}", lang), help=t("enc.model_help", lang))
+        c_k.slider(t("vec.k", lang), limits.VECTORS_K.lo, limits.VECTORS_K.hi, key=f"{LESSON}.k",
+                   help=lesson.limits_help(lang, [(t("vec.k", lang), limits.VECTORS_K)]))
+        with lesson.main():
+            st.markdown(f"**{t('vec.categories', lang)}**")
+            lesson.chart(charts.accuracy(c.acc_real, c.acc_random, c.chance, lang), key=f"{LESSON}.chart.accuracy")
+    mid, right = st.columns(2, gap="medium")
+    with mid:
+        lesson.chart(charts.category_map(c.pca_real, c.words, c.labels, c.names, lang, "vec.pca_real"),
+                     key=f"{LESSON}.chart.pca_real")
+    with right:
+        lesson.chart(charts.category_map(c.pca_random, c.words, c.labels, c.names, lang, "vec.pca_random"),
+                     key=f"{LESSON}.chart.pca_random")
+    excluded = t("vec.excluded", lang, n=len(c.excluded)) if c.excluded else ""
+    lesson.note(t("vec.categories_caption", lang, n_words=len(c.words), lang_name=t(f"vec.lang_name.{c.lang}", lang),
+                  n_cats=c.n_groups, names=t("vec.list_sep", lang).join(c.group_names), acc_real=pct(c.acc_real),
+                  acc_random=pct(c.acc_random), n_random=len(c.acc_random_runs), chance=pct(c.chance), model=enc.name,
+                  excluded=excluded))
 
     nb = r.neighbours
     V, D = nb.table_shape
@@ -298,21 +330,6 @@ def vectors_lesson() -> None:
                           t("vec.similarity", lang): [num(v) for v in nb.mean.similarity]},
                          hide_index=True, width="stretch")
 
-    c = r.categories
-    st.markdown(f"**{t('vec.categories', lang)}**")
-    lesson.chart(charts.accuracy(c.acc_real, c.acc_random, c.chance, lang), key=f"{LESSON}.chart.accuracy")
-    left, right = st.columns(2, gap="medium")
-    with left:
-        lesson.chart(charts.category_map(c.pca_real, c.words, c.labels, c.names, lang, "vec.pca_real"),
-                     key=f"{LESSON}.chart.pca_real")
-    with right:
-        lesson.chart(charts.category_map(c.pca_random, c.words, c.labels, c.names, lang, "vec.pca_random"),
-                     key=f"{LESSON}.chart.pca_random")
-    excluded = t("vec.excluded", lang, n=len(c.excluded)) if c.excluded else ""
-    st.caption(t("vec.categories_caption", lang, n_words=len(c.words), lang_name=t(f"vec.lang_name.{c.lang}", lang),
-                 n_cats=len(c.names), acc_real=pct(c.acc_real), acc_random=pct(c.acc_random),
-                 n_random=len(c.acc_random_runs), chance=pct(c.chance), model=enc.name, excluded=excluded))
-
     x = r.contexts
     st.markdown(f"**{t('vec.contexts', lang)}**")
     if x.unknown:
@@ -322,9 +339,9 @@ def vectors_lesson() -> None:
     off = ~np.eye(S, dtype=bool)
     lesson.chart(charts.context_layers(x.layers_same, x.layers_diff, float(x.cos_table[same_pair & off].mean()),
                                        float(x.cos_table[~same_pair].mean()), lang), key=f"{LESSON}.chart.contexts")
-    st.caption(t("vec.ctx_caption", lang, word=md_escape(x.word), senses=" / ".join(md_escape(s) for s in x.senses),
+    lesson.note(t("vec.ctx_caption", lang, word=md_escape(x.word), senses=" / ".join(md_escape(s) for s in x.senses),
                  n=S, table=num(x.cos_table[~np.eye(S, dtype=bool)].mean()), same=num(x.last_same),
-                 diff=num(x.last_diff)))
+                 diff=num(x.last_diff), verdict=t(f"vec.ctx.verdict.{x.separation}", lang, model=enc.name)))
     st.code("\n".join(x.sentences), language=None, wrap_lines=True)
 
     lesson.finish(LESSON, sections, lab.run, VECTORS, lang)

@@ -84,7 +84,7 @@ DONE_JS = """([label, param, old, before, after]) => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (before !== null) {
     const want = before + v + after;
-    const caps = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')];
+    const caps = [...document.querySelectorAll('[data-testid="stCaptionContainer"], [data-testid="stMarkdown"]')];
     if (!caps.some(c => c.textContent.includes(want))) return false;
   }
   return {now: performance.now(), value: v};

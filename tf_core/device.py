@@ -24,12 +24,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import torch
 
 ENV_VAR = "TF_CORE_DEVICE"
 THREADS_ENV = "TF_CORE_THREADS"
 MAX_INTERACTIVE_THREADS = 4
 TORCH_THREADS = torch.get_num_threads()  # torch's own choice (one per physical core), read at import
+SAME_SPEED = 0.05  # a speed ratio within 5% of 1 reads "about as fast": the run-to-run spread on a shared 2-core CPU
 
 
 def pick_device(override: str | None = None) -> torch.device:
@@ -182,3 +184,57 @@ def time_call(
         synchronize(device)
         samples.append(time.perf_counter() - start)
     return Timing(tuple(samples))
+
+
+def speed_change(ratio: float) -> str:
+    """A measured speed ratio (new over old, > 1: faster) as a word a page translates: "faster",
+    "slower", or "same" within ``SAME_SPEED`` of 1. Timings on a busy machine can invert a real
+    speed-up, so a page says which way this run went instead of typing "faster".
+
+        >>> speed_change(1.3), speed_change(0.97), speed_change(0.8)
+        ('faster', 'same', 'slower')
+    """
+    if abs(ratio - 1) < SAME_SPEED:
+        return "same"
+    return "faster" if ratio > 1 else "slower"
+
+
+SPIKE_FACTOR = 3  # a timed step slower than this many times the median of its neighbours is a spike ...
+SPIKE_NEIGHBOURS = 3  # ... the neighbours: up to this many steps on each side
+
+
+@dataclass(frozen=True)
+class ClippedSteps:
+    """Per-step seconds with their spikes clipped (:func:`clip_spikes`)."""
+
+    measured: np.ndarray  # (n,) float64 as timed
+    seconds: np.ndarray  # (n,) the same with each spike set to its bound: the times to sum into a rate
+    bound: np.ndarray  # (n,) SPIKE_FACTOR x the median of each step's neighbours (inf: a step without any)
+    clipped: np.ndarray  # (n,) bool: the steps above their bound
+
+    @property
+    def count(self) -> int:
+        return int(self.clipped.sum())
+
+
+def clip_spikes(seconds, factor: float = SPIKE_FACTOR, neighbours: int = SPIKE_NEIGHBOURS) -> ClippedSteps:
+    """Clip the spikes of a series of timed steps: a step slower than ``factor`` times the median of its
+    neighbours (up to ``neighbours`` steps on each side, the step itself left out, fewer at the ends) is
+    set to that bound. On a shared machine one step can take a thousand ms where its neighbours take
+    thirty (another program's burst, a page fault): summed into a rate, that one step would decide a
+    speed-up. Clipping keeps the step in the sum at the most a step there plausibly took; ``measured``
+    keeps what the clock said. A single step has no neighbours and is never clipped.
+
+        >>> c = clip_spikes([10, 11, 100, 10, 12])
+        >>> c.seconds.tolist(), c.count
+        ([10.0, 11.0, 31.5, 10.0, 12.0], 1)
+    """
+    measured = np.asarray(seconds, dtype=np.float64).reshape(-1)
+    n = len(measured)
+    bound = np.full(n, np.inf)
+    for i in range(n):
+        around = np.concatenate([measured[max(0, i - neighbours):i], measured[i + 1:i + 1 + neighbours]])
+        if len(around):
+            bound[i] = factor * float(np.median(around))
+    clipped = measured > bound
+    return ClippedSteps(measured, np.where(clipped, bound, measured), bound, clipped)

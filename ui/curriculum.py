@@ -64,12 +64,44 @@ class Question:
 class Curriculum:
     topics: dict[str, Topic]
     questions: tuple[Question, ...]
+    # The suggested order of study: every question id once (checked by load); () = the file's order.
+    study_order: tuple[str, ...] = ()
 
     def get(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.id == qid), None)
 
     def on_page(self, page: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.page == page)
+
+    def in_study_order(self) -> tuple[Question, ...]:
+        """Every question, in the suggested order of study."""
+        if not self.study_order:
+            return self.questions
+        by_id = {q.id: q for q in self.questions}
+        return tuple(by_id[qid] for qid in self.study_order)
+
+    def step(self, qid: str) -> int:
+        """The question's place in the suggested order of study, from 1."""
+        return [q.id for q in self.in_study_order()].index(qid) + 1
+
+
+def check_study_order(order: object, ids: list[str]) -> tuple[str, ...]:
+    """``order`` as a tuple of ids if it places every id of ``ids`` exactly once; else ValueError
+    naming what is wrong (not a list of ids, unknown ids, repeated ids, ids left out)."""
+    if not isinstance(order, list) or not all(isinstance(qid, str) for qid in order):
+        raise ValueError("study_order must be a list of question ids")
+    known = set(ids)
+    unknown = [qid for qid in order if qid not in known]
+    repeated = sorted({qid for qid in order if order.count(qid) > 1})
+    missing = [qid for qid in ids if qid not in order]
+    problems = [
+        f"{label}: {', '.join(found)}"
+        for label, found in (("unknown ids", unknown), ("repeated ids", repeated), ("questions left out", missing))
+        if found
+    ]
+    if problems:
+        raise ValueError("study_order must place every question exactly once; " + "; ".join(problems))
+    return tuple(order)
 
 
 @functools.cache
@@ -84,4 +116,7 @@ def load(path: Path = CURRICULUM_FILE) -> Curriculum:
     for q in questions:
         if q.page not in topics:
             raise ValueError(f"question {q.id} names unknown page {q.page}")
-    return Curriculum(topics=topics, questions=questions)
+    if "study_order" not in data:
+        raise ValueError("the curriculum has no study_order")
+    order = check_study_order(data["study_order"], ids)
+    return Curriculum(topics=topics, questions=questions, study_order=order)

@@ -15,6 +15,14 @@ Each model loads once per process (st.cache_resource), only when a page asks for
 spinner naming it. The prompt is never rendered as Markdown or HTML: tokens go into a code block
 (and into charts as data); captions escape it with ui.text.md_escape.
 
+Tokens are shown as characters (SmolLM2 splits 从 into ⟨E4 BB⟩ ⟨8E⟩: shown ``从 ·``, see
+tf_core.lab.decoder_prompt); a switch beside a token row shows each token's bytes instead. The
+switch only picks which of the result's two label sets to draw: it never reruns a model.
+
+The default prompt depends on the language and the model (:class:`DecoderPrompt`): the tiny GPT
+knows English letters only, so a Chinese page offers it the English sentence; a default prompt in
+the box follows the model the learner picks (:func:`follow_model`).
+
 Heavy runs (seconds: a decode of tens of steps) go through tf_core.worker, the process's one
 bounded line. :func:`run_in_line` gives the job a :class:`Progress` with the two callbacks a run
 reports through (``wait(position)`` while it waits, ``step(done, total)``, a lab's ``on_progress``,
@@ -24,7 +32,7 @@ function is an error on the replay); the box ends empty, so a replay shows nothi
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -39,16 +47,32 @@ SMOLLM2, TINY_GPT = "smollm2", "tiny-gpt"
 # URL name "decoder", not "model": the encoder lessons' "model" (auto/minilm/e5) shares a page with
 # the decoder lessons, and the lesson switch carries settings of the same name across.
 MODEL = ChoiceParam("decoder", options=(SMOLLM2, TINY_GPT), default=SMOLLM2)
-PROMPT = TextParam(
+
+
+@dataclass(frozen=True)
+class DecoderPrompt(TextParam):
+    """The prompt: a default sentence per language (``defaults``, SmolLM2's, the default model's),
+    and per (model, language) where that model cannot read the language's one (``by_model``:
+    ((model, lang, sentence), ...), taking precedence). ``default_for(lang)``, as the URL, the reset
+    button and the lesson switch call it, is the default model's."""
+
+    by_model: tuple[tuple[str, str, str], ...] = ()
+
+    def default_for(self, lang: str, model: str = MODEL.default) -> str:
+        own = {(m, lg): text for m, lg, text in self.by_model}
+        return own.get((model, lang), TextParam.default_for(self, lang))
+
+
+# the English one: 63 characters, every one in the tiny GPT's vocabulary (the King James Bible's), so it
+# runs uncut on that character-level model too (DECODER_TOKENS = 64)
+_ENGLISH = "Once upon a time, in a small village by the sea, there lived an"
+PROMPT = DecoderPrompt(
     "prompt",
     max_chars=limits.DECODER_TEXT_CHARS,
-    defaults=(
-        # the English one: 63 characters, every one in the tiny GPT's vocabulary (the King James Bible's), so it
-        # runs uncut on that character-level model too (DECODER_TOKENS = 64)
-        ("en", "Once upon a time, in a small village by the sea, there lived an"),
-        ("zh", "从前有一座山，山里有一座庙，庙里有"),
-    ),
+    defaults=(("en", _ENGLISH), ("zh", "从前有一座山，山里有一座庙，庙里有")),
+    by_model=((TINY_GPT, "zh", _ENGLISH),),  # the tiny GPT reads no Chinese
 )
+BYTES = "bytes"  # the token rows' switch, keyed "<lesson>.bytes": this session only (it changes the drawing)
 R = TypeVar("R")
 PROGRESS_UPDATES = 25  # a run redraws its bar at most this many times (each redraw is recorded for replay)
 
@@ -150,7 +174,20 @@ def chosen(lesson: str, lang: str) -> str:
         if st.session_state.get(key) is not None:
             st.info(t("dec.model_missing", lang), icon=":material/info:")
         st.session_state[key] = SMOLLM2
+    follow_model(lesson, lang, st.session_state[key])
     return st.session_state[key]
+
+
+def follow_model(lesson: str, lang: str, model: str) -> None:
+    """A default prompt follows the model: a prompt box holding another model's default for this
+    language gets ``model``'s (a zh learner who picks the tiny GPT gets a prompt it can read, and
+    the Chinese one back with SmolLM2; the same on a link naming the model without a prompt). Any
+    other prompt is left as it is. Call it before the prompt box is drawn (:func:`chosen` does)."""
+    key = PROMPT.key(lesson)
+    want = PROMPT.default_for(lang, model)
+    current = st.session_state.get(key)
+    if current != want and current in {PROMPT.default_for(lang, m) for m in MODEL.options}:
+        st.session_state[key] = want
 
 
 def prompt(lesson: str) -> str:
@@ -169,20 +206,21 @@ def usable(dec: Decoder, text: str) -> tuple[str, str]:
     return "".join(c for c in text if c in known), dropped
 
 
-def controls(lesson: str, lang: str) -> None:
-    """The prompt box and the model choice (call :func:`chosen` first)."""
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
+def controls(lesson: str, lang: str, left=None, right=None) -> None:
+    """The prompt box and the model choice (call :func:`chosen` first), in the two given columns of
+    the lesson's controls row (ui.lesson.controls), or in a row of their own."""
+    if left is None or right is None:
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
     left.text_input(
         t("dec.prompt", lang),
         key=PROMPT.key(lesson),
         max_chars=limits.DECODER_TEXT_CHARS,
         help=t("dec.prompt_help", lang, chars=limits.DECODER_TEXT_CHARS, tokens=limits.DECODER_TOKENS),
     )
-    right.radio(
+    right.selectbox(
         t("dec.model", lang),
         options=offered(),
         key=MODEL.key(lesson),
-        horizontal=True,
         format_func=lambda k: t(f"dec.model.{k}", lang),
         help=t("dec.model_help", lang),
     )
@@ -216,10 +254,39 @@ def yes_no(flag: bool, lang: str) -> str:
     return t("dec.yes" if flag else "dec.no", lang)
 
 
-def token_strip(pieces: tuple[str, ...], lang: str, caption: str | None = None) -> None:
-    """Tokens as the model sees them, in a code block (never interpreted as Markdown or HTML)."""
-    st.caption(caption if caption is not None else t("dec.tokens", lang, n=len(pieces)))
-    st.code("  ".join(pieces), language=None, wrap_lines=True)
+def row_text(labels: Sequence[str], mark: int | None = None) -> str:
+    """One token row: the labels two spaces apart, the one at position ``mark`` in brackets.
+
+    >>> row_text(("从", "·", "前"), mark=2)
+    '从  ·  [前]'
+    """
+    return "  ".join(f"[{x}]" if i == mark else x for i, x in enumerate(labels))
+
+
+def token_rows(rows: Sequence[tuple[Sequence[str], Sequence[str]]], lang: str, caption: str,
+               lesson: str | None = None, mark: int | None = None) -> bool:
+    """Rows of tokens in one code block (never Markdown or HTML), under ``caption`` (Markdown the
+    caller has escaped). ``rows``: (characters, byte form) per row, e.g. a result's ``pieces`` and
+    ``byte_pieces``; the characters are drawn, and where the two forms differ somewhere a switch
+    beside the caption (keyed "<lesson>.bytes") draws the byte form instead. ``mark``: a position
+    put in brackets in every row. Returns whether the bytes are shown."""
+    if lesson is not None and any(tuple(c) != tuple(b) for c, b in rows):
+        text, switch = st.columns([4, 1], vertical_alignment="bottom")
+        text.caption(caption)
+        show = switch.toggle(t("dec.show_bytes", lang), key=f"{lesson}.{BYTES}", help=t("dec.show_bytes_help", lang))
+    else:
+        st.caption(caption)
+        show = False
+    st.code("\n".join(row_text(b if show else c, mark) for c, b in rows), language=None, wrap_lines=True)
+    return show
+
+
+def token_strip(pieces: Sequence[str], lang: str, caption: str | None = None, byte_pieces: Sequence[str] | None = None,
+                lesson: str | None = None) -> None:
+    """Tokens as the model sees them, as characters, in a code block; with ``byte_pieces`` and
+    ``lesson``, the switch to their bytes (:func:`token_rows`)."""
+    caption = caption if caption is not None else t("dec.tokens", lang, n=len(pieces))
+    token_rows([(pieces, pieces if byte_pieces is None else byte_pieces)], lang, caption, lesson)
 
 
 @dataclass

@@ -53,24 +53,27 @@ def current(lesson: str) -> tuple[str, str]:
     return text, registry.pick(text, st.session_state[MODEL.key(lesson)])
 
 
-def controls(lesson: str, lang: str) -> None:
-    """The sentence box and the model choice, with a note when the choice cannot be honoured."""
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.text_area(
+def controls(lesson: str, lang: str, text_col, model_col) -> None:
+    """The sentence box and the model choice, in two columns of the lesson's controls row (the caps
+    are in the sentence box's help)."""
+    text_col.text_area(
         t("enc.text", lang),
         key=TEXT.key(lesson),
         max_chars=limits.ENCODER_TEXT_CHARS,
-        height=80,
+        height=68,
         help=t("enc.text_help", lang, tokens=limits.ENCODER_TOKENS, chars=limits.ENCODER_TEXT_CHARS),
     )
-    right.radio(
+    model_col.selectbox(
         t("enc.model", lang),
         options=MODEL.options,
         key=MODEL.key(lesson),
-        horizontal=True,
         format_func=lambda k: t(f"enc.model.{k}", lang),
         help=t("enc.model_help", lang),
     )
+
+
+def model_notice(lesson: str, lang: str) -> None:
+    """A note when the model choice cannot be honoured, or is a poor one for the sentence's language."""
     text, key = current(lesson)
     requested = st.session_state[MODEL.key(lesson)]
     if requested != registry.AUTO and key != requested:
@@ -78,7 +81,6 @@ def controls(lesson: str, lang: str) -> None:
     elif registry.has_cjk(text) and key == "minilm":
         note = "enc.cjk_minilm" if requested == "minilm" else "enc.cjk_no_e5"
         st.info(t(note, lang), icon=":material/info:")
-    st.caption(t("enc.limits", lang, tokens=limits.ENCODER_TOKENS, chars=limits.ENCODER_TEXT_CHARS))
 
 
 def token_notices(text: str, pieces: tuple[str, ...], n_total: int, truncated: bool, unk: int, lang: str) -> None:

@@ -9,11 +9,17 @@ register. A key lives in exactly one module; a key defined in two modules raises
 Long texts (the Q&A cards) live in assets/qa/. A key missing in either language is a test failure,
 not a silent fallback. Strings are ``str.format`` templates; both languages must use the same
 fields (tests check that too).
+
+Singular and plural: a field written ``{n:key|keys}`` gives the word before the bar when ``n`` is 1 (the
+int 1 or the text "1") and the word after it otherwise, so an English template reads
+``"against {n} {n:key|keys}"`` ("against 1 key", "against 3 keys"); the Chinese one needs only ``{n}``.
 """
 from __future__ import annotations
 
 import importlib
+import numbers
 import pkgutil
+import string
 from collections.abc import Iterable
 
 import ui.strings
@@ -47,8 +53,29 @@ STRINGS: dict[str, dict[str, str]] = merge(
 )
 
 
+def is_one(value: object) -> bool:
+    """Whether a count reads as singular: the integer 1 or the text "1" (a page may pass either)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return value == 1
+    return isinstance(value, str) and value.strip() == "1"
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus the plural choice ``{n:one|many}``."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if is_one(value) else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, lang: str, **fields: object) -> str:
-    """The string ``key`` in ``lang``, formatted with ``fields``. Unknown key or language raises."""
+    """The string ``key`` in ``lang``, formatted with ``fields`` (``{n:key|keys}``: singular or plural by
+    ``n``). Unknown key or language raises."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}")
-    return STRINGS[key][lang].format(**fields)
+    return _FORMATTER.format(STRINGS[key][lang], **fields)

@@ -1,14 +1,20 @@
-"""The frame every lesson shares: title, short answer, controls, wrong answer, card, code.
+"""The frame every lesson shares, in the order of DESIGN.md's "anatomy of a lesson":
 
-A page composes these in the order of DESIGN.md's "anatomy of a lesson"; the experiment itself
-(controls, lab call, charts) stays in the page.
+  title (open_page) -> answer(): on the left the short answer, 2-4 headline figures and the
+  30-second takeaway; on the right (the panel it returns) controls(): one row ending in Reset, then
+  main(): the lesson's main chart (on the first screen at 1366x768, checked in
+  tests/browser/test_browser_pages.py) -> the other charts, full width -> finish(): wrong answers,
+  full answer, follow-ups, code, the URL.
+
+The experiment itself (controls, lab call, charts) stays in the page.
 """
 from __future__ import annotations
 
 import importlib
 import inspect
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -101,24 +107,79 @@ def card(qid: str, lang: str, values: Mapping[str, object]) -> dict[str, str]:
     return qa.load(qid, lang).filled(values)
 
 
-def short_answer(sections: Mapping[str, str], lang: str) -> None:
-    st.subheader(t("lesson.short", lang), divider="gray")
-    st.markdown(sections["short"])
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure: a measured result of the current run (never an input echoed back).
+    ``value`` is already formatted (ui.text.num, pct); ``help`` says how it was measured."""
+
+    label: str
+    value: str
+    help: str | None = None
 
 
-def reset_button(lesson: str, params: tuple[Param, ...], lang: str) -> None:
-    """The reset button, beside the hint that the URL holds the settings."""
-    left, right = st.columns([5, 1], vertical_alignment="center")
-    left.caption(t("lesson.link_hint", lang))
-    right.button(
+# The strip's tiles: values at 1.6rem (Streamlit's 2.25rem cuts "0.183 → 0.0476" in a quarter of the
+# width) and labels that wrap to a second line instead of ending in "…". Our own fixed CSS, no user text.
+_FIGURE_STYLE = """<style>
+.st-key-lesson-figures [data-testid="stMetric"] { padding: 0.5rem 0.75rem; }
+.st-key-lesson-figures [data-testid="stMetricValue"] { font-size: 1.3rem; }
+.st-key-lesson-figures [data-testid="stMetricValue"] div { white-space: normal; overflow: visible; }
+.st-key-lesson-figures [data-testid="stMetricLabel"] p { white-space: normal; line-height: 1.25; }
+.st-key-lesson-figures [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
+</style>"""
+
+
+def answer(qid: str, sections: Mapping[str, str], lang: str, figures: Sequence[Figure] = ()):
+    """The first screen, in two panels. Left: the short answer, the strip of headline figures (2 to
+    4 tiles, two per row) and the 30-second takeaway (the card's own heading names it). Right, the
+    returned column: the page puts the controls row (:func:`controls`) and the main chart
+    (:func:`main`) in it, so that the evidence starts high on the screen, beside the answer."""
+    figures = list(figures)[:4]  # 2 to 4 by design (tests/pages/test_first_screen.py); fewer when a model is missing
+    text, panel = st.columns([5, 7], gap="medium")
+    st.html(_FIGURE_STYLE)
+    with text:
+        st.markdown(sections["short"])
+        with st.container(key="lesson-figures"):
+            for row in range(0, len(figures), 2):
+                for column, f in zip(st.columns(2, gap="small"), figures[row:row + 2]):
+                    column.metric(f.label, f.value, help=f.help, border=True)
+        if "takeaway" in sections:
+            with st.container(key=f"{qid}.takeaway", border=True):
+                title = qa.load(qid, lang).titles.get("takeaway", "")
+                st.markdown(f":material/record_voice_over: **{title}** · {sections['takeaway']}")
+    return panel
+
+
+def controls(lesson: str, params: tuple[Param, ...], lang: str, spec: Sequence[float]) -> list:
+    """The controls: rows of at most three columns (widths in ``spec``), the reset button at the end
+    of the last row; its tooltip says that the page address holds the settings (so a pasted link
+    reproduces the picture). Returns the controls' columns, in order."""
+    rows = [list(spec[i:i + 3]) for i in range(0, len(spec), 3)] or [[]]
+    columns = []
+    for i, row in enumerate(rows):
+        if i < len(rows) - 1:
+            columns += st.columns(row, vertical_alignment="bottom", gap="small")
+            continue
+        *cols, last = st.columns([*row, max(1.6, 0.2 * sum(row))], vertical_alignment="bottom", gap="small")
+        columns += cols
+    last.button(
         t("lesson.reset", lang),
         key=f"{lesson}.reset",
-        help=t("lesson.reset_help", lang),
+        help=t("lesson.reset_help", lang) + " " + t("lesson.link_hint", lang),
         on_click=reset,
         args=(lesson, params, lang),
         icon=":material/restart_alt:",
         width="stretch",
     )
+    return columns
+
+
+MAIN_KEY = "lesson-main"  # the main chart's container (the fold test looks for class st-key-lesson-main)
+
+
+def main():
+    """The container of the lesson's main chart (``with lesson.main(): ...``): the evidence that
+    must be on the first screen, under the headline figures and the controls row."""
+    return st.container(key=MAIN_KEY)
 
 
 def chart(c: VegaChart, key: str, width: str = "stretch") -> None:
@@ -128,14 +189,21 @@ def chart(c: VegaChart, key: str, width: str = "stretch") -> None:
     st.vega_lite_chart(c.data, dict(c.spec), width=width, key=key)
 
 
-def limits_caption(lang: str, bounds: list[tuple[str, object]]) -> None:
-    """Show the caps (from tf_core.limits) that bound this lesson's controls."""
+def note(text: str) -> None:
+    """A line under a chart that carries numbers: body text, not st.caption (whose 60 % grey is too
+    faint on a projector)."""
+    st.markdown(text)
+
+
+def limits_help(lang: str, bounds: Sequence[tuple[str, object]]) -> str:
+    """The caps (from tf_core.limits) of a control, for its ``help`` tooltip: "Limits: n 2–64"."""
     text = " · ".join(f"{name} {b.lo:g}–{b.hi:g}" for name, b in bounds)
-    st.caption(t("lesson.limits", lang, text=text))
+    return t("lesson.limits", lang, text=text)
 
 
-def wrong_answer(sections: Mapping[str, str], lang: str) -> None:
-    st.subheader(t("lesson.wrong", lang), divider="gray")
+def wrong_answer(qid: str, sections: Mapping[str, str], lang: str) -> None:
+    """The card's wrong answers under the card's own heading (singular or plural as the card has it)."""
+    st.subheader(qa.load(qid, lang).titles["wrong"], divider="gray")
     with st.container(border=True):
         st.markdown(sections["wrong"])
 
@@ -148,33 +216,66 @@ def _lazy_expander(key: str, label: str, icon: str):
     return st.expander(label, key=key, icon=icon, on_change="rerun")
 
 
+SHOWN_FOLLOWUPS = 2  # follow-up questions shown open; the rest wait in a collapsed expander
+
+
+def split_items(markdown: str) -> list[str]:
+    """A Markdown bullet list as its items (an item keeps its continuation lines).
+
+    >>> split_items("- **A?** yes\n  more\n- **B?** no")
+    ['- **A?** yes\n  more', '- **B?** no']
+    """
+    items: list[str] = []
+    for line in markdown.splitlines():
+        if line.startswith("- ") or not items:
+            items.append(line)
+        else:
+            items[-1] += "\n" + line
+    return [item.rstrip() for item in items if item.strip()]
+
+
+def followups(qid: str, sections: Mapping[str, str], lang: str) -> None:
+    """The first follow-up questions open (the likeliest in an interview), the rest collapsed."""
+    items = split_items(sections["followups"])
+    st.subheader(qa.load(qid, lang).titles["followups"], divider="gray")
+    st.markdown("\n".join(items[:SHOWN_FOLLOWUPS]))
+    rest = items[SHOWN_FOLLOWUPS:]
+    if rest:
+        more = _lazy_expander(f"{qid}.followups", t("lesson.more_followups1" if len(rest) == 1 else "lesson.more_followups", lang, n=len(rest)), ":material/forum:")
+        if more.open:
+            with more:
+                st.markdown("\n".join(rest))
+
+
 def full_answer(qid: str, sections: Mapping[str, str], lang: str) -> None:
     full = _lazy_expander(f"{qid}.full", t("lesson.full", lang), ":material/menu_book:")
     if full.open:
         with full:
             st.markdown(sections["full"])
-    followups = _lazy_expander(f"{qid}.followups", t("lesson.followups", lang), ":material/forum:")
-    if followups.open:
-        with followups:
-            st.markdown(sections["followups"])
 
 
-def code(qid: str, fn: Callable, lang: str) -> None:
-    """The lab function's module source, for learners who read code."""
+def code(qid: str, fns: Callable | tuple[Callable, ...], lang: str) -> None:
+    """The source of the module of each lab function in ``fns``, for learners who read code (a
+    lesson whose experiment uses a core algorithm, as tokenization uses tf_core.bpe, shows both)."""
     box = _lazy_expander(f"{qid}.code", t("lesson.code", lang), ":material/code:")
     if box.open:
         with box:
-            module = inspect.getmodule(fn)
-            st.code(inspect.getsource(module), language="python", line_numbers=True)
+            modules = dict.fromkeys(inspect.getmodule(fn) for fn in (fns if isinstance(fns, tuple) else (fns,)))
+            for module in modules:
+                if len(modules) > 1:
+                    st.caption(f"`{module.__name__}`")
+                st.code(inspect.getsource(module), language="python", line_numbers=True)
 
 
-def finish(qid: str, sections: Mapping[str, str], fn: Callable, params: tuple[Param, ...], lang: str) -> None:
-    """The end every lesson shares: the wrong answer, the lazy full answer, follow-ups and code,
-    then every setting written to the address bar."""
+def finish(qid: str, sections: Mapping[str, str], fn: Callable | tuple[Callable, ...], params: tuple[Param, ...],
+           lang: str) -> None:
+    """The end every lesson shares: the wrong answers, the lazy full answer, the follow-ups (the
+    first open, the rest lazy) and the code, then every setting written to the address bar."""
     from ui.params import write_url
 
-    wrong_answer(sections, lang)
+    wrong_answer(qid, sections, lang)
     full_answer(qid, sections, lang)
+    followups(qid, sections, lang)
     code(qid, fn, lang)
     write_url(qid, qid, params, lang)
 

@@ -79,6 +79,22 @@ class Param:
         return value, None
 
 
+AUTO = -1  # an AutoParam's "auto": the lesson picks the value by its stated rule
+
+
+@dataclass(frozen=True)
+class AutoParam(Param):
+    """An index (a layer, a head) whose default is "auto": the lesson picks it from the current
+    input by a rule it states on the page. Held as AUTO (-1) in the widget state, "auto" in the URL
+    (a number there is an index, checked as any Param's)."""
+
+    def to_url(self, value) -> str:
+        return "auto" if int(value) == AUTO else super().to_url(value)
+
+    def parse(self, raw: str, lang: str) -> tuple[float, str | None]:
+        return (AUTO, None) if raw == "auto" else super().parse(raw, lang)
+
+
 @dataclass(frozen=True)
 class TextParam:
     """A piece of the learner's text (a sentence): control characters removed, at most

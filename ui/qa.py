@@ -3,15 +3,19 @@
 File format (assets/qa/<lang>/<id>.md)::
 
     ## Short answer {#short}
-    ... text with live placeholders such as {{pmax_raw}} ...
+    ... two or three sentences with live placeholders such as {{pmax_raw}} ...
+    ## In 30 seconds {#takeaway}
+    ... one or two sentences to say aloud, no digit typed: {{pmax_raw|say}} ...
     ## A common wrong answer {#wrong}
     ## Full answer {#full}
     ## Follow-up questions {#followups}
 
 The heading text is free (it is in the card's language); the ``{#id}`` after it is what the code
 reads. Placeholders ``{{name}}`` are filled from the lab result by the page, never typed in: a
-placeholder left unfilled raises. Tests check that the
-two languages of a card have the same sections and the same placeholders in each section.
+placeholder left unfilled raises. ``{{name|say}}`` fills in the value as said aloud
+(ui.text.spoken: rounded, "exactly 0", "about 10⁻¹⁷"); a filter this module does not know raises
+when the card is read. Tests check that the two languages of a card have the same sections and the
+same placeholders (filters included) in each section.
 """
 from __future__ import annotations
 
@@ -21,14 +25,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ui.curriculum import QA_DIR
+from ui.text import spoken
 
-SECTIONS = ("short", "wrong", "full", "followups")
+SECTIONS = ("short", "takeaway", "wrong", "full", "followups")
 _HEADING = re.compile(r"^##\s+(?P<title>.*?)\s*\{#(?P<id>[a-z]+)\}\s*$", re.MULTILINE)
-PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+_NAME = r"[a-zA-Z_][a-zA-Z0-9_]*"
+# {{name}} or {{name|filter}}; PLACEHOLDER's one group is the name, FIELD's second the filter.
+PLACEHOLDER = re.compile(rf"\{{\{{\s*({_NAME})\s*(?:\|\s*{_NAME}\s*)?\}}\}}")
+FIELD = re.compile(rf"\{{\{{\s*({_NAME})\s*(?:\|\s*({_NAME})\s*)?\}}\}}")
+_PIPED = re.compile(r"\{\{[^{}]*\|[^{}]*\}\}")  # anything that looks like a filtered placeholder
+FILTERS = {"say": spoken}  # filter name -> f(value, lang) -> str
+# A filtered value may start with a word ("约 10⁻¹⁷", "恰好为 0"): the space or line break written
+# between a Chinese character and the placeholder (Chinese puts one before a number) is then
+# dropped, "变化 {{d|say}}" -> "变化恰好为 0" (a blank line, which ends a paragraph, is kept).
+_FILL = re.compile(r"([ \t]*(?:(?<!\n)\n)?[ \t]*)" + FIELD.pattern)
 # A line break inside a paragraph renders as a space; between two Chinese characters (or CJK
 # punctuation) that space is wrong, so such breaks are removed when a card is read.
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 @dataclass(frozen=True)
@@ -42,15 +57,26 @@ class Card:
         bodies = [self.sections[section]] if section else self.sections.values()
         return {m for body in bodies for m in PLACEHOLDER.findall(body)}
 
+    def fields(self, section: str) -> set[tuple[str, str]]:
+        """The placeholders of one section with their filters: ``("pmax", "say")``, ``("dk", "")``."""
+        return set(FIELD.findall(self.sections[section]))
+
     def filled(self, values: Mapping[str, object]) -> dict[str, str]:
-        """Every section with its placeholders replaced by ``values`` (formatted with str())."""
+        """Every section with its placeholders replaced by ``values`` (formatted with str(), or by
+        the placeholder's filter in the card's language)."""
         missing = self.placeholders() - set(values)
         if missing:
             raise KeyError(f"card {self.lang}/{self.qid}: no value for {sorted(missing)}")
-        out = {}
-        for sid, body in self.sections.items():
-            out[sid] = PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), body)
-        return out
+
+        def fill(m: re.Match) -> str:
+            space, name, how = m.groups()
+            if not how:
+                return space + str(values[name])
+            text = FILTERS[how](values[name], self.lang)
+            after_cjk = m.start() > 0 and _CJK_CHAR.match(m.string[m.start() - 1])
+            return ("" if after_cjk and _CJK_CHAR.match(text) else space) + text
+
+        return {sid: _FILL.sub(fill, body) for sid, body in self.sections.items()}
 
 
 def parse(text: str, qid: str = "?", lang: str = "?") -> Card:
@@ -61,6 +87,10 @@ def parse(text: str, qid: str = "?", lang: str = "?") -> Card:
         raise ValueError(f"card {lang}/{qid}: sections {ids}, expected {list(SECTIONS)} in that order")
     if text[: heads[0].start()].strip():
         raise ValueError(f"card {lang}/{qid}: text before the first section")
+    for m in _PIPED.finditer(text):
+        field = FIELD.fullmatch(m.group())
+        if not field or field.group(2) not in FILTERS:
+            raise ValueError(f"card {lang}/{qid}: {m.group()} names no filter of {sorted(FILTERS)}")
     titles, sections = {}, {}
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)

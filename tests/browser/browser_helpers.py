@@ -44,6 +44,13 @@ CHART_DRAWN = f'{PLOTLY_SVG}, {ALTAIR} canvas, {ALTAIR} svg.marks'
 ALTAIR_DRAWN = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
 ALERT = '[data-testid="stAlert"], [data-testid="stAlertContainer"]'
 CAPTION = '[data-testid="stCaptionContainer"]'
+# A line of text under a chart: a lesson's notes that carry numbers are Markdown (ui/lesson.note), not captions.
+NOTE = '[data-testid="stMarkdown"], [data-testid="stCaptionContainer"]'
+# The first screen (ui/lesson.py): the headline figures and the main chart's container.
+FIGURES = ".st-key-lesson-figures"
+MAIN_CHART = ".st-key-lesson-main"
+FOLD_WIDTH, FOLD_HEIGHT = 1366, 768
+FOLD_MAIN_TOP = 518  # px from the window's top: the main chart starts at most here (issue 13)
 MAIN = '[data-testid="stMain"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 

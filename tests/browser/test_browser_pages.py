@@ -101,6 +101,20 @@ def _assert_charts(page) -> None:
         assert images.nth(i).evaluate("img => img.naturalWidth") > 0, f"image {i} did not load"
 
 
+def _assert_first_screen(page) -> None:
+    """The evidence is on the first screen (DESIGN.md, "anatomy of a lesson"): at 1366x768 with the
+    sidebar open and the default inputs, the headline figures are fully visible and the main chart
+    starts at most FOLD_MAIN_TOP px from the window's top (measured before any scrolling)."""
+    page.locator(bh.MAIN).evaluate("e => e.scrollTo(0, 0)")
+    figures, main = page.locator(bh.FIGURES), page.locator(bh.MAIN_CHART)
+    expect(figures).to_have_count(1)
+    expect(main).to_have_count(1)
+    expect(page.locator(bh.SIDEBAR)).to_be_visible()
+    box_f, box_m = figures.bounding_box(), main.bounding_box()
+    assert box_f["y"] >= 0 and box_f["y"] + box_f["height"] <= bh.FOLD_HEIGHT, f"headline figures not fully visible: {box_f}"
+    assert box_m["y"] <= bh.FOLD_MAIN_TOP, f"main chart starts at {box_m['y']:.0f} px, below {bh.FOLD_MAIN_TOP} px"
+
+
 def _wait_query(page, **expected: str) -> dict[str, str]:
     """Wait until the URL holds every ``name=value`` in ``expected``; return its parameters."""
     page.wait_for_url(
@@ -127,6 +141,8 @@ def test_page_renders(server, new_page, name, qid, lang, width, height):
     assert urlsplit(page.url).path == ("/" if name == HOME else f"/{name}")
     if lesson:
         _assert_charts(page)
+        if (width, height) == (bh.FOLD_WIDTH, bh.FOLD_HEIGHT):
+            _assert_first_screen(page)
     if lang == "zh":
         assert CJK.search(page.locator(bh.MAIN).inner_text()), "a Chinese page shows no Chinese characters"
     shot = name if qid is None or qid == name else f"{name}-{qid}"
@@ -154,7 +170,7 @@ def test_deep_link_from_root(server, new_page):
 def test_slider_change_rerenders(server, new_page):
     page = new_page()
     _open(page, server + "/scaling?q=scaling&lang=en", lesson=True)
-    caption = page.locator(bh.CAPTION).filter(has_text=_caption_prefix("scaling.var.caption", "en"))
+    caption = page.locator(bh.NOTE).filter(has_text=_caption_prefix("scaling.var.caption", "en"))
     expect(caption).to_have_count(1)
     before = caption.inner_text()
     assert "d_k = 64 " in before, before

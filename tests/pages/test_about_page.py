@@ -25,6 +25,8 @@ def test_about_lists_every_model_with_its_licence(lang):
         assert m.name.replace("-", "\\-") in text or m.name in text
         assert f"{t('about.col.licence', lang)}: {m.licence}" in text.replace("\\", "")
         assert f"`{m.pip_name}`" in text
+        architecture = m.architecture_zh if lang == "zh" else m.architecture
+        assert f"{t('about.col.architecture', lang)}: {architecture}" in text.replace("\\", "")
     missing = [m for m in MODELS.values() if not m.installed()]
     assert bool(at.info) == bool(missing)  # a missing model is explained
 

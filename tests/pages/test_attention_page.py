@@ -100,7 +100,7 @@ def test_layer_and_head_at_both_ends_change_live_numbers():
     at = open_app(q=QID, lang="en")
     before = page_text(at)
     for key, value in (("layer", 0), ("layer", 5), ("head", 11), ("head", 0)):
-        at.slider(key=f"{QID}.{key}").set_value(value).run()
+        at.select_slider(key=f"{QID}.{key}").set_value(value).run()
         assert_healthy(at, "en")
         assert at.query_params[key] == str(value)
         after = page_text(at)
@@ -111,7 +111,7 @@ def test_layer_and_head_at_both_ends_change_live_numbers():
 def test_layer_beyond_the_models_last_is_its_last():
     at = open_app(q=QID, lang="en", model="minilm", layer="11")
     assert_healthy(at, "en")
-    assert at.slider(key=f"{QID}.layer").value == 5
+    assert at.select_slider(key=f"{QID}.layer").value == 5
 
 
 @pytest.mark.parametrize("query", [{"layer": "99"}, {"head": "-3"}, {"model": "gpt5"}, {"text": "x" * 5000}])

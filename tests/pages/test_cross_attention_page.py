@@ -4,7 +4,7 @@ in digits and words, bad numbers, both ends of the sliders, both languages, a ha
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import assert_healthy as healthy, open_app, page_text, vega_frames
+from apptest_helpers import assert_healthy as healthy, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits, numbers
 from ui.curriculum import load as load_curriculum
@@ -44,6 +44,18 @@ def test_default_number_is_translated_with_its_map(lang):
     table = at.dataframe[0].value
     assert "".join(c for c in table.iloc[:, 1] if not c.startswith("<")) == numbers.to_chinese(limits.NUMBER.default)
     assert at.success  # the verdict: right
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_short_answer_counts_the_eos_step(lang):
+    """N counts every step; the card says the last one writes <eos> exactly when the table ends with it."""
+    at = open_app(q=QID, lang=lang)
+    assert_healthy(at, lang)
+    steps = list(at.dataframe[0].value.iloc[:, 1])
+    full = open_expanders(at, f"{QID}.full").expander[0].markdown[0].value  # the short answer names the output only
+    word = "yes" if steps[-1] == "<eos>" else "no"
+    assert t(f"xattn.eos.{word}", lang) in full and t(f"xattn.eos.{'no' if word == 'yes' else 'yes'}", lang) not in full
+    assert (f"in {len(steps)} steps" if lang == "en" else f"分 {len(steps)} 步") in full
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -8,12 +8,14 @@ SmolLM2 ten times slower), the tiny GPT for the top of the new-token range (256 
 most of a minute)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 from apptest_helpers import assert_healthy as healthy, exceptions, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits
-from ui import decoders
+from ui import decoders, qa
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
 
@@ -51,9 +53,9 @@ def test_parallelism_opens(lang):
     # the staircase: 30 SmolLM2 blocks, each starting where the one before ended, then the head
     blocks = layers[layers.kind == t("par.layers.block", lang)]
     assert len(blocks) == 30 and (blocks.start.iloc[1:].to_numpy() >= blocks.end.iloc[:-1].to_numpy() - 1e-6).all()
-    assert [m.label for m in at.metric][:2] == [t("par.m_one", lang, n=4), t("par.m_steps", lang, n=4)]
+    assert [m.label for m in at.metric][:2] == [t("par.m_steps", lang, n=4), t("par.fig.blocks", lang)]
     assert at.query_params["n"] == "4" and at.query_params["decoder"] == decoders.SMOLLM2
-    assert t("lesson.wrong", lang) in page_text(at)
+    assert qa.load(PAR, lang).titles["wrong"] in page_text(at)  # the card's own heading
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -162,14 +164,27 @@ def test_tiny_gpt_both_lessons_and_top_of_the_ranges():
 
 
 @needs_tiny
+def test_tiny_gpt_kv_card_says_plain_multi_head():
+    """The tiny GPT keeps a key/value head per query head: the card says so instead of "GQA saves 0%"."""
+    at = open_expanders(open_app(q=KV, lang="en", decoder=decoders.TINY_GPT, new="3"), f"{KV}.full")
+    assert_healthy(at, KV, "en", 2)
+    full = at.expander[0].markdown[0].value
+    assert all(part in full for part in literal_parts("kv.gqa.mha", "en"))
+    assert max(literal_parts("kv.gqa.grouped", "en"), key=len) not in full
+
+
+@needs_tiny
 def test_model_switch_and_characters_the_tiny_gpt_lacks():
     at = open_app(q=KV, lang="zh", **SMALL[KV])
-    at.radio(key=f"{KV}.decoder").set_value(decoders.TINY_GPT).run()
+    at.selectbox(key=f"{KV}.decoder").set_value(decoders.TINY_GPT).run()
+    assert_healthy(at, KV, "zh", 2)  # the default prompt follows the model: the English one, which it reads
+    assert at.text_input(key=f"{KV}.prompt").value == decoders.PROMPT.default_for("zh", decoders.TINY_GPT)
+    at.text_input(key=f"{KV}.prompt").set_value("从前有一座山").run()
     assert not exceptions(at) and not vega_frames(at)  # a Chinese prompt: not one character it knows
     assert any("TinyGPT" in i.value for i in at.info)
     at.text_input(key=f"{KV}.prompt").set_value("Keys 和 values 🙂").run()
     assert_healthy(at, KV, "zh", 2)
-    at.radio(key=f"{KV}.decoder").set_value(decoders.SMOLLM2).run()
+    at.selectbox(key=f"{KV}.decoder").set_value(decoders.SMOLLM2).run()
     assert_healthy(at, KV, "zh", 2)
 
 
@@ -187,13 +202,13 @@ def test_parallelism_card_words_follow_the_run(lang):
     """Device, dtype and the rounding verdict in the card come from the run, in the page's language."""
     at = open_expanders(open_app(q=PAR, lang=lang, **SMALL[PAR]), f"{PAR}.full", f"{PAR}.followups")
     assert_healthy(at, PAR, lang, 2)
-    full, followups = (e.markdown[0].value for e in at.expander[:2])
+    full, followups = at.expander[0].markdown[0].value, page_text(at)  # the follow-ups: two open, the rest opened
     device = run_device_text(lang)
     assert device in full and device in followups
     verdict = t("par.diff.rounding", lang, dtype="float32")  # measured: ~50 ulps of the largest logit
     assert verdict in full and verdict in page_text(at)
     for typed in ("this server", "this CPU", "本服务器", "这台 CPU", "output exactly", "完全一致"):
-        assert typed not in full + followups
+        assert typed not in full + followups, typed
     assert ("distribution" if lang == "en" else "概率分布") in followups
 
 
@@ -203,8 +218,8 @@ def test_kv_cache_card_bytes_and_verdicts_follow_the_run(lang):
     positions, a batch of 2 at the 8,192 context), the formula and the output verdicts, from the run."""
     at = open_expanders(open_app(q=KV, lang=lang, **SMALL[KV]), f"{KV}.full", f"{KV}.followups")
     assert_healthy(at, KV, lang, 2)
-    short, (full, followups) = at.markdown[0].value, (e.markdown[0].value for e in at.expander[:2])
-    assert t("kv.formula.same", lang) in short
+    full, followups = at.expander[0].markdown[0].value, page_text(at)
+    assert t("kv.formula.same", lang) in full
     assert "538" in full and "11,677" in full and "float32" in full and "float32" in followups
     assert t("kv.bytes.weights", lang) in full
     diff = at.metric[2].help.split(": ")[-1].rstrip("。.") if lang == "en" else None
@@ -212,6 +227,35 @@ def test_kv_cache_card_bytes_and_verdicts_follow_the_run(lang):
     if diff:
         assert diff in followups
     assert "O(n^3 d)" in page_text(at) and "O(n^2 d^2)" in page_text(at)  # the totals over a generation
+    # the speed word follows the two measured rates: the card's ratio is theirs, its word is the ratio's
+    # the rates (tokens/s over the clipped steps) are in the step figures' help
+    rate_c, rate_u = (float(re.findall(r"(\d[\d,]*(?:\.\d+)?)", m.help)[-1].replace(",", "")) for m in at.metric[:2])
+    found = {w: re.search(template("kv.speed." + w, lang).replace("\\{x\\}", r"(\d+\.\d\d)"), full)
+             for w in ("faster", "same", "slower")}
+    (word, m), = [(w, m) for w, m in found.items() if m]
+    x = float(m.group(1))
+    assert x == pytest.approx(rate_c / rate_u, rel=0.01, abs=0.006)  # 2 decimals in the card
+    if abs(abs(x - 1) - 0.05) > 0.006:  # near the 5% band the word depends on the unrounded ratio
+        assert word == ("same" if abs(x - 1) < 0.05 else "faster" if x > 1 else "slower")
+    # SmolLM2: 9 query heads share 3 key/value heads, so the grouped-query sentence, not the multi-head one
+    assert all(part in full for part in literal_parts("kv.gqa.grouped", lang))
+    assert max(literal_parts("kv.gqa.mha", lang), key=len) not in full
+
+
+def template(key: str, lang: str) -> str:
+    """A UI string as a regular expression of its literal text (fields left as escaped "{name}")."""
+    from ui.i18n import STRINGS
+
+    return re.escape(STRINGS[key][lang])
+
+
+def literal_parts(key: str, lang: str) -> list[str]:
+    """The literal text between a UI string's fields, the pieces any filled copy must contain."""
+    import string
+
+    from ui.i18n import STRINGS
+
+    return [lit.strip() for lit, *_ in string.Formatter().parse(STRINGS[key][lang]) if len(lit.strip()) > 3]
 
 
 @pytest.mark.parametrize("qid", [PAR, KV])
@@ -224,3 +268,28 @@ def test_cards_type_no_word_the_run_decides(qid, lang):
     for typed in ("this server", "this CPU", "本服务器", "这台 CPU", "float32", "往往", "No: same tokens",
                   "完全相等", "Both sides choose", "for the same predictions", "而预测完全相同", "output exactly"):
         assert typed not in text, typed
+
+
+# --- byte tokens as characters (issue 13): SmolLM2 splits 从 into ⟨E4 BB⟩ ⟨8E⟩ ---------------------------
+@pytest.mark.parametrize("qid", [PAR, KV])
+def test_zh_default_prompt_reads_as_characters_and_the_switch_shows_bytes(qid, monkeypatch):
+    """The token row shows the characters ("从 ·", no hex); the switch shows each token's bytes and
+    redraws without a run; an English prompt, whole tokens only, has no switch."""
+    import importlib
+
+    module = importlib.import_module(f"tf_core.lab.{qid.replace('-', '_')}")
+    calls = []
+    real = module.run
+    monkeypatch.setattr(module, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = open_app(q=qid, lang="zh", **SMALL[qid])
+    assert_healthy(at, qid, "zh", 2)
+    row = at.code[0].value
+    assert "从  ·  前  有" in row and "⟨" not in row
+    runs = len(calls)
+    switch = [w for w in at.toggle if w.key == f"{qid}.{decoders.BYTES}"]
+    at = switch[0].set_value(True).run()
+    assert_healthy(at, qid, "zh", 2)
+    assert "⟨E4 BB⟩  ⟨8E⟩  前  有" in at.code[0].value and len(calls) == runs  # the bytes, no new run
+    at.text_input(key=f"{qid}.prompt").set_value(PROMPT).run()
+    assert_healthy(at, qid, "zh", 2)
+    assert not [w for w in at.toggle if w.key == f"{qid}.{decoders.BYTES}"] and "Keys" in at.code[0].value

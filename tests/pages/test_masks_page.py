@@ -93,10 +93,10 @@ def test_padding_mask_card_words_follow_the_measurements(lang):
 
     at = open_expanders(open_app(q=PAD, lang=lang), f"{PAD}.full")
     assert not exceptions(at), exceptions(at)
-    short, full = at.markdown[0].value, at.expander[0].markdown[0].value
+    full = at.expander[0].markdown[0].value
     diffs = [float(x) for x in at.dataframe[0].value.iloc[:, 2]]
     verdict = "exact" if max(diffs) == 0 else "rounding"  # measured: every diff below 1e-4 (the test above)
-    assert t(f"pad.verdict.{verdict}", lang, dtype="float32") in short and "float32" in full
+    assert t(f"pad.verdict.{verdict}", lang, dtype="float32") in full and "float32" in full
     assert device_text(describe(get_device()), lang) in full
     row = at.dataframe[1].value  # scores, -inf, -1e9, dtype's min, tf_core
     assert row.iloc[3, 0] == t("pad.row.finite_min", lang, dtype="float32")
@@ -121,12 +121,11 @@ def test_batch_lengths_attention_share_and_speed_verdict(lang):
     assert t("batch.flops_caption", lang, n_star="2,304", model="M", d=384, d_ff=1536, max_pos=512, share_random=share[0],
              share_sorted=share[1]).split("M")[-1] in page_text(at)
     tps = [float(x.replace(",", "")) for x in table[t("batch.col.tps", lang)][:2]]
-    short = at.markdown[0].value
-    x = float(re.search(r"(\d+\.\d\d)", short[short.index(table.iloc[1, 5]) + len(table.iloc[1, 5]):]).group(1))
+    x = float(re.search(r"(\d+\.\d\d)", full[full.index(table.iloc[1, 5]) + len(table.iloc[1, 5]):]).group(1))
     assert x == pytest.approx(tps[1] / tps[0], rel=0.01)
     if abs(abs(x - 1) - 0.05) > 0.006:  # near the 5% band the word depends on the unrounded ratio
         word = "same" if abs(x - 1) < 0.05 else "faster" if x > 1 else "slower"
-        assert t(f"batch.speed.{word}", lang, x=f"{x:.2f}") in short
+        assert t(f"batch.speed.{word}", lang, x=f"{x:.2f}") in full
 
 
 # --- lessons causal-mask and residual-leak (SmolLM2, or the tiny GPT, on the learner's prompt) -----------
@@ -137,7 +136,7 @@ N_CHARTS = {CAUSAL: 5, LEAK: 4}  # mask, Δ logits, map with / without the mask,
 
 def delta_frame(at):
     """The Δ-logits chart's data: (series label, per-position values) for the two lines, and p."""
-    frame = vega_frames(at)[1][1]
+    frame = vega_frames(at)[0][1]  # the main chart: the change per position
     lines = frame[frame.kind == "line"]
     on, off = (lines[lines.series == t(f"causal.delta.{s}", "en")].value.to_numpy() for s in ("on", "off"))
     p = int(frame[frame.kind == "p"].label.iloc[0].split("=")[1])
@@ -148,7 +147,7 @@ def test_causal_mask_opens_in_both_languages(lang):
     at = open_app(q=CAUSAL, lang=lang)
     assert_healthy(at, CAUSAL, lang, N_CHARTS[CAUSAL])
     frames = vega_frames(at)
-    mask = frames[0][1]
+    mask = frames[1][1]
     assert set(mask.state) == {t("causal.map.allowed", lang), t("causal.map.masked", lang)}
     on_map, off_map = frames[2][1], frames[3][1]
     T = int(len(on_map) ** 0.5)
@@ -212,7 +211,7 @@ def test_causal_mask_sliders_at_both_ends():
     at = open_app(q=CAUSAL, lang="en", pos="1", layer="29", head="8")
     assert_healthy(at, CAUSAL, "en", N_CHARTS[CAUSAL])
     assert delta_frame(at)[2] == 1
-    T = vega_frames(at)[0][1].q.nunique()
+    T = vega_frames(at)[1][1].q.nunique()  # the mask map (the change per position comes first)
     for key, value in (("pos", T - 1), ("layer", 0), ("head", 0)):
         at.slider(key=f"{CAUSAL}.{key}").set_value(value).run()
         assert_healthy(at, CAUSAL, "en", N_CHARTS[CAUSAL])
@@ -312,7 +311,8 @@ needs_tiny = pytest.mark.skipif(not decoders.available(decoders.TINY_GPT), reaso
 @pytest.mark.parametrize("qid", [CAUSAL, LEAK])
 def test_decoder_lessons_on_the_tiny_gpt(qid, lang):
     """The model choice: the tiny GPT runs both lessons, its name and its block's math in the page;
-    in Chinese its vocabulary reads none of the default prompt, so the English default runs, said."""
+    its default prompt is the English one in both languages (it reads no Chinese); a Chinese prompt
+    typed for it runs the English default instead, and the page says why."""
     at = open_expanders(open_app(q=qid, lang=lang, decoder=decoders.TINY_GPT), f"{qid}.full")
     assert_healthy(at, qid, lang, N_CHARTS[qid])
     text = page_text(at)
@@ -320,9 +320,14 @@ def test_decoder_lessons_on_the_tiny_gpt(qid, lang):
     assert at.query_params["decoder"] == decoders.TINY_GPT
     tokens = at.code[0].value
     assert tokens.startswith("O  n  c  e")  # one token per character of the English default prompt
+    assert at.query_params["prompt"] == decoders.PROMPT.default_for("en") and not at.warning
     if lang == "zh":
-        assert any(t("causal.empty", lang) == w.value for w in at.warning)  # every character dropped: the default
+        at.text_input(key=f"{qid}.prompt").set_value("山里有一座庙").run()
+        assert_healthy(at, qid, lang, N_CHARTS[qid])
+        assert at.code[0].value.startswith("O  n  c  e")
+        assert any(t("causal.unknown_chars", lang, model="TinyGPT") == w.value for w in at.warning)  # said, not "empty"
         assert any("TinyGPT" in i.value for i in at.info)  # the dropped characters are named
+        text = page_text(at)
     if qid == CAUSAL:
         frames = vega_frames(at)
         assert len(frames[4][1]) == 16 and frames[4][1].y.nunique() == 4  # 4 layers x 4 heads
@@ -344,7 +349,79 @@ def test_causal_mask_model_switch_clamps_layer_and_head():
     assert_healthy(at, CAUSAL, "en", N_CHARTS[CAUSAL])
     if not decoders.available(decoders.TINY_GPT):
         pytest.skip("the tiny GPT's checkpoint is missing")
-    at.radio(key=f"{CAUSAL}.decoder").set_value(decoders.TINY_GPT).run()
+    at.selectbox(key=f"{CAUSAL}.decoder").set_value(decoders.TINY_GPT).run()
     assert_healthy(at, CAUSAL, "en", N_CHARTS[CAUSAL])
     assert (at.slider(key=f"{CAUSAL}.layer").value, at.slider(key=f"{CAUSAL}.head").value) == (3, 3)
     assert at.query_params["layer"] == "3" and at.query_params["decoder"] == decoders.TINY_GPT
+
+
+# --- byte tokens as characters (issue 13): SmolLM2 splits 从 into ⟨E4 BB⟩ ⟨8E⟩ ---------------------------
+def x_label_angles(spec: dict) -> set:
+    """The labelAngle of every x axis in a (layered) Vega-Lite spec."""
+    layers = spec.get("layer", [spec])
+    return {layer.get("encoding", {}).get("x", {}).get("axis", {}).get("labelAngle") for layer in layers} - {None}
+
+
+def token_switch(at, qid):
+    return [w for w in at.toggle if w.key == f"{qid}.{decoders.BYTES}"]
+
+
+@pytest.mark.parametrize("qid", [CAUSAL, LEAK])
+def test_zh_default_prompt_reads_as_characters_and_the_switch_shows_bytes(qid, monkeypatch):
+    """The zh default prompt on SmolLM2: the token rows show characters ("从 ·", no hex) and the axes
+    label them horizontally; the switch shows each token's bytes, and redraws without a run."""
+    import importlib
+
+    module = importlib.import_module(f"tf_core.lab.{qid.replace('-', '_')}")
+    calls = []
+    real = module.run
+    monkeypatch.setattr(module, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = open_app(q=qid, lang="zh")
+    frames = assert_healthy(at, qid, "zh", N_CHARTS[qid])
+    rows = at.code[0].value.splitlines()
+    assert len(rows) == 2 and rows[0].startswith("从  ·  前  有") and "⟨" not in rows[0]
+    axis = frames[1][1].k if qid == CAUSAL else frames[2][1].query("kind == 'cell'").col  # mask map / profile
+    shown = {label[4:] for label in axis}
+    assert {"从", "·", "前", "，"} <= shown and not any("⟨" in s for s in shown)
+    assert x_label_angles(frames[1 if qid == CAUSAL else 2][0]) == {0}  # one character a column: horizontal
+    runs = len(calls)
+    at = token_switch(at, qid)[0].set_value(True).run()
+    assert_healthy(at, qid, "zh", N_CHARTS[qid])
+    rows = at.code[0].value.splitlines()
+    assert rows[0].startswith("⟨E4 BB⟩  ⟨8E⟩  前  有") and len(calls) == runs  # the bytes, no new run
+    at = token_switch(at, qid)[0].set_value(False).run()
+    assert at.code[0].value.startswith("从  ·") and len(calls) == runs
+
+
+def test_the_byte_switch_only_where_characters_are_split_and_a_swap_mid_character():
+    at = open_app(q=CAUSAL, lang="en")
+    assert_healthy(at, CAUSAL, "en", N_CHARTS[CAUSAL])
+    assert not token_switch(at, CAUSAL)  # English: every token is whole words, nothing to switch
+    assert x_label_angles(vega_frames(at)[0][0]) == {-90}  # "␣village" is too wide to lie flat
+    at = open_app(q=CAUSAL, lang="zh", pos="1", word="dog")  # the second piece of 从 replaced
+    assert_healthy(at, CAUSAL, "zh", N_CHARTS[CAUSAL])
+    original, changed = at.code[0].value.splitlines()
+    assert original.startswith("从  [·]  前") and changed.startswith("⟨E4 BB⟩  [dog]  前")  # the rest of 从: hex
+    assert "“⟨8E⟩”" in page_text(at)  # the caption names the replaced token by its bytes, not "·"
+
+
+@needs_tiny
+def test_the_default_prompt_follows_the_model():
+    """The tiny GPT reads English letters only: on the zh page its default prompt is the English one
+    (from a link and from the model switch), SmolLM2 gets the Chinese one back, a typed prompt stays."""
+    at = open_app(q=CAUSAL, lang="zh", decoder=decoders.TINY_GPT)
+    assert_healthy(at, CAUSAL, "zh", N_CHARTS[CAUSAL])
+    english = decoders.PROMPT.default_for("en")
+    assert at.text_input(key=f"{CAUSAL}.prompt").value == english and at.query_params["prompt"] == english
+    assert not at.warning  # nothing dropped, no default run instead of the learner's prompt
+    at.selectbox(key=f"{CAUSAL}.decoder").set_value(decoders.SMOLLM2).run()
+    assert_healthy(at, CAUSAL, "zh", N_CHARTS[CAUSAL])
+    assert at.text_input(key=f"{CAUSAL}.prompt").value == decoders.PROMPT.default_for("zh")
+    at.selectbox(key=f"{CAUSAL}.decoder").set_value(decoders.TINY_GPT).run()
+    assert at.text_input(key=f"{CAUSAL}.prompt").value == english
+    at.text_input(key=f"{CAUSAL}.prompt").set_value("Two words").run()
+    at.selectbox(key=f"{CAUSAL}.decoder").set_value(decoders.SMOLLM2).run()
+    assert at.text_input(key=f"{CAUSAL}.prompt").value == "Two words"  # typed: left as it is
+    at.button(key=f"{CAUSAL}.reset").click().run()
+    assert at.query_params["prompt"] == decoders.PROMPT.default_for("zh")
+    assert at.query_params["decoder"] == decoders.SMOLLM2

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import assert_healthy as healthy, exceptions, open_app, page_text, vega_frames
+from apptest_helpers import assert_healthy as healthy, exceptions, open_app, open_expanders, page_text, vega_frames
 
 from tf_core import limits
 from tf_core.models.catalog import MODELS
 from ui.curriculum import load as load_curriculum
 from ui.i18n import t
+from ui.params import AUTO
 
 QID = "multi-head"
 TITLE = {lang: load_curriculum().get(QID).title(lang) for lang in ("en", "zh")}
@@ -67,20 +68,24 @@ def test_charts_hold_the_lab_result():
     ablation = c["ablation"][1]
     assert len(ablation) == T and (ablation.value > 0).all()
     url = overview_urls(at)[0]
-    at.slider(key=f"{QID}.head").set_value(6).run()
+    at.select_slider(key=f"{QID}.head").set_value(6).run()
     assert overview_urls(at)[0] != url  # the frame moved to the new head: a new image
 
 
 def test_card_counts_the_keys_a_head_reads(lang):
     """The card's e^H numbers are the exponentials of the entropies the chart draws (not typed words)."""
-    from ui.text import num
+    from ui.text import num, spoken
 
     at = open_app(q=QID, lang=lang, model="minilm", text="Heads look in different places.")
     assert_healthy(at, lang)
     entropy = charts(at)["entropy"][1]["value"]
-    short = at.markdown[0].value
-    assert f"$e^H$ = {num(np.exp(entropy.min()))}" in short and num(np.exp(entropy.max())) in short
-    assert "nearly one key" not in short and "几乎每个词元只看一个键" not in short
+    lo, hi = num(np.exp(entropy.min())), num(np.exp(entropy.max()))
+    full = open_expanders(at, f"{QID}.full").expander[0].markdown[0].value
+    assert lo in full and hi in full
+    said = [m.value for m in at.markdown if spoken(lo, lang) in m.value and spoken(hi, lang) in m.value]
+    assert said, "the takeaway says the two key counts aloud"
+    text = page_text(at)
+    assert "nearly one key" not in text and "几乎每个词元只看一个键" not in text
 
 
 def test_cost_table_counts_equal_totals():
@@ -124,19 +129,23 @@ def test_layer_and_head_at_both_ends(model, lang):
     at = open_app(q=QID, lang=lang, model=model)
     last_layer = 11 if (model == "e5" and HAS_E5) else 5
     before = page_text(at)
-    for key, value in (("layer", 0), ("layer", last_layer), ("head", 11), ("head", 0)):
-        at.slider(key=f"{QID}.{key}").set_value(value).run()
+    assert at.query_params["layer"] == at.query_params["head"] == "auto"  # the default: the stated rule
+    # each step changes the picture, except the last: "auto" in both may land on the head it just showed
+    steps = (("layer", last_layer), ("layer", 0), ("head", 11), ("head", 0), ("head", AUTO), ("layer", AUTO))
+    for i, (key, value) in enumerate(steps):
+        at.select_slider(key=f"{QID}.{key}").set_value(value).run()
         assert_healthy(at, lang)
-        assert at.query_params[key] == str(value)
+        assert at.query_params[key] == ("auto" if value == AUTO else str(value))
         after = page_text(at)
-        assert after != before, f"{key}={value} changed nothing"
+        assert after != before or i == len(steps) - 1, f"{key}={value} changed nothing"
         before = after
+    assert t("attn.auto_note", lang, layer="X", head="Y", first="Z", share="W").split("X")[0] in page_text(at)
 
 
 def test_layer_beyond_the_models_last_is_its_last():
     at = open_app(q=QID, lang="en", model="minilm", layer="11")
     assert_healthy(at, "en")
-    assert at.slider(key=f"{QID}.layer").value == 5
+    assert at.select_slider(key=f"{QID}.layer").value == 5
 
 
 @pytest.mark.parametrize("query", [{"layer": "99"}, {"head": "-3"}, {"model": "gpt5"}, {"text": "x" * 5000}])
@@ -167,5 +176,5 @@ def test_language_switch_keeps_settings_and_reset_restores_them():
     assert at.query_params["text"] == "Heads differ." and at.query_params["head"] == "7"
     at.button(key=f"{QID}.reset").click().run()
     assert_healthy(at, "zh")
-    assert at.query_params["head"] == str(limits.ENCODER_HEAD.default)
+    assert at.query_params["head"] == "auto"  # the default
     assert at.query_params["text"] == "这只动物没有过马路，因为它太累了。"

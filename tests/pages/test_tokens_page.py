@@ -144,3 +144,11 @@ def test_language_switch_keeps_settings_and_reset_restores_them():
     assert at.query_params["merges"] == str(limits.BPE_MERGES.default)
     assert at.query_params["text"] != "Byte pairs."
     assert any("\u4e00" <= ch <= "\u9fff" for ch in at.query_params["text"])  # the Chinese default
+
+
+def test_code_box_shows_the_lesson_and_the_trainer():
+    """The tokenization lesson's code box shows its lab module and the core BPE trainer it calls."""
+    at = open_expanders(open_app(q=QID, lang="en"), f"{QID}.code")
+    sources = [c.value for c in at.code]
+    assert any(s.startswith('"""Lesson `tokenization`') for s in sources)
+    assert any("def train_bpe(" in s for s in sources)

@@ -30,7 +30,7 @@ def lang(request):
 def test_opens_in_both_languages(lang):
     at = open_app(q=QID, lang=lang)
     assert_healthy(at, lang)
-    acc = vega_frames(at)[1][1]
+    acc = vega_frames(at)[0][1]  # the main chart: accuracies, then the two maps, the neighbours, contexts
     real, random, chance = acc.acc
     assert real > random and real > 2 * chance  # the pretrained table groups words by meaning
 
@@ -41,18 +41,18 @@ def test_card_verdict_and_spellings_follow_the_result(model):
     spellings among the neighbours drawn."""
     at = open_expanders(open_app(q=QID, lang="en", model=model, word="bank", k="20"), f"{QID}.followups")
     assert_healthy(at, "en")
-    real, random, _ = vega_frames(at)[1][1].acc
+    real, random, _ = vega_frames(at)[0][1].acc
     assert t("vec.init.better" if real > random else "vec.init.not", "en") in page_text(at)
-    nb = vega_frames(at)[0][1]
+    nb = vega_frames(at)[3][1]
     n_variant = int((nb.kind == t("vec.variant", "en")).sum())
-    follow = " ".join(" ".join(m.value.split()) for e in at.expander for m in e.markdown)
+    follow = " ".join(page_text(at).split())  # the follow-ups: two open, the rest opened above
     assert f'here {n_variant} of the 20 rows nearest to "bank"' in follow
 
 
 def test_neighbours_are_sorted_and_exclude_the_word():
     at = open_app(q=QID, lang="en", model="minilm", word="river", k="25")
     assert_healthy(at, "en")
-    nb = vega_frames(at)[0][1]
+    nb = vega_frames(at)[3][1]
     assert len(nb) == 25
     assert (np.diff(nb.sim.values) <= 1e-9).all()
     assert "river" not in set(nb.piece)
@@ -89,7 +89,7 @@ def test_every_model_and_k_at_both_ends(model, lang):
         if unknown:
             assert at.warning
         else:
-            assert len(vega_frames(at)[0][1]) == k
+            assert len(vega_frames(at)[3][1]) == k
     if model == "e5" and HAS_E5:
         assert "multilingual-e5-small" in at.markdown[0].value
 
@@ -119,3 +119,25 @@ def test_language_switch_keeps_settings_and_reset_restores_them():
     at.button(key=f"{QID}.reset").click().run()
     assert_healthy(at, "zh")
     assert at.query_params["k"] == str(limits.VECTORS_K.default) and at.query_params["word"] == "音乐"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_context_verdict_and_group_count_follow_the_result(lang):
+    """MiniLM reads the English ambiguous word (bank) and separates its senses; the Chinese one (苹果)
+    is [UNK] to it, and the card says so instead of crediting context. The groups counted are the
+    ones with words left (MiniLM lacks most Chinese characters)."""
+    at = open_expanders(open_app(q=QID, lang=lang, model="minilm"), f"{QID}.full")
+    assert not exceptions(at), exceptions(at)
+    word = "separated" if lang == "en" else "unknown"
+    verdict = t(f"vec.ctx.verdict.{word}", lang, model="all-MiniLM-L6-v2")
+    text = " ".join(at.markdown[0].value.split()) + " " + page_text(at)
+    assert verdict.split("all-MiniLM-L6-v2")[0] in text  # the card's wrong-answer section and the caption
+    for other in {"separated", "not", "unknown"} - {word}:
+        assert t(f"vec.ctx.verdict.{other}", lang, model="M").split("M")[0] not in text
+    full = at.expander[0].markdown[0].value
+    assert t(f"vec.ctx.here.{word}", lang, model="M").split("M")[0] in full
+    groups = 6 if lang == "en" else None
+    if groups:
+        assert "6 groups: numbers, colours, animals, countries, family, actions (verbs)" in " ".join(full.split())
+    else:
+        assert "（6 组" not in full and " 组：" in full

@@ -252,3 +252,33 @@ def test_unknown_attribute_raises_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         tf_core.nope  # noqa: B018
     assert not hasattr(tf_core, "also_not_there")
+
+
+# --------------------------------------------------------------------------- clip_spikes
+
+
+def test_clip_spikes_clips_a_spike_to_its_neighbours_bound():
+    steps = np.array([0.030, 0.031, 0.029, 1.400, 0.030, 0.032, 0.031])  # one 1.4 s stall among ~30 ms steps
+    c = dev.clip_spikes(steps)
+    bound = dev.SPIKE_FACTOR * statistics.median([0.030, 0.031, 0.029, 0.030, 0.032, 0.031])
+    assert c.count == 1 and c.clipped.tolist() == [False, False, False, True, False, False, False]
+    assert c.seconds[3] == pytest.approx(bound) and c.measured[3] == 1.4  # the time as timed is kept
+    np.testing.assert_array_equal(np.delete(c.seconds, 3), np.delete(steps, 3))
+    # a rate from the clipped sum: ~2.2x the rate from the raw sum, which the one stall would decide
+    assert len(steps) / c.seconds.sum() == pytest.approx(len(steps) / (steps.sum() - 1.4 + bound))
+    assert len(steps) / c.seconds.sum() > 2 * len(steps) / steps.sum()
+
+
+def test_clip_spikes_leaves_smooth_and_growing_series_alone():
+    growing = np.linspace(0.01, 0.5, 40)  # uncached decoding: each step longer than the last
+    assert dev.clip_spikes(growing).count == 0
+    np.testing.assert_array_equal(dev.clip_spikes(growing).seconds, growing)
+    # just under the bound stays, just over is clipped; the neighbours are at most SPIKE_NEIGHBOURS a side
+    under = dev.clip_spikes([1.0, 1.0, 1.0, 2.99, 1.0, 1.0, 1.0])
+    over = dev.clip_spikes([1.0, 1.0, 1.0, 3.01, 1.0, 1.0, 1.0])
+    assert under.count == 0 and over.count == 1 and over.seconds[3] == 3.0
+    far = dev.clip_spikes([100.0] + [1.0] * 4 + [4.0])  # step 5's neighbours: steps 2-4 (all 1.0), not step 0
+    assert far.clipped.tolist() == [True, False, False, False, False, True]
+    assert dev.clip_spikes([5.0]).count == 0 and dev.clip_spikes([]).count == 0  # nothing to compare with
+    two = dev.clip_spikes([1.0, 1.0, 1.0, 9.0, 9.5, 1.0, 1.0, 1.0])  # two stalls side by side: both clipped
+    assert two.count == 2

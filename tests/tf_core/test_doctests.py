@@ -22,6 +22,7 @@ EXAMPLES = (
     "tf_core.lab.batch_lengths",
     "tf_core.lab.decoder_prompt",
     "tf_core.lab.encoder",
+    "tf_core.lab.multi_head",
     "tf_core.lab.padding_mask",
     "tf_core.lab.pretrained_vectors",
     "tf_core.lab.scaling",

@@ -111,7 +111,13 @@ def test_replacement_and_readable_tokens(model, tok):
     given = lab.run(model, tok, "xyz", position=2, replacement=tok.token_to_id("Q"))
     assert given.replacement_piece == "Q" and given.changed_pieces == ("x", "y", "Q")
     emoji = lab.run(model, tok, "a 🙂注", position=0)
-    assert emoji.pieces == ("a", "␣", "⟨F0⟩", "⟨9F⟩", "⟨99⟩", "⟨82⟩", "⟨E6⟩", "⟨B3⟩", "⟨A8⟩")
+    assert emoji.byte_pieces == ("a", "␣", "⟨F0⟩", "⟨9F⟩", "⟨99⟩", "⟨82⟩", "⟨E6⟩", "⟨B3⟩", "⟨A8⟩")
+    assert emoji.pieces == ("a", "␣", "🙂", "·", "·", "·", "注", "·", "·")  # characters on their first piece
+    # a swap in the middle of a character: the changed copy regroups, its broken pieces stay hex
+    cut = lab.run(model, tok, "从a", position=1, replacement=tok.token_to_id("Q"))
+    assert cut.pieces == ("从", "·", "·", "a") and cut.byte_pieces == ("⟨E4⟩", "⟨BB⟩", "⟨8E⟩", "a")
+    assert cut.replacement_piece == "Q" and cut.changed_pieces == ("⟨E4⟩", "Q", "⟨8E⟩", "a")
+    assert cut.changed_byte_pieces == ("⟨E4⟩", "Q", "⟨8E⟩", "a")
 
 
 def test_a_character_vocabulary(model):
@@ -143,8 +149,11 @@ def test_real_smollm2(smollm2_model):
     assert r.exact_before and (r.delta_causal[:7] == 0).all() and r.masked_max == 0.0
     assert (r.delta_causal[7:] > 1e-2).all() and (r.delta_bidirectional[:7] > 1e-2).all()
     assert 0 < r.future_mass(5, 3) < 1 and r.weights_causal.shape == (30, 9, 11, 11)
-    pieces = decoder_prompt.encode(tok, "注意力🙂").pieces
-    assert pieces == ("⟨E6 B3⟩", "⟨A8⟩", "⟨E6⟩", "⟨84⟩", "⟨8F⟩", "⟨E5 8A⟩", "⟨9B⟩", "⟨F0 9F⟩", "⟨99 82⟩")
+    prompt = decoder_prompt.encode(tok, "注意力🙂")
+    assert prompt.byte_pieces == ("⟨E6 B3⟩", "⟨A8⟩", "⟨E6⟩", "⟨84⟩", "⟨8F⟩", "⟨E5 8A⟩", "⟨9B⟩", "⟨F0 9F⟩", "⟨99 82⟩")
+    assert prompt.pieces == ("注", "·", "意", "·", "·", "力", "·", "🙂", "·")
+    cut = decoder_prompt.encode(tok, "注意力🙂", max_tokens=8)  # the token cap in the middle of the emoji
+    assert cut.pieces == ("注", "·", "意", "·", "·", "力", "·", "⟨F0 9F⟩")
     assert decoder_prompt.encode(tok, " 🙂").pieces == ("␣🙂",)  # with its space, one whole token
 
 

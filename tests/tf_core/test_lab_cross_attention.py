@@ -1,6 +1,8 @@
 """tf_core.lab.cross_attention: the shipped number translator's cross-attention, for the learner's number."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -24,7 +26,8 @@ def test_any_spelling_gives_the_same_result(trained, text):
     assert r.number == 20305 and r.reference == "二万零三百零五"
     assert r.words == ("twenty", "thousand", "three", "hundred", "and", "five")
     assert r.output == r.reference and r.correct and r.output_value == 20305
-    assert r.tokens == tuple("二万零三百零五") + (vocab.EOS,)
+    assert r.tokens == tuple("二万零三百零五") + (vocab.EOS,) and r.ended  # the card's "last step writes <eos>"
+    assert not replace(r, tokens=r.tokens[:-1]).ended  # cut at the length limit
 
 
 def test_shapes_and_maps(trained):

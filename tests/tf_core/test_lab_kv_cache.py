@@ -80,6 +80,20 @@ def test_cache_memory(model, tok):
     assert dataclasses.replace(r, tokens_uncached=other).same_prefix == 4
 
 
+def test_speed_word_follows_the_timings(model, tok):
+    """rate_ratio is tokens/s with the cache over without; its word is "faster", "same" (within 5%) or
+    "slower", whichever way a busy machine pushed this run (the uncached steps rescaled to give each ratio)."""
+    import dataclasses
+
+    r = lab.run(model, tok, TEXT, n_new=10)
+    assert r.rate_ratio == pytest.approx(r.tokens_per_second_cached / r.tokens_per_second_uncached)
+    for ratio, word in ((3.0, "faster"), (1.04, "same"), (0.96, "same"), (0.7, "slower")):
+        scale = r.rate_ratio / ratio  # the uncached steps divided by this: the ratio becomes `ratio`
+        got = dataclasses.replace(r, step_uncached=r.step_uncached / scale)
+        assert got.rate_ratio == pytest.approx(ratio) and got.speed_change == word
+    assert math.isnan(lab.run(model, tok, TEXT, n_new=1).rate_ratio)  # one token: no step to time
+
+
 def test_cache_against_the_weights(model, tok):
     """The parameters as loaded (the tied head counted once) against the cache; where they cross."""
     r = lab.run(model, tok, TEXT, n_new=10)
@@ -180,3 +194,24 @@ def test_the_tiny_gpt_and_its_short_context():
     assert r.cache_bytes == r.formula_bytes == r.mha_bytes and r.gqa_saving == 0.0
     assert r.weight_bytes == 4 * sum(p.numel() for p in model.parameters())
     check_no_q(r.no_q, 1e-4)
+
+
+def test_rates_come_from_the_clipped_steps(model, tok):
+    """A step slower than 3x its neighbours' median (tf_core.device.clip_spikes) enters the rates at that
+    bound; step 0, which reads the prompt, is never clipped; the clipped steps are counted."""
+    import dataclasses
+
+    r = lab.run(model, tok, TEXT, n_new=10)
+    steps = np.array([0.5, 0.010, 0.011, 0.010, 0.012, 1.4, 0.011, 0.010, 0.012, 0.011])  # step 0 and 5 slow
+    got = dataclasses.replace(r, step_cached=steps)
+    assert got.clipped_cached.clipped.tolist() == [False] * 5 + [True] + [False] * 4
+    assert got.clipped_steps == 1 + r.clipped_uncached.count
+    bound = 3 * np.median([0.011, 0.010, 0.012, 0.011, 0.010, 0.012])  # its neighbours: steps 2-4 and 6-8
+    assert got.clipped_cached.seconds[5] == pytest.approx(bound) and got.clipped_cached.measured[5] == 1.4
+    clipped_sum = steps[1:].sum() - 1.4 + bound
+    assert got.tokens_per_second_cached == pytest.approx(9 / clipped_sum)
+    assert got.tokens_per_second_cached > 5 * 9 / steps[1:].sum()  # the raw sum would give a fifth of it
+    assert lab.clip_steps(np.array([0.5])).count == 0 and lab.clip_steps(np.array([])).count == 0
+    # the run's own rates are from its clipped steps
+    assert r.rate_cached[-1] == pytest.approx(r.tokens_per_second_cached)
+    assert r.rate_cached[-1] == pytest.approx(9 / r.clipped_cached.seconds[1:].sum())

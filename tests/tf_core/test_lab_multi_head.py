@@ -81,3 +81,17 @@ def test_zeroing_a_head_changes_the_output_a_little(minilm):
     assert 0 < r.change.mean() < 0.5  # one head of 72 matters, but does not carry the model alone
     with pytest.raises(ValueError):
         lab.run(minilm, "x", max_tokens=16, ablate=(6, 0))
+
+
+def test_auto_picks_the_head_with_the_least_weight_on_the_first_key(minilm):
+    """"auto" (None) for the layer, the head or both resolves by pick_head's rule on this text, and
+    the head zeroed is the one picked."""
+    text = "The cat sat on the mat because it was tired."
+    r = lab.run(minilm, text, max_tokens=128, ablate=(None, None))
+    np.testing.assert_allclose(r.first_key_share, r.attentions[..., 0].mean(axis=-1), atol=1e-6)
+    assert r.ablated == np.unravel_index(np.argmin(r.first_key_share), r.first_key_share.shape)
+    assert r.first_key_share[r.ablated] == r.first_key_share.min() < np.median(r.first_key_share)
+    fixed = lab.run(minilm, text, max_tokens=128, ablate=(2, None))
+    assert fixed.ablated == (2, int(np.argmin(fixed.first_key_share[2])))
+    np.testing.assert_allclose(fixed.change, lab.run(minilm, text, max_tokens=128, ablate=fixed.ablated).change)
+    assert lab.pick_head(np.array([[0.5, 0.5], [0.5, 0.5]])) == (0, 0)  # ties: the lowest index

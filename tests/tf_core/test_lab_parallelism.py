@@ -107,6 +107,24 @@ def test_rounding_verdict_follows_the_difference(model, tok):
     assert not dataclasses.replace(r, max_abs_diff=2 * bound).rounding_only  # the verdict can fail
 
 
+def test_a_stalled_step_is_clipped_before_the_sum(model, tok, monkeypatch):
+    """The n steps' times as the clock gives them, one 1 s stall among 10 ms steps in every repeat: the
+    sequential time sums that step at 3x its neighbours' median (tf_core.device.clip_spikes), and counts it."""
+    real = lab._sequential_timed
+
+    def stalled(forward, ids, device):
+        _, logits = real(forward, ids, device)
+        steps = np.full(ids.shape[1], 0.010)
+        steps[3] = 1.0
+        return np.cumsum(steps), logits
+
+    monkeypatch.setattr(lab, "_sequential_timed", stalled)
+    r = lab.run(model, tok, TEXT, n=8, repeats=2)
+    assert r.clipped_steps == 2  # one per repeat
+    assert r.sequential_samples == pytest.approx((7 * 0.010 + 3 * 0.010,) * 2)  # not 7 * 0.010 + 1.0
+    assert r.grid_sequential.tolist() == pytest.approx([4 * 0.010 + 2 * 0.010, 10 * 0.010])  # grid (4, 8)
+
+
 def test_real_smollm2(smollm2_model):
     r = lab.run(smollm2_model.model, smollm2_model.tokenizer, "The cat sat on the mat.", n=8, repeats=1)
     check(r, 8, 30, 1)

@@ -181,6 +181,11 @@ def test_minilm_categories_and_its_missing_chinese(minilm):
            if minilm.unk_id in minilm.tokenizer.encode(w, add_special_tokens=False).ids]
     assert zh.excluded == tuple(unk) and len(unk) > 40
     assert len(zh.words) == 72 - len(unk) and np.isnan(zh.per_category_real).any()
+    # the groups the card counts are the ones with words left, not the six of the file
+    used = sorted({int(c) for c in zh.labels})
+    assert zh.n_groups == len(used) < 6 and zh.group_names == tuple(zh.names[c] for c in used)
+    assert zh.chance == pytest.approx(1 / zh.n_groups)
+    assert en.n_groups == 6 and en.group_names == en.names
     with pytest.raises(ValueError):
         lab.categories(minilm, "fr", seed=0)
     with pytest.raises(ValueError):
@@ -217,6 +222,8 @@ def test_contexts_against_one_sentence_runs(minilm):
     # the encoder's output depends on the sentence, and more across senses than within one
     assert r.last_diff < r.last_same < 0.95
     assert r.layers_diff[1:].min() < 0.9
+    assert r.separation == "separated"  # the card's verdict follows the two cosines
+    assert replace(r, layers_same=r.layers_diff.copy()).separation == "not"
 
 
 def test_contexts_e5_chinese(e5_encoder):
@@ -229,6 +236,7 @@ def test_contexts_e5_chinese(e5_encoder):
 def test_contexts_minilm_chinese_is_flagged(minilm):
     r = lab.contexts(minilm, "zh")
     assert r.unknown and r.pieces[0] == ("[UNK]", "[UNK]")  # MiniLM cannot read 苹果
+    assert r.separation == "unknown"  # whatever the cosines: no sense of an [UNK] is separated
 
 
 def test_run_bundles_the_three(minilm):

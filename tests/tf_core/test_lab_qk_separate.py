@@ -75,3 +75,10 @@ def test_bad_layer_and_truncation(minilm):
     assert r.truncated and len(r.pieces) == 20 and r.n_total > 20
     r = lab.run(minilm, "", layer=0, max_tokens=20)
     assert r.pieces == ("[CLS]", "[SEP]")
+
+
+def test_auto_head_puts_the_least_weight_on_the_first_key(minilm):
+    r = lab.run(minilm, "Queries ask, keys answer.", layer=2, max_tokens=64)
+    share = torch.softmax(torch.from_numpy(r.scores_own), dim=-1)[..., 0].mean(dim=-1).numpy()
+    np.testing.assert_allclose(r.first_key_share_own, share, atol=1e-12)
+    assert r.auto_head == int(np.argmin(share))

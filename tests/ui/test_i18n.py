@@ -106,3 +106,91 @@ def test_every_topic_page_has_its_strings_module(page):
     """A topic page keeps its strings in ui/strings/<page>.py (not in common, the old single file's pattern)."""
     assert (STRINGS_DIR / f"{page}.py").is_file(), f"app_pages/{page}.py has no ui/strings/{page}.py"
     assert MODULES[page], f"ui/strings/{page}.py is empty"
+
+
+# --- singular and plural: "{n:key|keys}" ------------------------------------------------------------------
+def test_plural_choice_follows_the_count():
+    import numpy as np
+
+    from ui.i18n import _FORMATTER, is_one
+
+    template = "{n} {n:key|keys}, {x:.2f}"
+    assert _FORMATTER.format(template, n=1, x=0.5) == "1 key, 0.50"
+    for many in (0, 2, 12, "3", "1,024", 1.5, True):
+        assert _FORMATTER.format("{n:key|keys}", n=many) == "keys", many
+    assert is_one(np.int64(1)) and is_one("1") and is_one(" 1 ") and not is_one(True) and not is_one(1.0)
+    assert _FORMATTER.format("{n:one run|medians of {n} runs}", n=4) == "medians of 4 runs"
+
+
+def _filled(key: str, **given: object) -> str:
+    """The English string ``key`` with ``given`` fields and every other field as "<name>"."""
+    names = {name for _, name, spec, _ in string.Formatter().parse(STRINGS[key]["en"]) if name}
+    return t(key, "en", **({name: f"<{name}>" for name in names} | given))
+
+
+# (key, count field, what it reads at 1, at 3): the templates whose count can be 1 at some setting.
+PLURALS = [
+    ("enc.unk", "n", "1 token is [UNK]", "3 tokens are [UNK]"),
+    ("dec.dropped", "n", "for 1 character of the prompt, so it is left out", "for 3 characters of the prompt, so they are"),
+    ("dec.tokens", "n", "The 1 token the model reads", "The 3 tokens the model reads"),
+    ("par.running", "repeats", "(1 repeat)", "(3 repeats)"),
+    ("par.metrics_caption", "repeats", "one timed run after", "medians of 3 timed runs after"),
+    ("kv.running", "n", "Decoding 1 token with", "Decoding 3 tokens with"),
+    ("kv.context_cut", "n", "1 new token is generated", "3 new tokens are generated"),
+    ("kv.prompt_tokens", "n", "The prompt's 1 token:", "The prompt's 3 tokens:"),
+    ("kv.generated", "n", "The 1 token generated", "The 3 tokens generated"),
+    ("kv.m_uncached", "k", "(1 token)", "(3 tokens)"),
+    ("kv.teacher_caption", "k", "the 1 cached step's logits", "the 3 cached steps' logits"),
+    ("kv.steps_caption", "k", "after 1 token (cap", "after 3 tokens (cap"),
+    ("kv.m_bytes_help", "positions", "for 1 position.", "for 3 positions."),
+    ("kv.memory_caption", "n", "· 1 position ·", "· 3 positions ·"),
+    ("pad.batch", "B", "The batch: 1 row ×", "The batch: 3 rows ×"),
+    ("pad.batch", "pad", "1 pad token “", "3 pad tokens “"),
+    ("pad.row_caption", "k", "against 1 key, masked, live", "against 3 keys, all masked, live"),
+    ("batch.caption", "n", "1 sentence of", "3 sentences of"),
+    ("causal.map.caption", "masked", "the 1 cell above the diagonal is masked", "the 3 cells above the diagonal are masked"),
+    ("tok.missing.control", "n", "1 control character", "3 control characters"),
+    ("tok.missing.other", "n", "1 byte of ordinary text", "3 bytes of ordinary text"),
+    ("tok.stats", "tokens", "1 token ·", "3 tokens ·"),
+    ("tok.byte_pieces", "n", "1 token holds only part", "3 tokens hold only part"),
+    ("tok.counts_caption", "chars", "1 character,", "3 characters,"),
+    ("tok.counts_caption", "bytes", "1 UTF-8 byte.", "3 UTF-8 bytes."),
+    ("tok.fig.bpt_help", "chars", "(1 character)", "(3 characters)"),
+    ("tok.fig.bpt_help", "tokens", "its 1 token;", "its 3 tokens;"),
+    ("tok.segment", "merges", "after <step> of 1 merge (", "after <step> of 3 merges ("),
+    ("tok.segment", "n", "(1 piece shown)", "(3 pieces shown)"),
+    ("tok.train_caption", "merges", "1 merge (stopping early when no pair occurs twice) brings it",
+     "3 merges (stopping early when no pair occurs twice) bring it"),
+    ("vec.pieces", "n", "cuts it into 1 piece:", "cuts it into 3 pieces:"),
+    ("vec.excluded", "n", "1 word.", "3 words."),
+    ("xattn.io", "S", "as 1 English word;", "as 3 English words;"),
+    ("xattn.steps_caption", "S", "over the 1 word. Cross-attention's keys and values depend on that word alone",
+     "over the 3 words. Cross-attention's keys and values depend on those words alone"),
+    ("xattn.steps_caption", "N", "let its one step read them;", "let all 3 steps read the same ones;"),
+]
+
+
+@pytest.mark.parametrize(("key", "field", "one", "many"), PLURALS, ids=lambda v: v if isinstance(v, str) else "")
+def test_a_count_of_one_reads_singular(key, field, one, many):
+    for count in (1, "1"):  # pages pass ints or the number already formatted
+        assert one in _filled(key, **{field: count}), _filled(key, **{field: count})
+    for count in (3, "3"):
+        assert many in _filled(key, **{field: count}), _filled(key, **{field: count})
+
+
+def test_no_english_string_writes_a_plural_as_s_in_brackets():
+    """"{n} token(s)" is what a plural choice replaces."""
+    assert not [key for key, entry in STRINGS.items() if "(s)" in entry["en"]]
+
+
+@pytest.mark.parametrize("key", [k for k, v in STRINGS.items() if any(
+    spec and "|" in spec for lang in LANGS for _, _, spec, _ in string.Formatter().parse(v[lang]))])
+def test_every_plural_choice_formats_both_ways(key):
+    """Each choice "{n:one|many}" gives one of its words, never the choice itself."""
+    parsed = {lang: list(string.Formatter().parse(STRINGS[key][lang])) for lang in LANGS}
+    names = {name for lang in LANGS for _, name, _, _ in parsed[lang] if name}
+    for count in (1, 3):
+        for lang in LANGS:
+            text = t(key, lang, **{name: count for name in names})
+            choices = [spec for _, _, spec, _ in parsed[lang] if spec and "|" in spec]
+            assert not any(spec in text for spec in choices) and "{" not in text, (lang, text)

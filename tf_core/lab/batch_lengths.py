@@ -45,13 +45,12 @@ import numpy as np
 import torch
 
 from tf_core import limits
-from tf_core.device import DeviceInfo, describe, time_call
+from tf_core.device import DeviceInfo, describe, speed_change, time_call
 from tf_core.lab.padding_mask import pad_batch, tokenize_all
 from tf_core.models.text_encoder import TextEncoder
 
 TEXTS = Path(__file__).resolve().parents[2] / "assets" / "text"
 STRATEGIES = ("random", "sorted", "bucketed")
-SAME_SPEED = 0.05  # a throughput ratio within 5% of 1 is reported as "about as fast"
 
 
 def bundled_sentences(lang: str) -> tuple[str, ...]:
@@ -279,10 +278,8 @@ class BatchLengthsResult:
     @property
     def speed_change(self) -> str:
         """The speedup as a word a page translates: "faster", "slower" or "same" (within
-        ``SAME_SPEED`` of 1: closer than the timings' run-to-run spread on a shared 2-core CPU)."""
-        if abs(self.speedup - 1) < SAME_SPEED:
-            return "same"
-        return "faster" if self.speedup > 1 else "slower"
+        ``tf_core.device.SAME_SPEED`` of 1: closer than the timings' run-to-run spread on a shared 2-core CPU)."""
+        return speed_change(self.speedup)
 
     @property
     def crossing_length(self) -> int:

@@ -106,10 +106,6 @@ class CausalMaskResult(decoder_prompt.Perturbation):  # the prompt and the token
         p = self.position
         return bool((self.delta_causal[:p] == 0).all() and (self.delta_causal_fast[:p] == 0).all())
 
-    @property
-    def changed_pieces(self) -> tuple[str, ...]:
-        return self.pieces[:self.position] + (self.replacement_piece,) + self.pieces[self.position + 1:]
-
 
 def _future_mass(weights: torch.Tensor) -> torch.Tensor:
     """weights: (L, H, T, T) -> (L, H) mean over queries i < T-1 of sum_{j > i} weight_ij."""

@@ -41,6 +41,7 @@ import numpy as np
 
 from tf_core import limits, numbers
 from tf_core.models import checkpoints, seq2seq
+from tf_core.models.vocab import EOS
 from tf_core.train import held_out_numbers  # the split, rebuilt from the checkpoint's config
 
 PLACE_CHARS = frozenset(numbers.PLACES_ZH[1:]) | {numbers.DIGITS_ZH[0]}  # 十 百 千 万 and 零
@@ -72,6 +73,11 @@ class CrossAttentionResult:
         """The steps that write a place character (十 百 千 万) or 零: characters no source word maps to
         one-to-one (二万 is "twenty thousand"; 零 has no word at all)."""
         return tuple(i for i, tok in enumerate(self.tokens) if tok in PLACE_CHARS)
+
+    @property
+    def ended(self) -> bool:
+        """The last step wrote <eos> (otherwise the decode stopped at its length limit)."""
+        return bool(self.tokens) and self.tokens[-1] == EOS
 
     @property
     def n_layers(self) -> int:

@@ -10,7 +10,11 @@ tokenizer are accepted, duck-typed:
 Display strings follow tf_core.readable's convention: "␣" for a space, "↵" a newline,
 ⟨E6 B3⟩ for a byte-level piece that holds only part of a character (emoji and many Chinese
 characters fall apart into such pieces in SmolLM2's vocabulary), ⟨U+200B⟩ for an invisible
-character. They are plain text: a page must escape them (a prompt may hold "<script>").
+character. Each sequence of tokens comes in two forms: ``pieces``, the characters (consecutive
+pieces that make whole characters together show them on their first piece and "·" on the others:
+``从 ·`` for ⟨E4 BB⟩ ⟨8E⟩; :func:`tf_core.readable.char_labels`), what charts and token rows show;
+and ``byte_pieces``, each token by itself (the hexadecimal form), what names one token (the one
+replaced at p). Both are plain text: a page must escape them (a prompt may hold "<script>").
 
 The replacement token, when the caller gives none: the first of " dog", " cat", "dog", "cat",
 "a", "b", "x" that is ONE token of the vocabulary and differs from the token it replaces; else the
@@ -29,7 +33,7 @@ import numpy as np
 import torch
 
 from tf_core import limits
-from tf_core.readable import as_text, byte_decoder, readable_bytes, visible
+from tf_core.readable import as_text, byte_decoder, char_labels, readable_bytes
 
 REPLACEMENTS = (" dog", " cat", "dog", "cat", "a", "b", "x")
 
@@ -37,7 +41,8 @@ REPLACEMENTS = (" dog", " cat", "dog", "cat", "a", "b", "x")
 @dataclass(frozen=True)
 class Prompt:
     ids: tuple[int, ...]  # the tokens the lesson runs (after any cut)
-    pieces: tuple[str, ...]  # the same, readable (see the module docstring)
+    pieces: tuple[str, ...]  # the same, readable as characters (see the module docstring)
+    byte_pieces: tuple[str, ...]  # the same, each token by itself (hexadecimal where it is part of a character)
     n_total: int  # tokens of the (character-cut) text before the token cut
     n_chars_total: int  # characters of the text before the character cut
     truncated: bool  # cut at the character or the token cap
@@ -55,20 +60,28 @@ class Perturbation:
     """What the perturbation lessons (causal-mask, residual-leak) share: the prompt, and the token
     put at one position. Their result dataclasses extend it; ``perturbation()`` fills it."""
 
-    pieces: tuple[str, ...]  # the prompt's tokens, readable (see the module docstring)
+    pieces: tuple[str, ...]  # the prompt's tokens, readable as characters (see the module docstring)
+    byte_pieces: tuple[str, ...]  # the same, each token by itself
     ids: np.ndarray  # (T,) int64 the prompt's token ids
     n_total: int  # tokens before the cut
     truncated: bool  # the prompt was cut (characters or tokens)
     position: int  # p: the position whose token is replaced
     replacement_id: int
-    replacement_piece: str  # the new token at p, readable
+    replacement_piece: str  # the new token at p, by itself (byte form: it names the token)
+    changed_pieces: tuple[str, ...]  # the prompt with the new token at p, as characters (regrouped: a
+    #                                  swap in the middle of a character leaves its other pieces hex)
+    changed_byte_pieces: tuple[str, ...]  # the same, each token by itself
 
 
 def perturbation(prompt: Prompt, position: int, replacement_id: int, tokenizer) -> dict[str, object]:
     """The ``Perturbation`` fields, as keywords for a result that extends it."""
-    return dict(pieces=prompt.pieces, ids=np.array(prompt.ids, dtype=np.int64), n_total=prompt.n_total,
-                truncated=prompt.truncated, position=position, replacement_id=replacement_id,
-                replacement_piece=piece(tokenizer, replacement_id))
+    changed = list(prompt.ids)
+    changed[position] = replacement_id
+    changed_chars, changed_bytes = labels(tokenizer, changed)
+    return dict(pieces=prompt.pieces, byte_pieces=prompt.byte_pieces, ids=np.array(prompt.ids, dtype=np.int64),
+                n_total=prompt.n_total, truncated=prompt.truncated, position=position,
+                replacement_id=replacement_id, replacement_piece=changed_bytes[position],
+                changed_pieces=changed_chars, changed_byte_pieces=changed_bytes)
 
 
 def change(a: torch.Tensor, b: torch.Tensor) -> np.ndarray:
@@ -92,17 +105,12 @@ def _is_byte_level(tokenizer) -> bool:
     return isinstance(getattr(tokenizer, "decoder", None), decoders.ByteLevel)
 
 
-def piece(tokenizer, token_id: int) -> str:
-    """One token, readable: byte-level pieces as their characters or hexadecimal bytes, special
-    tokens as spelled, anything else with its spaces and invisible characters made visible.
-
-    >>> class Chars:  # a character vocabulary: "a", " ", newline
-    ...     def decode(self, ids): return ["a \\n"[i] for i in ids]
-    >>> piece(Chars(), 1), piece(Chars(), 2)
-    ('␣', '↵')
-    """
-    if not hasattr(tokenizer, "id_to_token"):
-        return visible(tokenizer.decode([token_id])[0])
+def token_bytes(tokenizer, token_id: int) -> bytes | str:
+    """The bytes of text one token stands for; a token that is no text of bytes (a special token,
+    an id the vocabulary lacks, a piece of a tokenizer that is not byte-level) as its display
+    string instead (``str``: tf_core.readable's grouping leaves it as it is)."""
+    if not hasattr(tokenizer, "id_to_token"):  # a character vocabulary
+        return tokenizer.decode([token_id])[0].encode("utf-8", "replace")
     raw = tokenizer.id_to_token(int(token_id))
     if raw is None:
         return f"⟨id {token_id}⟩"
@@ -112,8 +120,34 @@ def piece(tokenizer, token_id: int) -> str:
     if _is_byte_level(tokenizer):
         table = byte_decoder()
         if all(c in table for c in raw):
-            return readable_bytes(bytes(table[c] for c in raw))
-    return visible(raw)
+            return bytes(table[c] for c in raw)
+    return raw.encode("utf-8", "replace")  # a piece spelled as text (made visible like any other)
+
+
+def piece(tokenizer, token_id: int) -> str:
+    """One token by itself, readable: byte-level pieces as their characters or hexadecimal bytes,
+    special tokens as spelled, anything else with its spaces and invisible characters made visible.
+
+    >>> class Chars:  # a character vocabulary: "a", " ", newline
+    ...     def decode(self, ids): return ["a \\n"[i] for i in ids]
+    >>> piece(Chars(), 1), piece(Chars(), 2)
+    ('␣', '↵')
+    """
+    raw = token_bytes(tokenizer, token_id)
+    return raw if isinstance(raw, str) else readable_bytes(raw)
+
+
+def labels(tokenizer, ids) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(characters, byte form) of consecutive tokens (see the module docstring).
+
+    >>> class Chars:  # a character vocabulary: every token is whole characters, both forms agree
+    ...     def decode(self, ids): return ["a 从"[i] for i in ids]
+    >>> labels(Chars(), [0, 1, 2])
+    (('a', '␣', '从'), ('a', '␣', '从'))
+    """
+    ids = [int(i) for i in ids]
+    raw = [token_bytes(tokenizer, i) for i in ids]
+    return char_labels(raw), tuple(r if isinstance(r, str) else readable_bytes(r) for r in raw)
 
 
 def encode(tokenizer, text: object, max_tokens: int = limits.DECODER_TOKENS,
@@ -130,7 +164,8 @@ def encode(tokenizer, text: object, max_tokens: int = limits.DECODER_TOKENS,
     if not ids:
         raise ValueError("the prompt gives no token (its characters are dropped by the tokenizer)")
     kept = ids[:max_tokens]
-    return Prompt(ids=tuple(kept), pieces=tuple(piece(tokenizer, i) for i in kept), n_total=len(ids),
+    chars, byte_form = labels(tokenizer, kept)
+    return Prompt(ids=tuple(kept), pieces=chars, byte_pieces=byte_form, n_total=len(ids),
                   n_chars_total=len(full), truncated=len(full) > max_chars or len(ids) > max_tokens)
 
 
@@ -200,7 +235,7 @@ def _word(tokenizer, prompt: Prompt, position: int, word: str) -> tuple[int | No
     word = as_text(word)[:limits.DECODER_WORD_CHARS]
     if not word.strip():
         return None, None, 0, ""
-    current = prompt.pieces[position]
+    current = prompt.byte_pieces[position]  # the token itself (a "·" character label says nothing)
     spaced = " " + word.strip() if current.startswith("␣") and len(current) > 1 and not word[:1].isspace() else word
     try:
         ids = encode_ids(tokenizer, spaced)

@@ -39,7 +39,10 @@ The experiment: greedy decoding of ``n_new`` tokens with the cache and of at mos
 limits.KV_UNCACHED_TOKENS without it (its cost grows with the square of the length), both timed
 per step (``llama.generate``); the same tokens; tokens/s at the lengths of RATE_LENGTHS (from the
 per-step times of the one run: greedy decoding of k tokens is the first k steps of a longer one;
-step 0, which reads the prompt, is left out, as ``Generation.tokens_per_second`` does).
+step 0, which reads the prompt, is left out, as ``Generation.tokens_per_second`` does). A step slower
+than 3x the median of its neighbours (tf_core.device.clip_spikes) enters the sums at that bound, not at
+the time measured: one stalled step on a shared machine would otherwise decide the speed-up
+(``clipped_cached``, ``clipped_uncached``, ``clipped_steps``).
 
 A prompt and n_new that do not fit the model's context (the tiny GPT reads 256 characters) decode
 what fits: ``n_new`` is cut to max_positions - prompt, and ``n_new_asked`` keeps what was asked.
@@ -60,6 +63,7 @@ import torch
 from tf_core import limits
 from tf_core.attention import scaled_dot_product_attention
 from tf_core.cache import KVCache, kv_cache_bytes
+from tf_core.device import ClippedSteps, clip_spikes, speed_change
 from tf_core.lab import decoder_prompt
 from tf_core.masks import causal_mask
 from tf_core.models import decoder
@@ -94,7 +98,8 @@ class NoQueryCache:
 
 @dataclass(frozen=True)
 class KVCacheResult:
-    pieces: tuple[str, ...]  # the prompt's tokens, readable
+    pieces: tuple[str, ...]  # the prompt's tokens, readable as characters (tf_core.lab.decoder_prompt)
+    byte_pieces: tuple[str, ...]  # the same, each token by itself (hexadecimal where it is part of a character)
     ids: np.ndarray  # (n_prompt,) int64 the prompt's token ids
     n_prompt: int
     truncated: bool
@@ -109,7 +114,7 @@ class KVCacheResult:
     step_cached: np.ndarray  # (n_new,) float64 seconds of each step (step 0 reads the prompt)
     step_uncached: np.ndarray  # (n_uncached,)
     rate_lengths: np.ndarray  # (m,) int generated lengths
-    rate_cached: np.ndarray  # (m,) tokens/s over steps 1 .. length-1 (NaN at length 1)
+    rate_cached: np.ndarray  # (m,) tokens/s over steps 1 .. length-1 (NaN at length 1), spikes clipped
     rate_uncached: np.ndarray  # (m,) NaN beyond n_uncached
     cache_positions: int  # positions in the final cache: prompt + n_new - 1 (the last token is never run)
     cache_bytes: int  # KVCache.nbytes, measured from the tensors
@@ -175,14 +180,50 @@ class KVCacheResult:
         return self.bytes_per_position * self.max_positions
 
     @property
+    def clipped_cached(self) -> ClippedSteps:
+        """The cached decode's steps with their spikes clipped (:func:`clip_steps`)."""
+        return clip_steps(self.step_cached)
+
+    @property
+    def clipped_uncached(self) -> ClippedSteps:
+        return clip_steps(self.step_uncached)
+
+    @property
+    def clipped_steps(self) -> int:
+        """How many steps of both decodes were clipped."""
+        return self.clipped_cached.count + self.clipped_uncached.count
+
+    @property
     def tokens_per_second_cached(self) -> float:
-        """Over the whole cached decode (step 0, the prompt, left out)."""
-        return _rate(self.step_cached, self.n_new)
+        """Over the whole cached decode (step 0, the prompt, left out; spikes clipped)."""
+        return _rate(self.clipped_cached.seconds, self.n_new)
 
     @property
     def tokens_per_second_uncached(self) -> float:
-        """Over the whole uncached decode (its own, shorter length)."""
-        return _rate(self.step_uncached, self.n_uncached)
+        """Over the whole uncached decode (its own, shorter length; spikes clipped)."""
+        return _rate(self.clipped_uncached.seconds, self.n_uncached)
+
+    @property
+    def rate_ratio(self) -> float:
+        """Tokens/s with the cache over tokens/s without it (NaN when either is not measured). Above 1
+        in a quiet run; a busy machine can push it to 1 or below, so a page reports ``speed_change``."""
+        return self.tokens_per_second_cached / self.tokens_per_second_uncached
+
+    @property
+    def speed_change(self) -> str:
+        """``rate_ratio`` as "faster", "same" or "slower" (tf_core.device.speed_change)."""
+        return speed_change(self.rate_ratio)
+
+
+def clip_steps(step_seconds: np.ndarray) -> ClippedSteps:
+    """A decode's per-step seconds with the spikes of steps 1.. clipped (tf_core.device.clip_spikes).
+    Step 0 reads the whole prompt, so it is slower by design: kept as measured, and no neighbour of
+    step 1."""
+    measured = np.asarray(step_seconds, dtype=np.float64)
+    rest = clip_spikes(measured[1:])
+    return ClippedSteps(measured, np.concatenate([measured[:1], rest.seconds]),
+                        np.concatenate([np.full(min(1, len(measured)), np.inf), rest.bound]),
+                        np.concatenate([np.zeros(min(1, len(measured)), dtype=bool), rest.clipped]))
 
 
 def _rate(step_seconds: np.ndarray, length: int) -> float:
@@ -336,6 +377,7 @@ def run(model, tokenizer, text: str, n_new: int = limits.KV_NEW_TOKENS.default, 
     toks = cached.tokens[0].cpu().numpy()
     return KVCacheResult(
         pieces=prompt.pieces,
+        byte_pieces=prompt.byte_pieces,
         ids=np.array(prompt.ids, dtype=np.int64),
         n_prompt=T,
         truncated=prompt.truncated,
@@ -350,8 +392,8 @@ def run(model, tokenizer, text: str, n_new: int = limits.KV_NEW_TOKENS.default, 
         step_cached=steps_c,
         step_uncached=steps_u,
         rate_lengths=np.array(lengths),
-        rate_cached=np.array([_rate(steps_c, x) for x in lengths]),
-        rate_uncached=np.array([_rate(steps_u, x) for x in lengths]),
+        rate_cached=np.array([_rate(clip_steps(steps_c).seconds, x) for x in lengths]),
+        rate_uncached=np.array([_rate(clip_steps(steps_u).seconds, x) for x in lengths]),
         cache_positions=positions,
         cache_bytes=cache.nbytes,
         formula_bytes=kv_cache_bytes(cfg.n_layers, positions, cfg.n_kv_heads, cfg.d_head, bpn),

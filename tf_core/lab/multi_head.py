@@ -62,7 +62,8 @@ class MultiHeadResult:
     attentions: np.ndarray  # (L, H, T, T) float32: row i is where token i looks
     entropy: np.ndarray  # (L, H) mean row entropy, nats
     distance: np.ndarray  # (L, H, H) mean Hellinger distance between two heads' rows, in [0, 1]
-    ablated: tuple[int, int] | None  # (layer, head) zeroed, if any
+    ablated: tuple[int, int] | None  # (layer, head) zeroed, if any (an "auto" index resolved by pick_head)
+    first_key_share: np.ndarray  # (L, H) mean weight a head's rows put on the first key ([CLS], <s>)
     change: np.ndarray | None  # (T,) |h_ablated - h| / |h| of each token's final hidden state
     costs_multi: Costs  # h heads of d/h
     costs_single: Costs  # one head of d
@@ -95,20 +96,38 @@ def head_distance(att: torch.Tensor) -> torch.Tensor:
     return dist.mean(dim=1)  # (L, H, H)
 
 
-def run(encoder: TextEncoder, text: str, max_tokens: int, ablate: tuple[int, int] | None = None) -> MultiHeadResult:
-    """Every head's attention on ``text``; with ``ablate=(layer, head)`` also the effect of zeroing it."""
+def pick_head(first_key_share: np.ndarray, layer: int | None = None, head: int | None = None) -> tuple[int, int]:
+    """The "auto" rule for the head a lesson shows: the one that puts the LEAST weight on the first
+    key (which takes most of the weight in many heads and shows nothing about the sentence). A
+    given ``layer`` or ``head`` stays fixed; ties go to the lowest index.
+
+    >>> pick_head(np.array([[0.9, 0.2], [0.1, 0.5]])), pick_head(np.array([[0.9, 0.2], [0.1, 0.5]]), layer=0)
+    ((1, 0), (0, 1))
+    """
+    share = np.asarray(first_key_share, dtype=float)
+    rows = range(share.shape[0]) if layer is None else [layer]
+    cols = range(share.shape[1]) if head is None else [head]
+    return min(((i, j) for i in rows for j in cols), key=lambda ij: (share[ij], ij))
+
+
+def run(encoder: TextEncoder, text: str, max_tokens: int,
+        ablate: tuple[int | None, int | None] | None = None) -> MultiHeadResult:
+    """Every head's attention on ``text``; with ``ablate=(layer, head)`` also the effect of zeroing
+    it. ``None`` for the layer or the head means "auto": :func:`pick_head` on this text."""
     cfg = encoder.model.cfg
     max_tokens = limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
     if ablate is not None:
-        ablate = (limits.IntRange.indices(cfg.n_layers).check("layer", ablate[0]),
-                  limits.IntRange.indices(cfg.n_heads).check("head", ablate[1]))
+        ablate = (None if ablate[0] is None else limits.IntRange.indices(cfg.n_layers).check("layer", ablate[0]),
+                  None if ablate[1] is None else limits.IntRange.indices(cfg.n_heads).check("head", ablate[1]))
     tokens = encoder.tokenize(text, max_tokens)
     out = encoder.run(tokens)
     att = torch.stack(out.attentions)[:, 0].double()  # (L, H, T, T)
     entropy = row_entropy(att).mean(dim=-1)  # (L, H)
     distance = head_distance(att)  # (L, H, H)
+    first = att[..., 0].mean(dim=-1).cpu().numpy()  # (L, H)
     change = None
     if ablate is not None:
+        ablate = pick_head(first, *ablate) if None in ablate else ablate
         layer, head = ablate
         if not (0 <= layer < cfg.n_layers and 0 <= head < cfg.n_heads):
             raise ValueError(f"ablate must be (layer < {cfg.n_layers}, head < {cfg.n_heads}), got {ablate}")
@@ -126,6 +145,7 @@ def run(encoder: TextEncoder, text: str, max_tokens: int, ablate: tuple[int, int
         entropy=entropy.cpu().numpy(),
         distance=distance.cpu().numpy(),
         ablated=ablate,
+        first_key_share=first,
         change=change,
         costs_multi=attention_costs(cfg.d_model, cfg.n_heads, T),
         costs_single=attention_costs(cfg.d_model, 1, T),

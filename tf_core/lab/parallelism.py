@@ -21,6 +21,9 @@ argmax; (a) takes a fraction of (b)'s time: n calls read every weight matrix n t
 call reads it once for all n positions and multiplies a whole matrix. Timings are medians of
 ``repeats`` calls after one warm-up, (a) and (b) interleaved, so a burst of load from other users
 of a shared server hits both alike; they are wall-clock times of this machine, noisy on a busy one.
+A one-token step slower than 3x the median of its neighbours is clipped to that bound before the steps
+are summed (tf_core.device.clip_spikes; ``clipped_steps`` counts them): one stalled step must not
+decide the speed-up.
 The curve of time per position against n (GRID, up to the chosen n) times one call at each n, and
 reads the sequential side off the steps of the n-step run: its first g steps are the g-step run.
 
@@ -49,7 +52,7 @@ import numpy as np
 import torch
 
 from tf_core import limits
-from tf_core.device import DeviceInfo, describe, synchronize
+from tf_core.device import DeviceInfo, clip_spikes, describe, synchronize
 from tf_core.lab import decoder_prompt
 from tf_core.models import decoder
 from tf_core.progress import Progress
@@ -60,13 +63,15 @@ ROUNDING_ULPS = 1024  # "float rounding": a difference within this many units in
 
 @dataclass(frozen=True)
 class ParallelismResult:
-    pieces: tuple[str, ...]  # the n tokens run, readable
+    pieces: tuple[str, ...]  # the n tokens run, readable as characters (tf_core.lab.decoder_prompt)
+    byte_pieces: tuple[str, ...]  # the same, each token by itself (hexadecimal where it is part of a character)
     n: int
     n_prompt: int  # how many of them are the prompt's own (the rest repeat it)
     truncated: bool  # the prompt was longer than n tokens (or the character cap) and was cut
     repeats: int
     parallel_samples: tuple[float, ...]  # seconds of one call over the n positions, per repeat
-    sequential_samples: tuple[float, ...]  # seconds of n one-token cached calls, per repeat
+    sequential_samples: tuple[float, ...]  # seconds of n one-token cached calls, per repeat, spikes clipped
+    clipped_steps: int  # one-token steps clipped over all repeats (tf_core.device.clip_spikes)
     max_abs_diff: float  # max |logits one call - logits n steps| over (n, V)
     argmax_parallel: np.ndarray  # (n,) int64 the predicted next token at each position, one call
     argmax_sequential: np.ndarray  # (n,) the same from the n steps
@@ -222,25 +227,31 @@ def run(model, tokenizer, text: str, n: int = limits.PARALLEL_N.default,
         parallel_logits(forward, ids)  # warm-up: first calls allocate and pick kernels
         sequential_logits(forward, ids[:, :min(n, 4)])
         par_times: dict[int, list[float]] = {g: [] for g in grid}
-        seq_elapsed = []  # per repeat, (n,) seconds to the end of each step
+        seq_elapsed = []  # per repeat, (n,) seconds to the end of each step, spikes clipped
+        clipped = 0
         for _ in range(repeats):  # interleaved: a burst of load from other users hits both sides alike
             for g in grid:
                 seconds, par = _timed(partial(parallel_logits, forward, ids[:, :g]), device)  # par: (g, V)
                 par_times[g].append(seconds)
             elapsed, seq = _sequential_timed(forward, ids, device)  # seq: (n, V)
-            seq_elapsed.append(elapsed)
+            steps = clip_spikes(np.diff(elapsed, prepend=0.0))  # (n,) seconds of each step
+            seq_elapsed.append(np.cumsum(steps.seconds))
+            clipped += steps.count
         # par, seq: the logits of the last repeat, both over all n positions
         seq_grid = np.median(np.stack(seq_elapsed)[:, np.array(grid) - 1], axis=0)  # (k,)
         layer_seconds, layer_start, call = _layer_times(forward, ids, repeats, device)
 
+    chars, byte_form = decoder_prompt.labels(tokenizer, ids_list)
     return ParallelismResult(
-        pieces=tuple(decoder_prompt.piece(tokenizer, i) for i in ids_list),
+        pieces=chars,
+        byte_pieces=byte_form,
         n=n,
         n_prompt=len(prompt),
         truncated=prompt.truncated,
         repeats=repeats,
         parallel_samples=tuple(par_times[n]),
         sequential_samples=tuple(float(e[-1]) for e in seq_elapsed),
+        clipped_steps=clipped,
         max_abs_diff=float((par - seq).abs().max()),
         argmax_parallel=par.argmax(-1).cpu().numpy(),
         argmax_sequential=seq.argmax(-1).cpu().numpy(),

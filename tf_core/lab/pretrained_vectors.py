@@ -234,6 +234,17 @@ class CategoryResult:
     random_std: float  # the random tables' standard deviation (= the real table's)
 
     @property
+    def n_groups(self) -> int:
+        """The categories that kept at least one word (a category whose words are all excluded is not used)."""
+        return int((np.bincount(self.labels, minlength=len(self.keys)) > 0).sum())
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """The names of those categories, in ``lang``, in their order."""
+        used = np.bincount(self.labels, minlength=len(self.keys)) > 0
+        return tuple(n for n, u in zip(self.names, used) if u)
+
+    @property
     def beats_random(self) -> bool:
         """The pretrained table classifies more of the words right than the random tables on average."""
         return self.acc_real > self.acc_random
@@ -364,6 +375,15 @@ class ContextResult:
     @property
     def last_diff(self) -> float:
         return float(self.layers_diff[-1])
+
+    @property
+    def separation(self) -> str:
+        """What the last layer shows, as a word a page translates: "unknown" (a piece of the word is
+        the unknown token, so the comparison cannot be about its senses), "separated" (uses in the
+        same sense closer than uses in different senses) or "not" (they are not, on these sentences)."""
+        if self.unknown:
+            return "unknown"
+        return "separated" if self.last_same > self.last_diff else "not"
 
 
 def _unmark(sentence: str) -> tuple[str, tuple[int, int]]:

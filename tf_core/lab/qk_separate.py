@@ -29,6 +29,7 @@ import torch
 from tf_core import limits
 from tf_core.device import to_numpy
 from tf_core.attention import split_heads
+from tf_core.lab.multi_head import pick_head
 from tf_core.models.text_encoder import TextEncoder
 
 
@@ -46,10 +47,17 @@ class QKResult:
     diag_shared: np.ndarray  # (H,)
     weights_asym_shared: np.ndarray  # (H,) asymmetry of softmax(scores_shared): the weights are not
     #                                  symmetric even then, because each row is normalised on its own
+    first_key_share_own: np.ndarray  # (H,) mean weight softmax(scores_own) rows put on the first key
     wk_params: int  # what a separate W_K (with bias) costs in one layer: d_model^2 + d_model
     dtype: str  # the scores' dtype ("float64")
     rounding_bound: float  # d_h * eps(dtype): the standard bound on a d_h-term dot product's relative
     #                        rounding error; an asymmetry below it is rounding, not structure
+
+    @property
+    def auto_head(self) -> int:
+        """The head "auto" shows: the one whose rows put the least weight on the first key
+        (tf_core.lab.multi_head.pick_head's rule, within this layer)."""
+        return pick_head(self.first_key_share_own[None], layer=0)[1]
 
     @property
     def shared_is_rounding(self) -> bool:
@@ -103,6 +111,7 @@ def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int) -> QKResul
         diag_own=to_numpy(diagonal_max_rate(own)),
         diag_shared=to_numpy(diagonal_max_rate(shared)),
         weights_asym_shared=to_numpy(asymmetry(torch.softmax(shared, dim=-1))),
+        first_key_share_own=to_numpy(torch.softmax(own, dim=-1)[..., 0].mean(dim=-1)),
         wk_params=block.k.weight.numel() + block.k.bias.numel(),
         dtype=str(own.dtype).removeprefix("torch."),
         rounding_bound=q.shape[-1] * torch.finfo(own.dtype).eps,

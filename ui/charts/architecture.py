@@ -7,7 +7,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.shared import RAW, SCALED, VegaChart, TOKEN_LABEL_EXPR, MAX_TICKS, vega_spec, configure, pos_label
+from ui.charts.shared import (
+    RAW, SCALED, VegaChart, TOKEN_LABEL_EXPR, MAX_TICKS, vega_spec, configure, pos_label, zero_cells,
+)
 from ui.i18n import t
 
 
@@ -58,15 +60,16 @@ def _features_spec(lang: str, dense: bool) -> dict:
     overlap = "greedy" if dense else False
     tip = [alt.Tooltip("tok:N", title=t("heat.query", lang)), alt.Tooltip("f:O", title=t("walk.feature", lang)),
            alt.Tooltip("value:Q", title=t("walk.value", lang), format=".4f")]
+    x = alt.X("f:O", title=t("walk.feature", lang), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("pos:O", title=None, sort=None, axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelLimit=90))
     cells = alt.Chart().mark_rect().encode(
-        x=alt.X("f:O", title=t("walk.feature", lang), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("pos:O", title=None, sort=None,
-                axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelLimit=90)),
+        x=x, y=y,
         color=alt.Color("rel:Q", title=t("walk.rel", lang), scale=alt.Scale(scheme="redblue", reverse=True, domain=[-1, 1]),
                         legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=200, titleLimit=500)),
         tooltip=tip,
     )
-    return vega_spec(configure(cells.properties(height=alt.Step(16) if not dense else 600)))
+    chart = alt.layer(cells, zero_cells(x, y, tip, "value", lang))
+    return vega_spec(configure(chart.properties(height=alt.Step(16) if not dense else 600)))
 
 
 def feature_heatmap(sample: np.ndarray, pieces: tuple[str, ...], lang: str) -> VegaChart:
@@ -121,7 +124,8 @@ def _cross_spec(lang: str) -> dict:
     )
     maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_rect(
         fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
-    chart = alt.layer(cells, text, maxima).properties(height=alt.Step(40))  # the width: the column's
+    chart = alt.layer(cells, zero_cells(x, y, tip, "score", lang), text, maxima).properties(
+        height=alt.Step(40))  # the width: the column's
     return vega_spec(configure(chart))
 
 

@@ -57,7 +57,7 @@ def head_entropy(entropy: np.ndarray, max_entropy: float, chosen: tuple[int, int
     mask = np.zeros(entropy.shape, dtype=bool)
     mask[chosen] = True
     rel = entropy / max_entropy if max_entropy > 0 else np.zeros_like(entropy)
-    return VegaChart(head_grid_spec(lang, "entropy", "mh.head", "mh.layer", entropy.shape[0]),
+    return VegaChart(head_grid_spec(lang, "entropy", "mh.head", "mh.layer", entropy.shape[1]),
                      grid_data(entropy, rel, mask))
 
 
@@ -65,7 +65,7 @@ def head_distance(distance: np.ndarray, head: int, lang: str) -> VegaChart:
     """(H, H) mean Hellinger distance between the heads of one layer, in [0, 1]."""
     mask = np.zeros(distance.shape, dtype=bool)
     mask[head, :] = True  # the row of the head shown in detail
-    return VegaChart(head_grid_spec(lang, "distance", "mh.head", "mh.head", distance.shape[0]),
+    return VegaChart(head_grid_spec(lang, "distance", "mh.head", "mh.head", distance.shape[1]),
                      grid_data(distance, distance, mask))
 
 

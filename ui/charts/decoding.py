@@ -7,7 +7,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.shared import RAW, SCALED, THEORY, CHOSEN, DECADES, VegaChart, vega_spec, configure
+from tf_core.device import SPIKE_FACTOR
+from ui.charts.shared import RAW, SCALED, THEORY, CHOSEN, DECADES, MIN_FONT, VegaChart, vega_spec, configure
 from ui.i18n import t
 
 
@@ -58,7 +59,7 @@ def _layer_timeline_spec(lang: str) -> dict:
            alt.Tooltip("ms:Q", title=t("par.layers.ms", lang), format=".3g")]
     bars = alt.Chart().mark_bar(height={"band": 0.8}).encode(
         y=alt.Y("label:N", title=y_title, sort=alt.EncodingSortField("order", order="ascending"),
-                axis=alt.Axis(labelOverlap="greedy", labelFontSize=11)),
+                axis=alt.Axis(labelOverlap="greedy", labelFontSize=MIN_FONT)),
         x=alt.X("start:Q", title=x_title, scale=alt.Scale(zero=True)),
         x2="end:Q",
         color=alt.Color("kind:N", scale=alt.Scale(domain=[block, head], range=[SCALED, THEORY]),
@@ -94,25 +95,44 @@ def _decode_steps_spec(lang: str) -> dict:
     tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("step:Q", title=x_title),
            alt.Tooltip("ms:Q", title=y_title, format=".3g"), alt.Tooltip("tok:N", title=t("kv.steps.token", lang)),
            alt.Tooltip("run:Q", title=t("kv.steps.run", lang))]
+    x = alt.X("step:Q", title=x_title, scale=alt.Scale(zero=False, nice=False), axis=alt.Axis(format="d", tickMinStep=1))
+    y = alt.Y("ms:Q", title=y_title, scale=alt.Scale(zero=True))
     lines = alt.Chart().mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=30, filled=True)).encode(
-        x=alt.X("step:Q", title=x_title, scale=alt.Scale(zero=False, nice=False), axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("ms:Q", title=y_title, scale=alt.Scale(zero=True)),
+        x=x, y=y,
         color=alt.Color("series:N", scale=alt.Scale(domain=[cached, uncached], range=[SCALED, STEPS]),
                         legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=500)),
         tooltip=tip,
     )
-    return vega_spec(configure(lines.properties(height=DECODING_HEIGHT)))
+    # a clipped step (tf_core.device.clip_spikes): drawn at its bound, a black triangle, the time measured on hover
+    clipped_tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("step:Q", title=x_title),
+                   alt.Tooltip("measured:Q", title=t("kv.steps.measured", lang), format=".4g"),
+                   alt.Tooltip("ms:Q", title=t("kv.steps.bound", lang), format=".3g"),
+                   alt.Tooltip("tok:N", title=t("kv.steps.token", lang))]
+    clipped = alt.Chart().transform_filter(alt.datum.clipped).mark_point(
+        filled=True, size=130, color=CHOSEN, opacity=1).encode(
+        x=x, y=y, tooltip=clipped_tip,
+        shape=alt.Shape("flag:N", scale=alt.Scale(range=["triangle-up"]),
+                        legend=alt.Legend(title=None, orient="top", labelLimit=500, symbolFillColor=CHOSEN,
+                                          symbolStrokeColor=CHOSEN, symbolStrokeWidth=1)))
+    return vega_spec(configure(alt.layer(lines, clipped).properties(height=DECODING_HEIGHT)))
 
 
 def decode_steps(r, lang: str) -> VegaChart:
     """Milliseconds of each greedy step, with the cache and without it (the uncached side stops at its
     cap). Step 1 reads the prompt on both sides; the token each step chose is in the tooltip (data,
-    never markup). ``run``: the positions that step's forward computed."""
+    never markup). ``run``: the positions that step's forward computed. A step slower than its
+    neighbours allow (``r.clipped_cached`` / ``r.clipped_uncached``, tf_core.device.clip_spikes) is drawn
+    at its bound, the one its rate sums, and marked; ``measured``: the time as timed."""
     nc, nu = len(r.step_cached), len(r.step_uncached)
     pieces = list(r.generated)
+    c, u = r.clipped_cached, r.clipped_uncached
+    clipped = np.concatenate([c.clipped, u.clipped])
     data = pd.DataFrame({
         "step": np.concatenate([np.arange(1, nc + 1), np.arange(1, nu + 1)]),
-        "ms": 1000 * np.concatenate([r.step_cached, r.step_uncached]).astype(float),
+        "ms": 1000 * np.concatenate([c.seconds, u.seconds]).astype(float),
+        "measured": 1000 * np.concatenate([c.measured, u.measured]).astype(float),
+        "clipped": clipped,
+        "flag": np.where(clipped, t("kv.steps.clipped", lang, factor=SPIKE_FACTOR), ""),
         "series": [t("kv.series.cached", lang)] * nc + [t("kv.series.uncached", lang)] * nu,
         "tok": pieces[:nc] + pieces[:nu],
         "run": [r.n_prompt] + [1] * (nc - 1) + [r.n_prompt + i for i in range(nu)],
@@ -168,3 +188,8 @@ def kv_memory(r, lang: str) -> VegaChart:
     data["mb"] = data["bytes"] / 1e6
     data["what"] = data["series"]
     return VegaChart(_kv_memory_spec(lang), data)
+
+
+def clipped_note(lesson: str, count: int, lang: str) -> str:
+    """The sentence that counts a run's clipped steps (``lesson``: "kv" or "par"), singular or plural."""
+    return t(f"{lesson}.clipped.{'some' if count else 'none'}", lang, count=int(count), factor=SPIKE_FACTOR)

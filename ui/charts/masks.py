@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.shared import (
-    RAW, SCALED, CHOSEN, MASKED_FILL, ZERO_FILL, DECADE_LABEL, VegaChart, TOKEN_LABEL_EXPR, MAX_TICKS, vega_spec,
-    configure, pos_label, token_axes, map_height, token_cells,
+    RAW, SCALED, CHOSEN, MIN_FONT, DECADE_LABEL, VegaChart, TOKEN_LABEL_EXPR, MAX_TICKS, vega_spec,
+    configure, pos_label, token_axes, map_height, token_cells, zero_cells, flat_labels,
 )
 from ui.i18n import t
 
@@ -50,19 +50,21 @@ MASK_ON, MASK_OFF = SCALED, RAW  # with the causal mask blue, without it orange 
 
 
 @functools.cache
-def _causal_mask_spec(lang: str, dense: bool) -> dict:
-    allowed, masked = t("causal.map.allowed", lang), t("causal.map.masked", lang)
+def _causal_mask_spec(lang: str, dense: bool, flat: bool = False) -> dict:
+    allowed = t("causal.map.allowed", lang)
     tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
            alt.Tooltip("state:N", title=t("causal.map.state", lang))]
-    x, y = token_axes(lang, dense)
-    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=0.5).encode(
+    x, y = token_axes(lang, dense, flat)
+    cells = alt.Chart().transform_filter("datum.allowed === 1").mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=x, y=y, tooltip=tip,
-        color=alt.Color("state:N", scale=alt.Scale(domain=[allowed, masked], range=[MASK_ON, MASKED_FILL]),
+        color=alt.Color("state:N", scale=alt.Scale(domain=[allowed], range=[MASK_ON]),
                         legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=400)))
+    # masked cells (allowed = 0): white, grey border, "masked" in the legend, as in every map
+    masked = zero_cells(x, y, tip, "allowed", lang, masked="true")
     # the column of the changed key p: with the mask only the queries at and after p can read it
     col = alt.Chart().transform_filter(alt.datum.is_p).mark_rect(fill=None, stroke=RAW, strokeWidth=2.5).encode(
         x=x, y=y, tooltip=tip)
-    return vega_spec(configure(alt.layer(cells, col).properties(height=map_height(dense, 16))))
+    return vega_spec(configure(alt.layer(cells, masked, col).properties(height=map_height(dense, 16))))
 
 
 def causal_mask_map(mask: np.ndarray, pieces: tuple[str, ...], position: int, lang: str) -> VegaChart:
@@ -72,19 +74,20 @@ def causal_mask_map(mask: np.ndarray, pieces: tuple[str, ...], position: int, la
     cols = token_cells(T, pieces)
     flat = np.asarray(mask, dtype=bool).reshape(-1)
     data = pd.DataFrame({**cols, "state": np.where(flat, t("causal.map.allowed", lang), t("causal.map.masked", lang)),
-                         "is_p": cols["ki"] == position})
-    return VegaChart(_causal_mask_spec(lang, T > MAX_TICKS), data)
+                         "allowed": flat.astype(int), "is_p": cols["ki"] == position})
+    return VegaChart(_causal_mask_spec(lang, T > MAX_TICKS, flat_labels(pieces)), data)
 
 
 @functools.cache
-def _causal_attention_spec(lang: str, dense: bool) -> dict:
+def _causal_attention_spec(lang: str, dense: bool, flat: bool = False) -> dict:
     past, future = t("causal.attn.past", lang), t("causal.attn.future", lang)
     w_title = t("heat.weight", lang)
     tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
            alt.Tooltip("score:Q", title=w_title, format=".4f")]
-    x, y = token_axes(lang, dense)
+    x, y = token_axes(lang, dense, flat)
     legend = dict(orient="bottom", direction="horizontal", gradientLength=160, titleLimit=300, format=".1f")
-    # keys at or before the query: blue; later keys: orange (the weight a mask would remove), grey when it is 0
+    # keys at or before the query: blue; later keys: orange (the weight a mask would remove); a weight of
+    # exactly 0 white (zero_cells): "masked" where the mask removed every later key, else "exactly 0"
     seen = alt.Chart().transform_filter("!datum.future").mark_rect().encode(
         x=x, y=y, tooltip=tip,
         color=alt.Color("score:Q", title=past, scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=alt.Legend(**legend)))
@@ -92,8 +95,7 @@ def _causal_attention_spec(lang: str, dense: bool) -> dict:
         x=x, y=y, tooltip=tip,
         fill=alt.Fill("score:Q", title=future, scale=alt.Scale(scheme="oranges", domain=[0, 1]),
                       legend=alt.Legend(**legend)))
-    zero = alt.Chart().transform_filter("datum.future && datum.score == 0").mark_rect(color=MASKED_FILL).encode(
-        x=x, y=y, tooltip=tip)
+    zero = zero_cells(x, y, tip, "score", lang, masked="datum.masked")
     maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_point(
         shape="circle", filled=False, color="black", strokeWidth=2, opacity=1).encode(x=x, y=y, tooltip=tip)
     chart = alt.layer(seen, later, zero, maxima).properties(height=map_height(dense, 20)).resolve_scale(
@@ -103,24 +105,29 @@ def _causal_attention_spec(lang: str, dense: bool) -> dict:
 
 def causal_attention_map(weights: np.ndarray, pieces: tuple[str, ...], lang: str) -> VegaChart:
     """A (T, T) attention map of a decoder head: weights on keys at or before the query in blue,
-    on later keys in orange (a weight of exactly 0 there, as the mask leaves it, in grey); each row's
+    on later keys in orange; a weight of exactly 0 white with a grey border, in the legend as "masked"
+    where the mask removed every later key (all of them exactly 0), else as "exactly 0"; each row's
     largest weight circled; exact weights on hover."""
     T = len(pieces)
     cols = token_cells(T, pieces)
     w = np.asarray(weights, dtype=float)
     is_max = np.zeros((T, T), dtype=bool)
     is_max[np.arange(T), w.argmax(axis=1)] = True
-    data = pd.DataFrame({**cols, "score": w.reshape(-1), "future": cols["ki"] > cols["qi"], "is_max": is_max.reshape(-1)})
-    return VegaChart(_causal_attention_spec(lang, T > MAX_TICKS), data)
+    future = cols["ki"] > cols["qi"]
+    masked = future & bool((w.reshape(-1)[future] == 0).all()) if T > 1 else future
+    data = pd.DataFrame({**cols, "score": w.reshape(-1), "future": future, "masked": masked,
+                         "is_max": is_max.reshape(-1)})
+    return VegaChart(_causal_attention_spec(lang, T > MAX_TICKS, flat_labels(pieces)), data)
 
 
 @functools.cache
-def _position_deltas_spec(lang: str, dense: bool) -> dict:
+def _position_deltas_spec(lang: str, dense: bool, flat: bool = False) -> dict:
     on, off = t("causal.delta.on", lang), t("causal.delta.off", lang)
     y_title = t("causal.delta.y", lang)
     overlap = "greedy" if dense else False
     x = alt.X("pos:O", title=None, sort="ascending",
-              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90))
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=0 if flat else -90, labelOverlap=overlap,
+                            labelLimit=90))
     tip = [alt.Tooltip("tok:N", title=t("causal.delta.position", lang)), alt.Tooltip("series:N", title=" "),
            alt.Tooltip("value:Q", title=y_title, format=".6g")]
     colour = alt.Color("series:N", scale=alt.Scale(domain=[on, off], range=[MASK_ON, MASK_OFF]),
@@ -150,7 +157,7 @@ def position_deltas(delta_on: np.ndarray, delta_off: np.ndarray, pieces: tuple[s
         "value": np.concatenate([np.asarray(delta_on, float), np.asarray(delta_off, float), [np.nan]]),
         "kind": ["line"] * (2 * T) + ["p"], "label": [""] * (2 * T) + [f"p = {position}"],
     })
-    return VegaChart(_position_deltas_spec(lang, T > MAX_TICKS), data)
+    return VegaChart(_position_deltas_spec(lang, T > MAX_TICKS, flat_labels(pieces)), data)
 
 
 def _delta_text(v: float) -> str:
@@ -184,21 +191,20 @@ def _delta_cells(values: np.ndarray, rows: list[str], cols: list[str], col_tok: 
     return pd.concat([cells, anchors], ignore_index=True)
 
 
-def _delta_layers(x: alt.X, y: alt.Y, tip: list, legend_title: str, text: bool) -> list:
+def _delta_layers(x: alt.X, y: alt.Y, tip: list, legend_title: str, text: bool, lang: str) -> list:
     cell = alt.Chart().transform_filter(alt.datum.kind == "cell")
     colour = alt.Color("log10:Q", title=legend_title, scale=alt.Scale(scheme="viridis", zero=False, nice=False),
-                       legend=alt.Legend(type="gradient", orient="bottom", direction="horizontal", gradientLength=240,
+                       legend=alt.Legend(type="gradient", orient="bottom", direction="horizontal", gradientLength=180,
                                          titleLimit=500, labelExpr=DECADE_LABEL, tickMinStep=1))
     coloured = cell.transform_filter("!datum.zero").mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=x, y=y, tooltip=tip, color=colour)
-    zeros = cell.transform_filter("datum.zero").mark_rect(fill=ZERO_FILL, stroke="#d0d0d0", strokeWidth=0.5).encode(
-        x=x, y=y, tooltip=tip)
+    zeros = zero_cells(x, y, tip, "value", lang, base=cell)
     # invisible rects at the first cell carrying lo and hi: the colour scale spans both grids' range
     anchor = alt.Chart().transform_filter(alt.datum.kind == "anchor").mark_rect(opacity=0).encode(
         x=x, y=y, color=colour)
     layers = [coloured, zeros, anchor]
     if text:
-        layers.append(cell.mark_text(fontSize=10).encode(
+        layers.append(cell.mark_text(fontSize=MIN_FONT).encode(
             x=x, y=y, text="text:N", tooltip=tip,
             color=alt.condition("datum.dark", alt.value("white"), alt.value("#333333"))))
     return layers
@@ -213,11 +219,11 @@ def _leak_grid_spec(lang: str) -> dict:
     layer_title, step_title, value_title = t("causal.layer", lang), t("leak.step", lang), t("leak.delta", lang)
     x = alt.X("col:N", title=step_title, sort=_by("ci"),
               axis=alt.Axis(labelAngle=-40, orient="top", labelLimit=170, labelFontSize=12, labelOverlap=False))
-    y = alt.Y("row:N", title=layer_title, sort=_by("ri"), axis=alt.Axis(labelOverlap=False, labelFontSize=11))
+    y = alt.Y("row:N", title=layer_title, sort=_by("ri"), axis=alt.Axis(labelOverlap=False, labelFontSize=MIN_FONT))
     tip = [alt.Tooltip("row:N", title=layer_title), alt.Tooltip("col:N", title=step_title),
            alt.Tooltip("value:Q", title=value_title, format=".6g")]
-    chart = alt.layer(*_delta_layers(x, y, tip, value_title, text=True)).properties(
-        width=alt.Step(62), height=alt.Step(17))
+    chart = alt.layer(*_delta_layers(x, y, tip, value_title, text=True, lang=lang)).properties(
+        width=alt.Step(50), height=alt.Step(17))
     return vega_spec(configure(chart))
 
 
@@ -231,17 +237,18 @@ def leak_grid(values: np.ndarray, steps: tuple[str, ...], lo: float, hi: float, 
 
 
 @functools.cache
-def _leak_profile_spec(lang: str, dense: bool, text: bool) -> dict:
+def _leak_profile_spec(lang: str, dense: bool, text: bool, flat: bool = False) -> dict:
     step_title, value_title = t("leak.step", lang), t("leak.delta", lang)
     overlap = "greedy" if dense else False
     x = alt.X("col:N", title=None, sort=_by("ci"),
-              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelLimit=90))
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=0 if flat else -90, labelOverlap=overlap,
+                            labelLimit=90))
     y = alt.Y("row:N", title=None, sort=_by("ri"), axis=alt.Axis(labelLimit=220, labelFontSize=12))
     tip = [alt.Tooltip("ctok:N", title=t("causal.delta.position", lang)), alt.Tooltip("row:N", title=step_title),
            alt.Tooltip("value:Q", title=value_title, format=".6g")]
     p_col = alt.Chart().transform_filter(alt.datum.kind == "cell").transform_filter(alt.datum.is_p).mark_rect(
         fill=None, stroke=RAW, strokeWidth=2.5).encode(x=x, y=y)
-    return vega_spec(configure(alt.layer(*_delta_layers(x, y, tip, value_title, text=text), p_col)
+    return vega_spec(configure(alt.layer(*_delta_layers(x, y, tip, value_title, text=text, lang=lang), p_col)
                             .properties(height=alt.Step(24))))
 
 
@@ -252,7 +259,7 @@ def leak_profile(values: np.ndarray, steps: tuple[str, ...], pieces: tuple[str, 
     S, T = values.shape
     data = _delta_cells(values, list(steps), [pos_label(i, p) for i, p in enumerate(pieces)], list(pieces), lo, hi)
     data["is_p"] = (data["ci"] == position) & (data["kind"] == "cell")
-    return VegaChart(_leak_profile_spec(lang, T > MAX_TICKS, T <= 24), data)
+    return VegaChart(_leak_profile_spec(lang, T > MAX_TICKS, T <= 24, flat_labels(pieces)), data)
 
 
 def delta_range(*arrays: np.ndarray) -> tuple[float, float]:

@@ -160,28 +160,35 @@ def scaling_health(r, lang: str, metric: str) -> VegaChart:
 def _weights_spec(lang: str) -> dict:
     raw_label, scaled_label = t("scaling.health.raw", lang), t("scaling.health.scaled", lang)
     x_title, y_title = t("scaling.weights.x", lang), t("scaling.weights.y", lang)
-    chart = alt.Chart().mark_bar(opacity=0.6, binSpacing=0).encode(
-        x=alt.X("rank:Q", title=x_title, scale=alt.Scale(type="log", nice=False)),
-        x2="end:Q",
+    # bars rising from 0 (y2 = 0), side by side: each key's slot [rank, rank + 1) on the log axis is cut in
+    # two at its geometric middle, unscaled on the left, scaled on the right; opaque, so no colour mixes
+    chart = alt.Chart().mark_bar(binSpacing=0).encode(
+        x=alt.X("start:Q", title=x_title, scale=alt.Scale(type="log", nice=False),
+                axis=alt.Axis(format="~g")),
+        x2="stop:Q",
         y=alt.Y("weight:Q", title=y_title, stack=None, scale=alt.Scale(domain=[0, 1])),
+        y2=alt.Y2Datum(0),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=[raw_label, scaled_label], range=[RAW, SCALED]),
                         legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("kind:N", title=" "), alt.Tooltip("rank:Q", title=x_title),
+        tooltip=[alt.Tooltip("kind:N", title=" "), alt.Tooltip("rank:Q", title=t("scaling.weights.rank", lang)),
                  alt.Tooltip("weight:Q", title=y_title, format=".4g")],
     ).properties(title=t("scaling.weights.title", lang), height=HEIGHT)
     return vega_spec(configure(chart))
 
 
 def scaling_weights(r, lang: str) -> VegaChart:
-    """One query's n weights, unscaled and scaled, keys sorted by unscaled weight (the same order
-    for both: dividing by a positive constant keeps the ranking). Key rank is on a log axis so
-    that the top key stays visible as a bar when n is large."""
+    """One query's n weights (the lab's first query, ``weights_raw`` / ``weights_scaled``), unscaled and
+    scaled, as bars from 0 side by side, keys sorted by unscaled weight (the same order for both:
+    dividing by a positive constant keeps the ranking). Key rank is on a log axis so that the top
+    keys stay visible as bars when n is large."""
     order = np.argsort(-r.weights_raw, kind="stable")
-    rank = np.arange(1, r.n + 1)
+    rank = np.arange(1, r.n + 1, dtype=float)
+    middle = np.sqrt(rank * (rank + 1))  # the middle of [rank, rank + 1) on a log axis
     raw_label, scaled_label = t("scaling.health.raw", lang), t("scaling.health.scaled", lang)
     data = pd.DataFrame({
-        "rank": np.tile(rank, 2),
-        "end": np.tile(rank + 1, 2),
+        "rank": np.tile(rank.astype(int), 2),
+        "start": np.concatenate([rank, middle]),
+        "stop": np.concatenate([middle, rank + 1]),
         "weight": np.concatenate([r.weights_raw[order], r.weights_scaled[order]]),
         "kind": [raw_label] * r.n + [scaled_label] * r.n,
     })

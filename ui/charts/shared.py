@@ -17,6 +17,9 @@ its lessons draw; a builder two pages need moves here.
 from __future__ import annotations
 
 import functools
+import json
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -29,8 +32,10 @@ RAW = "#E69F00"  # Okabe–Ito orange
 SCALED = "#0072B2"  # Okabe–Ito blue
 THEORY = "#6b6b6b"
 CHOSEN = "#000000"
-MASKED_FILL = "#e9e9e9"  # a cell a mask removes (weight exactly 0)
-ZERO_FILL = "#ffffff"  # a change that is exactly 0.0: white, with the text "0"
+ZERO_FILL = "#ffffff"  # a map's cell that is exactly 0 or masked: white (zero_cells) ...
+ZERO_STROKE = "#8c8c8c"  # ... with a grey border
+MIN_FONT = 12  # px: the smallest text in any chart (readable from the back of a room)
+DARK_TEXT = "datum.rel > 0.55 || datum.value === 0"  # a grid's number in black (on a light or white cell), else white
 # Log axes with one tick per decade: the data carries log10 of the value ("log10"), a linear axis
 # with integer ticks draws it, and the label shows the value itself (short from 1e-9 to 1e9).
 DECADE_LABEL = ("pow(10, datum.value) >= 1e4 || pow(10, datum.value) < 1e-3 ? "
@@ -62,9 +67,34 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
 
 
 def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Fonts for a projector: no text in a chart under ``MIN_FONT`` px (Vega's defaults are 10-11 px).
+    Set here for axes, legends, titles, facet headers and text marks; a builder that sets a size of
+    its own keeps it at ``MIN_FONT`` or more (tests/ui/test_chart_conventions.py walks every spec)."""
     return (chart.configure_axis(labelFontSize=13, titleFontSize=14)
-            .configure_legend(labelFontSize=13, labelLimit=400, symbolStrokeWidth=3)
-            .configure_title(fontSize=16, anchor="start"))
+            .configure_legend(labelFontSize=13, titleFontSize=13, labelLimit=400, symbolStrokeWidth=3)
+            .configure_title(fontSize=16, subtitleFontSize=13, anchor="start")
+            .configure_header(labelFontSize=13, titleFontSize=14)
+            .configure_text(fontSize=MIN_FONT))
+
+
+def zero_cells(x: alt.X, y: alt.Y, tooltip: list, field: str, lang: str, masked: str | None = None,
+               base: alt.Chart | None = None) -> alt.Chart:
+    """The one convention of every map: a cell whose ``field`` is exactly 0 is white with a grey border,
+    with a legend entry, "exactly 0" or, where the Vega expression ``masked`` is true, "masked". A layer
+    filtered on the exact value, drawn over the coloured cells (a continuous colour scale cannot single
+    0 out: Vega's "blues" draws it light blue, "viridis" dark purple). The entries come from the data: a
+    map with no such cell has none. ``base``: a chart carrying filters of its own (default: a bare one).
+    Text drawn over these cells must be dark."""
+    zero = json.dumps(t("heat.zero", lang), ensure_ascii=False)
+    kind = zero if masked is None else f"({masked}) ? {json.dumps(t('heat.masked', lang), ensure_ascii=False)} : {zero}"
+    return ((base if base is not None else alt.Chart())
+            .transform_filter(f"datum[{json.dumps(field)}] === 0")
+            .transform_calculate(zero_kind=kind)
+            .mark_rect(fill=ZERO_FILL, stroke=ZERO_STROKE, strokeWidth=1)
+            .encode(x=x, y=y, tooltip=tooltip,
+                    fill=alt.Fill("zero_kind:N", scale=alt.Scale(range=[ZERO_FILL]),
+                                  legend=alt.Legend(title=None, orient="bottom", symbolType="square", symbolSize=180,
+                                                    symbolStrokeColor=ZERO_STROKE, symbolStrokeWidth=1))))
 
 
 # --- token heatmaps as Vega-Lite (a cached spec; only the data changes when the sentence does) -----
@@ -76,6 +106,21 @@ def pos_label(i: int, piece: str) -> str:
 
 TOKEN_LABEL_EXPR = "substring(datum.label, 4)"
 MAX_TICKS = 40  # beyond this many tokens, let Vega drop axis labels that would overlap
+FLAT_TOKENS = 32  # up to this many tokens of labels at most 2 columns wide: horizontal labels (flat_labels)
+
+
+def flat_labels(pieces: Sequence[str]) -> bool:
+    """Whether token labels read horizontally under their columns: at most FLAT_TOKENS tokens,
+    each label at most two columns of text wide (one Chinese character, two Latin letters, the "·"
+    of a piece that continues a character). Else they are turned to read upwards.
+
+    >>> flat_labels(("从", "·", "前", "，")), flat_labels(("Once", "␣upon")), flat_labels(("a",) * 33)
+    (True, False, False)
+    """
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    return len(pieces) <= FLAT_TOKENS and all(width(p) <= 2 for p in pieces)
 
 
 @functools.cache
@@ -100,7 +145,7 @@ def _token_heatmap_spec(lang: str, title_key: str | None, dense: bool, signed: b
     )
     maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_point(
         shape="circle", filled=False, color="black", strokeWidth=2, opacity=1).encode(x=x, y=y, tooltip=tip)
-    chart = alt.layer(cells, maxima).properties(height=600)
+    chart = alt.layer(cells, zero_cells(x, y, tip, "score", lang), maxima).properties(height=600)
     if title_key is not None:
         chart = chart.properties(title=t(title_key, lang))
     return vega_spec(configure(chart))
@@ -110,7 +155,8 @@ def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_
                   scale: float | None = None, signed: bool = True) -> VegaChart:
     """A (T, T) score matrix: query tokens down, key tokens across, each row's largest score circled.
     Colour is score / ``scale`` on a fixed diverging scale from -1 to 1 (pass the same ``scale`` to
-    two heatmaps to compare them); the tooltip shows the score itself. ``signed=False`` is for
+    two heatmaps to compare them; a cell beyond it is drawn at the end colour); the tooltip shows
+    the score itself. ``signed=False`` is for
     attention weights: a sequential scale from 0 to ``scale``."""
     T = len(pieces)
     scale = float(np.abs(scores).max()) if scale is None else float(scale)
@@ -122,16 +168,18 @@ def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_
     data = pd.DataFrame({
         "q": [labels[i] for i in qi], "k": [labels[j] for j in ki],
         "qtok": [pieces[i] for i in qi], "ktok": [pieces[j] for j in ki],
-        "score": flat, "rel": flat / scale if scale > 0 else flat * 0.0, "is_max": is_max.reshape(-1),
+        "score": flat, "rel": np.clip(flat / scale, -1.0, 1.0) if scale > 0 else flat * 0.0, "is_max": is_max.reshape(-1),
     })
     return VegaChart(_token_heatmap_spec(lang, title_key, T > MAX_TICKS, signed), data)
 
 
 # --- multi-head -------------------------------------------------------------------------------------
 @functools.cache
-def head_grid_spec(lang: str, measure: str, x_title_key: str, y_title_key: str, rows: int) -> dict:
+def head_grid_spec(lang: str, measure: str, x_title_key: str, y_title_key: str, cols: int) -> dict:
     """A small grid of cells (layer x head, or head x head) coloured by a value in [0, 1], the
-    value written in each cell, the chosen cells framed. No title: the page puts one above it."""
+    value written in each cell (12 px), the chosen cells framed; the colour bar under the grid, as wide
+    as its ``cols`` columns (a grid of 12 heads fits half of a 1366 px page). No title: the page puts
+    one above it."""
     title = t(f"mh.{measure}.scale", lang)
     x = alt.X("x:O", title=t(x_title_key, lang), axis=alt.Axis(labelAngle=0, orient="top"))
     y = alt.Y("y:O", title=t(y_title_key, lang))
@@ -140,16 +188,17 @@ def head_grid_spec(lang: str, measure: str, x_title_key: str, y_title_key: str, 
     cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
         x=x, y=y, tooltip=tip,
         color=alt.Color("rel:Q", title=None, scale=alt.Scale(scheme="viridis", domain=[0, 1]),
-                        legend=alt.Legend(orient="right", direction="vertical", gradientLength=max(110, rows * 26 - 12),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=max(120, cols * 31 - 40),
                                           gradientThickness=12, format=".1f")),
     )
-    text = alt.Chart().mark_text(fontSize=10).encode(
+    text = alt.Chart().mark_text(fontSize=MIN_FONT).encode(
         x=x, y=y, text=alt.Text("value:Q", format=".2f"), tooltip=tip,
-        color=alt.condition("datum.rel > 0.55", alt.value("black"), alt.value("white")),
+        color=alt.condition(DARK_TEXT, alt.value("black"), alt.value("white")),
     )
     chosen = alt.Chart().transform_filter(alt.datum.chosen).mark_rect(
         fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
-    chart = alt.layer(cells, text, chosen).properties(width=alt.Step(28), height=alt.Step(26))
+    chart = alt.layer(cells, zero_cells(x, y, tip, "value", lang), text, chosen).properties(
+        width=alt.Step(31), height=alt.Step(26))
     return vega_spec(configure(chart))
 
 
@@ -165,17 +214,18 @@ def head_values(values: np.ndarray, chosen: tuple[int, int], lang: str, measure:
     """(L, H) values in [0, 1] per layer and head (e.g. the weight real tokens put on padding)."""
     mask = np.zeros(values.shape, dtype=bool)
     mask[chosen] = True
-    return VegaChart(head_grid_spec(lang, measure, "mh.head", "mh.layer", values.shape[0]),
+    return VegaChart(head_grid_spec(lang, measure, "mh.head", "mh.layer", values.shape[1]),
                      grid_data(values, np.clip(values, 0.0, 1.0), mask))
 
 
 
-def token_axes(lang: str, dense: bool) -> tuple[alt.X, alt.Y]:
-    """Keys across, queries down, labelled with the tokens (data, never markup), in position order."""
+def token_axes(lang: str, dense: bool, flat: bool = False) -> tuple[alt.X, alt.Y]:
+    """Keys across, queries down, labelled with the tokens (data, never markup), in position order;
+    ``flat``: the key labels horizontal (:func:`flat_labels`), else turned."""
     overlap = "greedy" if dense else False
     x = alt.X("k:O", title=t("heat.keys", lang), sort="ascending",
-              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=-90, labelOverlap=overlap, labelFontSize=12,
-                            labelLimit=90))
+              axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelAngle=0 if flat else -90, labelOverlap=overlap,
+                            labelFontSize=12, labelLimit=90))
     y = alt.Y("q:O", title=t("heat.queries", lang), sort="ascending",
               axis=alt.Axis(labelExpr=TOKEN_LABEL_EXPR, labelOverlap=overlap, labelFontSize=12, labelLimit=90))
     return x, y
@@ -194,25 +244,29 @@ def token_cells(T: int, pieces: tuple[str, ...]) -> dict:
 
 
 @functools.cache
-def _layer_head_spec(lang: str, title_key: str) -> dict:
+def _layer_head_spec(lang: str, title_key: str, rows: int) -> dict:
     """(L, H) fractions: heads across, layers down, the value written in each cell as a percentage,
-    the chosen cell framed."""
+    the chosen cell framed. Rows of 17 px for a deep model (SmolLM2's 30 layers), taller for a
+    shallow one (the tiny GPT's 4), and a colour bar as long as the grid (at least 110 px)."""
+    step = max(17, min(34, 300 // rows))
     value_title = t(title_key, lang)
     x = alt.X("x:O", title=t("causal.head", lang), axis=alt.Axis(labelAngle=0, orient="top"))
-    y = alt.Y("y:O", title=t("causal.layer", lang), axis=alt.Axis(labelOverlap=False, labelFontSize=11))
+    y = alt.Y("y:O", title=t("causal.layer", lang), axis=alt.Axis(labelOverlap=False, labelFontSize=MIN_FONT))
     tip = [alt.Tooltip("y:O", title=t("causal.layer", lang)), alt.Tooltip("x:O", title=t("causal.head", lang)),
            alt.Tooltip("value:Q", title=value_title, format=".2%")]
     cells = alt.Chart().mark_rect(stroke="white", strokeWidth=1).encode(
         x=x, y=y, tooltip=tip,
         color=alt.Color("rel:Q", title=value_title, scale=alt.Scale(scheme="viridis", domain=[0, 1]),
-                        legend=alt.Legend(orient="right", direction="vertical", gradientLength=300,
+                        legend=alt.Legend(orient="right", direction="vertical",
+                                          gradientLength=max(110, min(300, rows * step - 12)),
                                           gradientThickness=12, format=".0%", titleLimit=300, titleOrient="left")))
-    text = alt.Chart().mark_text(fontSize=10).encode(
+    text = alt.Chart().mark_text(fontSize=MIN_FONT).encode(
         x=x, y=y, text=alt.Text("value:Q", format=".0%"), tooltip=tip,
-        color=alt.condition("datum.rel > 0.55", alt.value("black"), alt.value("white")))
+        color=alt.condition(DARK_TEXT, alt.value("black"), alt.value("white")))
     chosen = alt.Chart().transform_filter(alt.datum.chosen).mark_rect(
         fill=None, stroke=RAW, strokeWidth=3).encode(x=x, y=y, tooltip=tip)
-    return vega_spec(configure(alt.layer(cells, text, chosen).properties(width=alt.Step(36), height=alt.Step(17))))
+    chart = alt.layer(cells, zero_cells(x, y, tip, "value", lang), text, chosen)
+    return vega_spec(configure(chart.properties(width=alt.Step(40), height=alt.Step(step))))
 
 
 def layer_head_values(values: np.ndarray, chosen: tuple[int, int], lang: str, title_key: str) -> VegaChart:
@@ -220,7 +274,8 @@ def layer_head_values(values: np.ndarray, chosen: tuple[int, int], lang: str, ti
     without the causal mask); the chosen (layer, head) framed."""
     mask = np.zeros(values.shape, dtype=bool)
     mask[chosen] = True
-    return VegaChart(_layer_head_spec(lang, title_key), grid_data(values, np.clip(values, 0.0, 1.0), mask))
+    return VegaChart(_layer_head_spec(lang, title_key, values.shape[0]),
+                     grid_data(values, np.clip(values, 0.0, 1.0), mask))
 
 
 

@@ -99,6 +99,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "xattn.mean": {"en": "mean of the heads", "zh": "各头平均"},
     "xattn.head": {"en": "head", "zh": "头"},
     "xattn.right": {"en": "correct", "zh": "正确"},
+    "xattn.eos.yes": {"en": "(the last one writes `<eos>`)", "zh": "（最后一步写出 `<eos>`）"},
+    "xattn.eos.no": {"en": "(stopped at the length limit before writing `<eos>`)",
+                     "zh": "（到长度上限时停止，没有写出 `<eos>`）"},
     "xattn.wrong": {"en": "wrong", "zh": "错误"},
     "xattn.held_yes": {"en": "one of the held-out numbers the model never saw in training",
                        "zh": "属于训练中从未出现过的留出数字"},
@@ -109,6 +112,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "`python -m tf_core.train seq2seq`; it writes assets/models/seq2seq-numbers/.",
         "zh": "没有找到训练好的编码器–解码器（{error}）。可运行 `python -m tf_core.train seq2seq` 训练，"
         "它会写入 assets/models/seq2seq-numbers/。",
+    },
+    "walk.fig.cos_attn": {"en": "Attention: cos with / without residual", "zh": "注意力前后 cos：有 / 无残差"},
+    "walk.fig.cos_ffn": {"en": "FFN: cos with / without residual", "zh": "前馈网络前后 cos：有 / 无残差"},
+    "walk.fig.cos_help": {
+        "en": "Cosine similarity between a token's vector before and after the sublayer, median over the {T} "
+        "tokens (1: same direction).",
+        "zh": "子层前后同一词元向量的余弦相似度，取 {T} 个词元的中位数（1 表示方向不变）。",
+    },
+    "walk.fig.gelu": {"en": "FFN values negative after GELU", "zh": "GELU 后为负的前馈激活"},
+    "walk.fig.gelu_help": {
+        "en": "Share of the FFN's hidden values below 0 after GELU (ReLU would make it 0); the smallest is {min}.",
+        "zh": "GELU 之后前馈网络隐藏值小于 0 的比例（ReLU 会让它为 0）；最小值为 {min}。",
+    },
+    "xattn.fig.peak": {"en": "Largest cross-attention weight, mean", "zh": "交叉注意力最大权重的平均值"},
+    "xattn.fig.peak_help": {
+        "en": "For each output step, the weight of the source word it looks at most, averaged over the steps.",
+        "zh": "每个输出步骤中最受关注的源词所得的权重，对所有步骤取平均。",
+    },
+    "xattn.fig.prob": {"en": "Confidence per output step", "zh": "每个输出步骤的置信度"},
+    "xattn.fig.prob_help": {
+        "en": "The probability the model gave the token it wrote, averaged over the output steps.",
+        "zh": "模型给它写出的词元的概率，对所有输出步骤取平均。",
+    },
+    "xattn.fig.accuracy": {"en": "Held-out accuracy", "zh": "留出集准确率"},
+    "xattn.fig.accuracy_help": {
+        "en": "Exact translations of the {count} numbers kept out of training.",
+        "zh": "训练时留出的 {count} 个数中，完全翻译正确的比例。",
     },
     "xattn.input": {"en": "A number: digits or English words", "zh": "一个数：阿拉伯数字或英文单词"},
     "xattn.input_help": {
@@ -127,13 +157,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "xattn.err.words": {"en": "That is not a number in English words (e.g. \"three hundred and five\").",
                         "zh": "这不是用英文单词写的数（例如“three hundred and five”）。"},
     "xattn.err.chinese": {"en": "That is not a Chinese numeral in the standard form (e.g. 三百零五).",
-                          "zh": "这不是标准写法的中文数字（例如 三百零五）。"},
+                          "zh": "这不是标准写法的中文数字（例如三百零五）。"},
     "xattn.err.empty": {"en": "Type a whole number from {lo} to {hi}.", "zh": "请输入 {lo} 到 {hi} 之间的整数。"},
     "xattn.err.too_long": {"en": "That text is longer than {chars} characters.", "zh": "输入超过了 {chars} 个字符。"},
     "xattn.err.digits": {"en": "Use the digits 0–9 only, with commas between groups of three if you like.",
                          "zh": "只能使用数字 0–9，可以每三位用逗号分隔。"},
     "xattn.showing_default": {"en": "Showing {number} instead.", "zh": "下面改为显示 {number}。"},
-    "xattn.io": {"en": "The encoder reads {number} as {S} English words; the decoder writes Chinese numerals one "
+    "xattn.io": {"en": "The encoder reads {number} as {S} English {S:word|words}; the decoder writes Chinese numerals one "
                        "character per step:",
                  "zh": "编码器把 {number} 读成 {S} 个英文单词；解码器每步写出一个中文数字字符："},
     "xattn.reference": {"en": "reference", "zh": "标准答案"},
@@ -156,9 +186,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "xattn.col.looks": {"en": "looks most at", "zh": "最关注的词"},
     "xattn.col.weight": {"en": "weight", "zh": "权重"},
     "xattn.steps_caption": {
-        "en": "The encoder ran once over the {S} words. Cross-attention's keys and values depend on those words "
-        "alone, so a decoder can project them once per layer ({kv} projections in all) and let all {N} steps read "
-        "the same ones; only the query changes from step to step.",
+        "en": "The encoder ran once over the {S} {S:word|words}. Cross-attention's keys and values depend on "
+        "{S:that word|those words} alone, so a decoder can project them once per layer ({kv} projections in all) and "
+        "let {N:its one step read them|all {N} steps read the same ones}; only the query changes from step to step.",
         "zh": "编码器只对这 {S} 个单词运行一次。交叉注意力的键和值只取决于这些单词，所以解码器每层只需投影一次"
         "（共 {kv} 次），全部 {N} 步读取同一份；每一步变化的只有查询。",
     },

@@ -35,7 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "({ent_max}). Right: mean Hellinger distance between two heads' rows for the same query (0 = the same "
         "pattern, 1 = no key in common); in layer {layer} the closest pair is {pair} ({pair_dist}), the mean "
         "over pairs {layer_mean}.",
-        "zh": "左图：颜色为 熵 / log T，0 表示每个查询把全部权重放在一个键上，1 表示均匀分布在全部 {tokens} 个词元上；最集中的头是 "
+        "zh": "左图：颜色为熵 / log T，0 表示每个查询把全部权重放在一个键上，1 表示均匀分布在全部 {tokens} 个词元上；最集中的头是 "
         "{ent_min_head}（{ent_min}），最分散的是 {ent_max_head}（{ent_max}）。右图：同一查询下两个头的注意力分布之间的"
         "平均 Hellinger 距离（0 = 模式相同，1 = 没有共同的键）；第 {layer} 层最相近的一对是 {pair}（{pair_dist}），"
         "所有头对的平均值为 {layer_mean}。",
@@ -68,13 +68,59 @@ STRINGS: dict[str, dict[str, str]] = {
         "切成 h 份既不省也不增加参数和矩阵运算量；只有 softmax 的指数运算变为 h 倍。",
     },
     # --- lesson qk-separate --------------------------------------------------------------------------
+    "mh.fig.sharpest": {"en": "Sharpest head ({head}): entropy", "zh": "最集中的头（{head}）的熵"},
+    "mh.fig.broadest": {"en": "Broadest head ({head}): entropy", "zh": "最分散的头（{head}）的熵"},
+    "mh.fig.entropy_help": {
+        "en": "Mean row entropy in nats, the extremes of the {maps} heads; uniform attention would be "
+        "log T = {max_entropy}.",
+        "zh": "每行注意力的平均熵（奈特），取 {maps} 个头中的极值；均匀关注时为 log T = {max_entropy}。",
+    },
+    "mh.fig.distance": {"en": "Mean distance between two heads", "zh": "两个头之间的平均距离"},
+    "mh.fig.distance_help": {
+        "en": "Hellinger distance between the attention maps of two heads of one layer, averaged over all pairs "
+        "(0: the same map, 1: no overlap).",
+        "zh": "同一层两个头的注意力图之间的 Hellinger 距离，对所有头对取平均（0 表示完全相同，1 表示毫无重叠）。",
+    },
+    "mh.fig.ablation": {"en": "Output change without L{layer} H{head}", "zh": "去掉 L{layer} H{head} 后输出的变化"},
+    "mh.fig.ablation_help": {
+        "en": "‖h′ − h‖ / ‖h‖ of the last layer with this one head zeroed, mean over the tokens (largest {max}).",
+        "zh": "把这一个头置零后，最后一层的 ‖h′ − h‖ / ‖h‖，对所有词元取平均（最大为 {max}）。",
+    },
+    "qk.fig.w_asym": {"en": "Weights' asymmetry, shared W", "zh": "共享 W 时权重的不对称度"},
+    "qk.fig.w_asym_help": {
+        "en": "‖(P − Pᵀ)/2‖ / ‖P‖ of softmax(S) with W_K := W_Q, mean over the heads: the scores are symmetric, "
+        "the weights are not, because softmax normalises each row on its own.",
+        "zh": "令 W_K := W_Q 时 softmax(S) 的 ‖(P − Pᵀ)/2‖ / ‖P‖，对所有头取平均：分数是对称的，权重却不是，"
+        "因为 softmax 对每一行单独归一化。",
+    },
+    "qk.fig.asym": {"en": "Asymmetry of the scores: own → shared", "zh": "分数的不对称度：各自 → 共享"},
+    "qk.fig.asym_help": {
+        "en": "‖(S − Sᵀ)/2‖ / ‖S‖: the mean over the heads with the model's own W_K, the largest over the heads with "
+        "W_K := W_Q (only rounding remains).",
+        "zh": "‖(S − Sᵀ)/2‖ / ‖S‖：使用模型自己的 W_K 时为各头的平均值，令 W_K := W_Q 时为各头中的最大值（只剩舍入误差）。",
+    },
+    "attn.auto_help": {
+        "en": "\"auto\" picks, from your sentence, the head that puts the least weight on the first token "
+        "(which soaks up most of the weight in many heads and says nothing about the sentence).",
+        "zh": "“自动”会根据你的句子，挑出放在第一个词元上的权重最少的头（很多头把大部分权重都放在第一个词元上，"
+        "这说明不了句子本身）。",
+    },
+    "attn.auto_note": {
+        "en": "Auto picked layer {layer}, head {head}: of the heads it could pick, this one puts the least weight "
+        "on the first token {first}, {share} on average.",
+        "zh": "自动选中第 {layer} 层第 {head} 个头：在可选的头中，它放在第一个词元 {first} 上的权重最少，平均为 {share}。",
+    },
+    "attn.first_share": {
+        "en": "The first token {first} takes {share} of this head's weight on average, so its column outshines the rest.",
+        "zh": "第一个词元 {first} 平均拿走这个头 {share} 的权重，所以它那一列比其他列亮得多。",
+    },
     "qk.own": {"en": "own W_Q, W_K", "zh": "各自的 W_Q、W_K"},
     "qk.shared": {"en": "shared: W_K := W_Q", "zh": "共享：W_K := W_Q"},
     "qk.chance": {"en": "chance (1/T)", "zh": "随机基线（1/T）"},
-    "qk.rounding.yes": {"en": "which is {dtype} rounding (below d_h·ε = {bound})",
-                        "zh": "只是 {dtype} 舍入误差（低于 d_h·ε = {bound}）"},
-    "qk.rounding.no": {"en": "which is more than {dtype} rounding (d_h·ε = {bound})",
-                       "zh": "超出了 {dtype} 舍入误差（d_h·ε = {bound}）"},
+    "qk.rounding.yes": {"en": "which is {dtype} rounding, below d_h·ε = {bound}",
+                        "zh": "只是 {dtype} 舍入误差，低于 d_h·ε = {bound}"},
+    "qk.rounding.no": {"en": "which is more than {dtype} rounding, d_h·ε = {bound}",
+                       "zh": "超出了 {dtype} 舍入误差，d_h·ε = {bound}"},
     "qk.head": {"en": "head", "zh": "头"},
     "qk.diag": {"en": "rows whose largest score is the token itself", "zh": "最大分数落在自身的行所占比例"},
     "qk.asym": {"en": "asymmetry ‖(S − Sᵀ)/2‖ / ‖S‖", "zh": "不对称度 ‖(S − Sᵀ)/2‖ / ‖S‖"},

@@ -86,10 +86,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- home page -------------------------------------------------------------------------------
     "home.intro": {
-        "en": "Pick a question. Each built lesson runs a real Transformer computation on your inputs: "
-        "every chart and number is computed live, and the answer card quotes those numbers.",
-        "zh": "选择一个问题。每个已完成的课程都会用你的输入实时运行真实的 Transformer 计算："
-        "所有图表和数字都是现场算出的，答案卡片引用的正是这些数字。",
+        "en": "Interview questions about the Transformer, each answered by a live experiment on your inputs. "
+        "Follow the suggested order, or search for the question you were asked.",
+        "zh": "Transformer 面试题，每一道都用你输入的数据现场做实验来回答。可以按推荐顺序学习，也可以直接搜索你被问到的问题。",
     },
     "home.search": {"en": "Search the questions (English or Chinese)", "zh": "搜索问题（中文或英文均可）"},
     "home.search_placeholder": {"en": "e.g. softmax, mask, 缓存", "zh": "例如：softmax、掩码、cache"},
@@ -98,15 +97,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "目前 {total} 个问题中已有 {built} 个配有实时课程。",
     },
     "home.matches": {"en": "{count} matching questions", "zh": "{count} 个匹配的问题"},
+    "home.matches1": {"en": "One matching question", "zh": "一个匹配的问题"},
     "home.no_match": {
         "en": "No question matches this search. Try a shorter word, or search in the other language.",
         "zh": "没有匹配的问题。试试更短的词，或换一种语言搜索。",
     },
-    "home.not_built": {"en": "not built yet", "zh": "尚未完成"},
-    "home.open": {"en": "Open the lesson", "zh": "打开课程"},
-    "home.search_too_long": {
-        "en": "The search was cut to its first {limit} characters.",
-        "zh": "搜索内容过长，只使用前 {limit} 个字符。",
+    # the suggested order of study (assets/curriculum.toml study_order): live lessons, then the rest
+    "home.live": {"en": "Live lessons, in the suggested order", "zh": "已上线的课程（按推荐的学习顺序）"},
+    "home.steps": {
+        "en": "Each number is the question's step on the suggested path through all {total}; "
+        "a missing number is a lesson still to come.",
+        "zh": "编号是该问题在全部 {total} 个问题的推荐学习路径中的步骤；缺少的编号是尚未上线的课程。",
+    },
+    "home.coming": {
+        "en": "Coming next: {count} questions without a live lesson yet",
+        "zh": "即将上线：还有 {count} 个问题暂无实时课程",
+    },
+    "home.coming1": {
+        "en": "Coming next: one question without a live lesson yet",
+        "zh": "即将上线：还有一个问题暂无实时课程",
     },
     # --- lesson frame ----------------------------------------------------------------------------
     "lesson.short": {"en": "Short answer", "zh": "简答"},
@@ -129,7 +138,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Loading the PyTorch core (once per server start)…",
         "zh": "正在加载 PyTorch 核心（每次启动服务只需一次）……",
     },
-    "lesson.limits": {"en": "Limits: {text}", "zh": "取值上限：{text}"},
+    "lesson.limits": {"en": "Limits: {text}", "zh": "取值范围：{text}"},
+    "lesson.auto": {"en": "auto", "zh": "自动"},
+    "lesson.first_col": {
+        "en": "Leave the first token's column out of the colour scale",
+        "zh": "第一个词元所在的列不参与配色",
+    },
+    "lesson.first_col_help": {
+        "en": "Only the drawing changes: the colours are then scaled to the other columns, and the first column "
+        "is drawn at the top colour (its exact values stay in the tooltip).",
+        "zh": "只改变绘图：颜色按其余各列缩放，第一列以最深的颜色绘制（确切数值仍在悬停提示中）。",
+    },
+    "lesson.more_followups": {"en": "{n} more follow-up questions", "zh": "还有 {n} 个追问"},
+    "lesson.more_followups1": {"en": "One more follow-up question", "zh": "还有一个追问"},
     # --- encoder controls (ui/encoders.py), heatmap labels (ui/charts/shared.py): several pages ---
     "enc.text": {"en": "Your sentence", "zh": "你的句子"},
     "enc.text_help": {
@@ -168,7 +189,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The sentence has {n} tokens; only the first {cap} are used (the last one is the closing special token).",
         "zh": "这个句子有 {n} 个词元；只使用前 {cap} 个（最后一个是结尾的特殊词元）。",
     },
-    "enc.unk": {"en": "{n} token(s) are [UNK]: not in this model's vocabulary.", "zh": "有 {n} 个词元是 [UNK]：不在该模型的词表里。"},
+    "enc.unk": {"en": "{n} {n:token is|tokens are} [UNK]: not in this model's vocabulary.", "zh": "有 {n} 个词元是 [UNK]：不在该模型的词表里。"},
     "enc.limits": {
         "en": "Limits: {chars} characters, {tokens} tokens (special tokens included).",
         "zh": "上限：{chars} 个字符，{tokens} 个词元（含特殊词元）。",
@@ -187,6 +208,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "heat.row_max": {"en": "largest score in the row", "zh": "该行的最大分数"},
     "heat.weight": {"en": "attention weight", "zh": "注意力权重"},
     "heat.rel_weight": {"en": "weight / largest weight", "zh": "权重 / 最大权重"},
+    # the white cells of every map (ui/charts/shared.py zero_cells): one legend entry each
+    "heat.zero": {"en": "exactly 0", "zh": "恰好为 0"},
+    "heat.masked": {"en": "masked", "zh": "被掩码"},
     # --- head-grid axis labels (ui/charts/shared.py head_grid_spec): pages attention and masks ----
     "mh.layer": {"en": "layer", "zh": "层"},
     "mh.head": {"en": "head", "zh": "头"},
@@ -220,7 +244,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "提示词为空：请在上面至少输入一个词，才能运行实验。",
     },
     "dec.dropped": {
-        "en": "{model} has no token for {n} character(s) of the prompt, so they are left out: {chars}",
+        "en": "{model} has no token for {n} {n:character|characters} of the prompt, so {n:it is|they are} left out: {chars}",
         "zh": "{model} 的词表里没有提示词中的 {n} 个字符，因此略去它们：{chars}",
     },
     "dec.nothing_known": {
@@ -228,7 +252,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "Type an English prompt, or choose SmolLM2.",
         "zh": "提示词中的字符都不在 {model} 的词表里（它只用英文文本训练过）。请输入英文提示词，或改选 SmolLM2。",
     },
-    "dec.tokens": {"en": "The {n} tokens the model reads:", "zh": "模型读入的 {n} 个词元："},
+    "dec.tokens": {"en": "The {n} {n:token|tokens} the model reads:", "zh": "模型读入的 {n} 个词元："},
+    "dec.show_bytes": {"en": "Show bytes", "zh": "显示字节"},
+    "dec.show_bytes_help": {
+        "en": "Byte-level BPE can split one character over several tokens. Off: the character on its first "
+        "token and · on the others. On: every token by itself, its bytes in hexadecimal where it holds only "
+        "part of a character (⟨E4 BB⟩). Only the drawing changes: nothing is run again.",
+        "zh": "字节级 BPE 可能把一个字符拆成几个词元。关闭时：字符显示在它的第一个词元上，其余词元显示为 ·。"
+        "打开时：逐个显示每个词元，只含字符一部分的词元显示为十六进制字节（⟨E4 BB⟩）。只改变显示，不会重新运行模型。",
+    },
     "dec.truncated": {
         "en": "The prompt is longer than {cap} tokens: only its first {cap} are used.",
         "zh": "提示词超过 {cap} 个词元：只使用前 {cap} 个。",

@@ -13,12 +13,70 @@ STRINGS: dict[str, dict[str, str]] = {
     "pad.layer": {"en": "Layer", "zh": "层"},
     "pad.head": {"en": "Head", "zh": "头"},
     "pad.batch": {
-        "en": "The batch: {B} rows × T = {T} positions ({real} real tokens, {pad} pad tokens “{pad_piece}”). "
+        "en": "The batch: {B} {B:row|rows} × T = {T} positions ({real} real tokens, {pad} pad {pad:token|tokens} “{pad_piece}”). "
         "Lengths {lengths}. The maps show sentence {index}, the shortest.",
         "zh": "这个批次：{B} 行 × T = {T} 个位置（{real} 个真实词元，{pad} 个填充词元“{pad_piece}”）。"
         "各句长度 {lengths}。下图显示第 {index} 句，即最短的一句。",
     },
     "pad.too_many": {"en": "Only the first {n} lines are used.", "zh": "只使用前 {n} 行。"},
+    "pad.fig.worst": {"en": "Worst output change, no mask", "zh": "无掩码时输出的最大变化"},
+    "pad.fig.worst_help": {
+        "en": "Largest |Δ| of any real token's last-layer output, over the {n} sentences, when {extra} more pad "
+        "tokens are added without the padding mask.",
+        "zh": "不用填充掩码、再加 {extra} 个填充词元时，{n} 个句子中任一真实词元最后一层输出的最大 |Δ|。",
+    },
+    "pad.fig.mass_max": {"en": "Most pad-attentive head, no mask", "zh": "无掩码时最关注填充的头"},
+    "pad.fig.mass_max_help": {
+        "en": "The largest share of attention weight that real tokens give to pad tokens, over every layer and head.",
+        "zh": "在所有层和头中，真实词元分给填充词元的注意力权重的最大比例。",
+    },
+    "pad.fig.pads": {"en": "Pad cells in the batch", "zh": "批次中的填充位置"},
+    "pad.fig.pads_help": {
+        "en": "Pad tokens out of all the (sentence, position) cells of the padded batch tensor.",
+        "zh": "补齐后的批次张量中，填充词元占全部（句子，位置）单元的数量。",
+    },
+    "batch.fig.attn": {"en": "Attention cells wasted: {strategy}", "zh": "浪费的注意力单元：{strategy}"},
+    "batch.fig.attn_help": {
+        "en": "Share of the T × T attention scores computed for pad tokens (as a query or as a key).",
+        "zh": "T × T 注意力分数中，涉及填充词元（作为查询或键）的比例。",
+    },
+    "causal.fig.at_p": {"en": "Change at p = {p} itself", "zh": "位置 p = {p} 本身的变化"},
+    "causal.fig.at_p_help": {
+        "en": "Largest |Δ logit| at the position whose token was replaced, with the causal mask.",
+        "zh": "带因果掩码时，被替换词元所在位置 logit 的最大 |Δ|。",
+    },
+    "causal.fig.first": {"en": "Change at position 0, no mask", "zh": "无掩码时位置 0 的变化"},
+    "causal.fig.first_help": {
+        "en": "Largest |Δ logit| at the first position when the mask is removed: it now reads the token at p = {p}.",
+        "zh": "去掉掩码后，第一个位置 logit 的最大 |Δ|：它现在能读到 p = {p} 处的词元。",
+    },
+    "causal.fig.future_max": {"en": "Most future-reading head ({where})", "zh": "最依赖未来的头（{where}）"},
+    "causal.fig.future_max_help": {
+        "en": "Without the mask, the largest share of a head's attention on later tokens, over {layers} layers × "
+        "{heads} heads.",
+        "zh": "去掉掩码后，{layers} 层 × {heads} 个头中，单个头落在后面词元上的注意力的最大比例。",
+    },
+    "leak.fig.emb": {"en": "Embedding change at p = {p}", "zh": "位置 p = {p} 的嵌入变化"},
+    "leak.fig.emb_help": {
+        "en": "Largest |Δ| of the input embedding at the replaced position; at every other position it is {other}.",
+        "zh": "被替换位置输入嵌入的最大 |Δ|；其他所有位置为 {other}。",
+    },
+    "leak.fig.logits": {"en": "Logit change before p = {p}, no mask", "zh": "p = {p} 之前 logit 的变化：无掩码"},
+    "leak.fig.logits_help": {
+        "en": "Largest |Δ logit| at the positions before p = {p} when the mask is removed.",
+        "zh": "去掉掩码后，p = {p} 之前各位置 logit 的最大 |Δ|。",
+    },
+    "leak.fig.first": {"en": "First sub-step that leaks, no mask", "zh": "无掩码时最先泄漏的子步骤"},
+    "leak.fig.first_value": {"en": "L{layer} · {step}", "zh": "第 {layer} 层 · {step}"},
+    "leak.fig.first_help": {
+        "en": "The first (layer, sub-step) where a position before p changes once the mask is removed, by {value}.",
+        "zh": "去掉掩码后，p 之前的某个位置第一次发生变化的（层，子步骤），变化为 {value}。",
+    },
+    "batch.fig.tps": {"en": "Real tokens/s: {strategy}", "zh": "每秒真实词元：{strategy}"},
+    "batch.fig.tps_help": {
+        "en": "Real (not pad) tokens encoded per second, median of the timed passes on {device}.",
+        "zh": "每秒编码的真实词元数（不含填充），取在{device}上计时各轮的中位数。",
+    },
     "pad.masked": {"en": "With the padding mask", "zh": "使用填充掩码"},
     "pad.unmasked": {"en": "Without it: pads attended", "zh": "不用掩码：填充也被关注"},
     "pad.maps_caption": {
@@ -49,7 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "pad.fill.same": {"en": "the same", "zh": "相同的"},
     "pad.fill.differ": {"en": "different", "zh": "不同的"},
     "pad.row.neg_inf": {"en": "softmax, masked with −inf", "zh": "softmax，用 −inf 掩码"},
-    "pad.row.neg_1e9": {"en": "softmax, masked with −1e9 (the notes)", "zh": "softmax，用 −1e9 掩码（笔记中的做法）"},
+    "pad.row.neg_1e9": {"en": "softmax, masked with −1e9 (a common choice)", "zh": "softmax，用 −1e9 掩码（常见做法）"},
     "pad.row.finite_min": {"en": "softmax, masked with {dtype} min", "zh": "softmax，用 {dtype} 最小值掩码"},
     "pad.row.core": {"en": "this app's attention (tf_core)", "zh": "本应用的注意力（tf_core）"},
     "pad.row.key": {"en": "key", "zh": "键"},
@@ -58,7 +116,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "pad.out.uniform": {"en": "a uniform {v}", "zh": "均匀的 {v}"},
     "pad.out.other": {"en": "non-zero values (up to {v})", "zh": "非零的值（最大 {v}）"},
     "pad.row_caption": {
-        "en": "The last query of sentence {index} against {k} keys, all masked, live at layer {layer}, head {head}: "
+        "en": "The last query of sentence {index} against {k} {k:key, masked|keys, all masked}, live at layer {layer}, head {head}: "
         "−inf gives {out_neg_inf}, a large negative number gives a uniform row over the pads (not zeros), and this "
         "app's core returns {out_core} (weights and output). A NaN row can also poison real tokens in the next layer "
         "(0 × NaN = NaN): {nan_spreads}.",
@@ -66,13 +124,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "{out_neg_inf}，很大的负数得到在填充上均匀分布的一行（而不是全零），本应用的核心返回{out_core}（权重和输出）。"
         "NaN 行还可能在下一层污染真实词元（0 × NaN = NaN）：{nan_spreads}。",
     },
-    "pad.nan.yes": {"en": "checked live, it does", "zh": "实时验证：确实如此"},
-    "pad.nan.no": {"en": "checked live, here it does not", "zh": "实时验证：这里没有"},
+    "pad.nan.yes": {"en": "checked live, it does", "zh": "实时验证，确实如此"},
+    "pad.nan.no": {"en": "checked live, here it does not", "zh": "实时验证，这里没有"},
     "pad.convention": {
         "en": "Convention on this page: True = may attend (as PyTorch's scaled_dot_product_attention); masked scores "
-        "are set to −inf. The notes use True = masked and −1e9.",
+        "are set to −inf. Another common convention: True = masked, filled with −1e9.",
         "zh": "本页约定：True = 可以关注（与 PyTorch 的 scaled_dot_product_attention 相同）；被掩码的分数设为 −inf。"
-        "笔记中用的是 True = 被掩码，并填 −1e9。",
+        "另一种常见约定：True = 被掩码，并填 −1e9。",
     },
     # --- lesson batch-lengths -------------------------------------------------------------------------
     "batch.n": {"en": "Sentences (drawn from a bundled set)", "zh": "句子数（从内置句子集中抽取）"},
@@ -102,7 +160,7 @@ STRINGS: dict[str, dict[str, str]] = {
                             "zh": "注意力占 FLOPs 的比例：T 个词元为 T / (T + T*)，{model} 的 T* = 2d + d_ff = {n_star}；"
                             "随机分批为 {share_random}，按长度排序为 {share_sorted}。"},
     "batch.caption": {
-        "en": "{n} sentences of {min_len} to {max_len} tokens, batches of {bs}, each batch padded to its own longest "
+        "en": "{n} {n:sentence|sentences} of {min_len} to {max_len} tokens, batches of {bs}, each batch padded to its own longest "
         "sentence (dynamic padding), forward passes of {model} timed on {device} (median of {repeats}). "
         "Padding every batch to {fixed} tokens would waste {pad_fixed}.",
         "zh": "{n} 个句子，长度 {min_len} 到 {max_len} 个词元，批大小 {bs}，每个批次只填充到本批最长句子（动态填充），"
@@ -114,7 +172,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "正在用 {model} 运行你的提示词和改动后的副本，分别加掩码和不加掩码…",
     },
     "causal.word": {"en": "Replacement word", "zh": "替换成的词"},
-    "causal.word_auto": {"en": "automatic (dog)", "zh": "自动（dog）"},
+    "causal.word_auto": {"en": "automatic", "zh": "自动"},
     "causal.word_help": {
         "en": "The token at position p is replaced by this word's first token (it keeps the leading space of the "
         "token it replaces). Empty: an automatic choice.",
@@ -135,6 +193,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "causal.limits": {
         "en": "Limits: {chars} characters of prompt, its first {tokens} tokens; {word} characters of replacement word.",
         "zh": "上限：提示词 {chars} 个字符，只取前 {tokens} 个词元；替换词 {word} 个字符。",
+    },
+    "causal.unknown_chars": {
+        "en": "None of the prompt's characters is in {model}'s vocabulary (it was trained on English text only): "
+        "the experiment below runs on the English default prompt. Type an English prompt, or choose SmolLM2.",
+        "zh": "提示词中的字符都不在 {model} 的词表里（它只用英文文本训练过）：下面的实验改用英文默认提示词。"
+        "请输入英文提示词，或改选 SmolLM2。",
     },
     "causal.empty": {
         "en": "The prompt is empty: the experiment below runs on the default prompt. Type a sentence above.",
@@ -197,7 +261,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "causal.map.masked": {"en": "masked: score −∞, weight 0 (False)", "zh": "被掩码：分数 −∞，权重 0（False）"},
     "causal.map.state": {"en": "mask", "zh": "掩码"},
     "causal.map.caption": {
-        "en": "{T} × {T}: query i may attend key j when j ≤ i; the {masked} cells above the diagonal are masked. "
+        "en": "{T} × {T}: query i may attend key j when j ≤ i; the {masked} {masked:cell|cells} above the diagonal {masked:is|are} masked. "
         "The framed column is key p = {p}: with the mask only the queries at p and after it can read it.",
         "zh": "{T} × {T}：当 j ≤ i 时查询 i 可以关注键 j；对角线以上的 {masked} 个格子被掩码。"
         "框出的一列是键 p = {p}：加掩码时只有 p 及其之后的查询能读到它。",
@@ -301,10 +365,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "leak.col.step": {"en": "sub-step", "zh": "子步骤"},
     "leak.col.formula": {"en": "at position i", "zh": "在位置 i 上"},
-    "leak.col.mixes": {"en": "reads other positions?", "zh": "读取其他位置？"},
+    "leak.col.mixes": {"en": "mixes positions?", "zh": "读取其他位置？"},
     "leak.col.on": {"en": "with the mask", "zh": "加掩码"},
     "leak.col.off": {"en": "without it", "zh": "不加掩码"},
-    "leak.col.first": {"en": "first changed at layer", "zh": "首次变化的层"},
+    "leak.col.first": {"en": "leaks from layer", "zh": "首次变化的层"},
     "leak.attn_note": {"en": "   (the mask sets w_ij = 0 for j > i)", "zh": "   （掩码令 j > i 时 w_ij = 0）"},
     "leak.table.caption": {
         "en": "The numbers are the largest over all layers. At the output, the logits before p change by {logits_on} "

@@ -57,16 +57,42 @@ STRINGS: dict[str, dict[str, str]] = {
         "{ent_scaled}、{jac_scaled}。独热（one-hot）的一行熵为 0、雅可比为零：梯度传不回分数。",
     },
     "scaling.weights.title": {
-        "en": "One query's attention weights, unscaled and scaled",
-        "zh": "一个查询的注意力权重：不缩放与缩放",
+        "en": "One query's weights, unscaled and scaled",
+        "zh": "一个查询的权重：不缩放与缩放",
     },
     "scaling.weights.x": {"en": "key rank by weight (log scale)", "zh": "键按权重的排名（对数坐标）"},
     "scaling.weights.y": {"en": "weight", "zh": "权重"},
+    "scaling.weights.rank": {"en": "key rank", "zh": "键的排名"},
     "scaling.weights.caption": {
-        "en": "At d_k = {dk}, the same query and {n} keys: unscaled, the top key takes {top_raw} of the "
-        "weight; scaled, {top_scaled}. Uniform would be {uniform}.",
-        "zh": "d_k = {dk} 时，同一个查询和同一组 {n} 个键：不缩放时最大的键拿走 {top_raw} 的权重；"
-        "缩放后为 {top_scaled}。均匀分布时每个键为 {uniform}。",
+        "en": "One query only, the first of the {queries}, against the same {n} keys at d_k = {dk}: unscaled, its "
+        "top key takes {top_raw} of the weight; scaled, {top_scaled}. Uniform would give each key {uniform}. "
+        "The 30-second answer quotes the mean over all {queries} queries, so its figures differ from this one query's.",
+        "zh": "这里只画一个查询（{queries} 个查询中的第一个），d_k = {dk}，同一组 {n} 个键：不缩放时，它权重最大的键拿走 "
+        "{top_raw}；缩放后为 {top_scaled}。均匀分布时每个键为 {uniform}。30 秒回答引用的是全部 {queries} 个查询的平均值，"
+        "所以和这一个查询的数字不同。",
+    },
+    # headline figures (the strip under the short answer)
+    "scaling.fig.var": {"en": "Var(q·k) at d_k = {dk}", "zh": "d_k = {dk} 时 Var(q·k)"},
+    "scaling.fig.var_help": {
+        "en": "Sampled over {pairs} query–key pairs; theory d_k·σ⁴ = {theory}.",
+        "zh": "由 {pairs} 对查询与键采样得到；理论值 d_k·σ⁴ = {theory}。",
+    },
+    "scaling.fig.var_scaled": {"en": "Var after ÷√d_k", "zh": "除以 √d_k 后的方差"},
+    "scaling.fig.var_scaled_help": {
+        "en": "The same pairs, scores divided by √d_k; theory σ⁴.",
+        "zh": "同样的向量对，分数除以 √d_k；理论值 σ⁴。",
+    },
+    "scaling.fig.jac": {"en": "Softmax gradient, unscaled → scaled", "zh": "softmax 梯度：不缩放 → 缩放"},
+    "scaling.fig.jac_help": {
+        "en": "‖diag(p) − ppᵀ‖_F, the softmax Jacobian's size, mean over {queries} queries. Near 0, "
+        "no gradient reaches the scores.",
+        "zh": "‖diag(p) − ppᵀ‖_F，即 softmax 雅可比矩阵的大小，{queries} 个查询的平均值。接近 0 时，"
+        "梯度几乎传不到分数上。",
+    },
+    "scaling.fig.ent": {"en": "Entropy (nats), unscaled → scaled", "zh": "熵（奈特）：不缩放 → 缩放"},
+    "scaling.fig.ent_help": {
+        "en": "Mean over {queries} queries; uniform attention over {n} keys has log n = {ent_max}.",
+        "zh": "{queries} 个查询的平均值；对 {n} 个键均匀关注时为 log n = {ent_max}。",
     },
     "scaling.float64_note": {
         "en": "Components are sampled in float32; scores, softmax and statistics are computed in float64 "

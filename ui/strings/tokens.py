@@ -3,11 +3,36 @@ from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
     # --- lesson tokenization -------------------------------------------------------------------------
+    "tok.fig.bpt": {"en": "{name}: bytes per token", "zh": "{name}：每个词元的字节数"},
+    "tok.fig.bpt_help": {
+        "en": "{algorithm}: your text's {bytes} UTF-8 {bytes:byte|bytes} ({chars} {chars:character|characters}) over "
+        "its {tokens} {tokens:token|tokens}; {unk} unknown. More bytes per token: a shorter sequence for the model.",
+        "zh": "{algorithm}：你的文本共 {bytes} 个 UTF-8 字节（{chars} 个字符），除以它的 {tokens} 个词元；未知词元 {unk} 个。"
+        "每个词元的字节数越多，模型要处理的序列越短。",
+    },
+    "vec.fig.ctx_same": {"en": "“{word}”, same sense: cos", "zh": "“{word}”同一词义：cos"},
+    "vec.fig.ctx_diff": {"en": "“{word}”, other sense: cos", "zh": "“{word}”不同词义：cos"},
+    "vec.fig.nearest": {"en": "Nearest neighbour of “{word}”: cos", "zh": "“{word}”的最近邻：cos"},
+    "vec.fig.nearest_help": {
+        "en": "Cosine similarity of the closest other row of {model}'s embedding table.",
+        "zh": "{model} 的嵌入表中与它最接近的另一行的余弦相似度。",
+    },
+    "tok.fig.cjk": {"en": "“{word}” in SmolLM2", "zh": "SmolLM2 中的“{word}”"},
+    "tok.fig.cjk_help": {
+        "en": "Tokens of this word in byte-level BPE: {bytes} UTF-8 bytes; {fragments} of the tokens hold only part "
+        "of a character.",
+        "zh": "这个词在字节级 BPE 中的词元数：共 {bytes} 个 UTF-8 字节；其中 {fragments} 个词元只含某个字符的一部分。",
+    },
+    "vec.fig.ctx_help": {
+        "en": "Cosine similarity of the word's last-layer vectors between sentences using it in the same sense, and "
+        "in different senses (its input embedding is the same in all of them).",
+        "zh": "该词在最后一层的向量之间的余弦相似度：同一词义的句子之间，与不同词义的句子之间（它的输入嵌入在所有句子中都相同）。",
+    },
     "tok.text": {"en": "Your text", "zh": "你的文本"},
     "tok.missing.unassigned": {"en": "{n} that no assigned character uses in UTF-8",
                                "zh": "{n} 个是任何已分配的字符在 UTF-8 中都不会用到的字节"},
-    "tok.missing.control": {"en": "{n} control characters", "zh": "{n} 个是控制字符"},
-    "tok.missing.other": {"en": "{n} bytes of ordinary text", "zh": "{n} 个是普通文本中的字节"},
+    "tok.missing.control": {"en": "{n} control {n:character|characters}", "zh": "{n} 个是控制字符"},
+    "tok.missing.other": {"en": "{n} {n:byte|bytes} of ordinary text", "zh": "{n} 个是普通文本中的字节"},
     "tok.missing.sep": {"en": ", ", "zh": "，"},
     "tok.text_help": {
         "en": "Any text, up to {chars} characters: it goes through all three tokenizers as typed (no special tokens "
@@ -21,13 +46,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "tok.algo.unigram": {"en": "Unigram (SentencePiece)", "zh": "Unigram（SentencePiece）"},
     "tok.algo.byte-level BPE": {"en": "Byte-level BPE", "zh": "字节级 BPE"},
     "tok.stats": {
-        "en": "{tokens} tokens · {unk} unknown · {cpt} characters / token · {bpt} bytes / token · vocabulary {vocab}",
+        "en": "{tokens} {tokens:token|tokens} · {unk} unknown · {cpt} characters / token · {bpt} bytes / token · vocabulary {vocab}",
         "zh": "{tokens} 个词元 · {unk} 个未知词元 · 每词元 {cpt} 个字符 · 每词元 {bpt} 个字节 · 词表 {vocab}",
     },
     "tok.unk_list": {"en": "Replaced by the unknown token: {items}", "zh": "被替换为未知词元的：{items}"},
     "tok.dropped": {"en": "Left no trace in the tokens: {items}", "zh": "在词元中完全消失的字符：{items}"},
     "tok.byte_pieces": {
-        "en": "{n} tokens hold only part of a character: shown as their UTF-8 bytes, e.g. ⟨E6 B3⟩.",
+        "en": "{n} {n:token holds|tokens hold} only part of a character: shown as their UTF-8 bytes, e.g. ⟨E6 B3⟩.",
         "zh": "{n} 个词元只包含某个字符的一部分：以 UTF-8 字节显示，例如 ⟨E6 B3⟩。",
     },
     "tok.unavailable": {
@@ -43,7 +68,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tok.counts": {"en": "tokens for your text", "zh": "你的文本的词元数"},
     "tok.counts_caption": {
-        "en": "{chars} characters, {bytes} UTF-8 bytes. Fewer tokens means a shorter sequence: less attention cost "
+        "en": "{chars} {chars:character|characters}, {bytes} UTF-8 {bytes:byte|bytes}. Fewer tokens means a shorter sequence: less attention cost "
         "(quadratic in the length) and more text in the same context window.",
         "zh": "{chars} 个字符，{bytes} 个 UTF-8 字节。词元越少，序列越短：注意力开销（与长度成平方关系）越小，同样的上下文窗口能装下更多文本。",
     },
@@ -65,9 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "tok.merge_step": {"en": "merges learned", "zh": "已学习的合并次数"},
     "tok.train_caption": {
         "en": "Trained live on {source}: {chars} characters cut into {words} words, {start} symbols ({level}) before any merge. "
-        "{merges} merges (stopping early when no pair occurs twice) bring it to {end} tokens; the vocabulary is "
-        "the {alphabet} starting symbols plus one new symbol per merge. Our trainer's merges equal the tokenizers "
-        "library's BpeTrainer's, in order (tested).",
+        "{merges} {merges:merge|merges} (stopping early when no pair occurs twice) {merges:brings|bring} it to "
+        "{end} tokens; the vocabulary is the {alphabet} starting symbols plus one new symbol per merge. Our "
+        "trainer's merges equal the tokenizers library's BpeTrainer's, in order (tested).",
         "zh": "在{source}上实时训练：{chars} 个字符切成 {words} 个词，合并前共 {start} 个符号（{level}）。{merges} 次合并"
         "（若没有任何字符对出现两次以上则提前停止）后变为 {end} 个词元；词表为 {alphabet} 个初始符号加上每次合并产生的一个新符号。"
         "我们的训练器得到的合并顺序与 tokenizers 库的 BpeTrainer 完全一致（有测试验证）。",
@@ -79,7 +104,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tok.col.count": {"en": "pair count", "zh": "出现次数"},
     "tok.col.tokens": {"en": "tokens after", "zh": "合并后词元数"},
     "tok.segment": {
-        "en": "The start of the training text after {step} of {merges} merges ({n} pieces shown):",
+        "en": "The start of the training text after {step} of {merges} {merges:merge|merges} ({n} {n:piece|pieces} shown):",
         "zh": "合并 {step}/{merges} 次后训练文本开头的切分（显示 {n} 个片段）：",
     },
     "tok.no_merges": {
@@ -106,8 +131,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "vec.neighbours": {"en": "Nearest rows of the input embedding table", "zh": "输入词嵌入表中最近的行"},
     "vec.neighbours_of": {"en": "Neighbours of “{query}”", "zh": "“{query}”的近邻"},
     "vec.pieces": {
-        "en": "{model} cuts it into {n} piece(s): {pieces}. Table: {V} rows × {D} dimensions; {candidates} rows can be "
-        "neighbours (special and unused entries left out).",
+        "en": "{model} cuts it into {n} {n:piece|pieces}: {pieces}. Table: {V} rows × {D} dimensions; {candidates} "
+        "rows can be neighbours (special and unused entries left out).",
         "zh": "{model} 把它切成 {n} 个子词：{pieces}。词表：{V} 行 × {D} 维；其中 {candidates} 行可作为近邻（去掉特殊与未使用的条目）。",
     },
     "vec.empty": {"en": "Type a word to look up its neighbours.", "zh": "请输入一个词来查找它的近邻。"},
@@ -131,16 +156,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "vec.pc1": {"en": "principal axis 1", "zh": "主成分 1"},
     "vec.pc2": {"en": "principal axis 2", "zh": "主成分 2"},
     "vec.categories_caption": {
-        "en": "{n_words} {lang_name} words in {n_cats} groups (numbers, colours, animals …), each word's vector the mean of "
+        "en": "{n_words} {lang_name} words in {n_cats} groups ({names}), each word's vector the mean of "
         "its pieces' rows. Each word is put in the group whose mean vector (computed without it) is closest: "
         "{acc_real} right with {model}'s table, {acc_random} with {n_random} random tables, {chance} by chance. "
         "{excluded}",
-        "zh": "{n_words} 个{lang_name}词，分为 {n_cats} 组（数字、颜色、动物……），每个词的向量是其子词行向量的平均。"
+        "zh": "{n_words} 个{lang_name}词，分为 {n_cats} 组（{names}），每个词的向量是其子词行向量的平均。"
         "把每个词归入（不含它自己计算的）平均向量最近的那一组：用 {model} 的词表正确率为 {acc_real}，"
         "{n_random} 张随机词表为 {acc_random}，随机猜测为 {chance}。{excluded}",
     },
     "vec.excluded": {
-        "en": "Left out, a piece unknown to this tokenizer: {n} words.",
+        "en": "Left out, a piece unknown to this tokenizer: {n} {n:word|words}.",
         "zh": "有 {n} 个词因含有该分词器不认识的子词而被略去。",
     },
     "vec.lang_name.en": {"en": "English", "zh": "英文"},
@@ -155,10 +180,31 @@ STRINGS: dict[str, dict[str, str]] = {
     "vec.ctx_caption": {
         "en": "“{word}” ({senses}) in {n} sentences. Its table row is the same vector in all of them (cosine {table}); "
         "through the encoder the two uses in the same sense end at {same} and the two senses at {diff} in the last "
-        "layer. A static word vector cannot tell the senses apart; the context does it.",
+        "layer. {verdict}",
         "zh": "“{word}”（{senses}）出现在 {n} 个句子中。它在词表中的那一行在所有句子里都是同一个向量（余弦 {table}）；"
-        "经过编码器后，同一词义的两次出现在最后一层为 {same}，不同词义之间为 {diff}。静态词向量区分不了词义，靠的是上下文。",
+        "经过编码器后，同一词义的两次出现在最后一层为 {same}，不同词义之间为 {diff}。{verdict}",
     },
+    # what the last layer shows about the two senses (tf_core.lab.pretrained_vectors.ContextResult.separation)
+    "vec.ctx.verdict.separated": {
+        "en": "Here the same-sense uses are closer: that difference is what contextual models add, and a static "
+        "vector cannot have it.",
+        "zh": "这里同一词义的两次出现更接近：这种差别正是上下文相关模型带来的，静态词向量做不到。",
+    },
+    "vec.ctx.verdict.not": {
+        "en": "Here the same-sense uses are not closer, so on these sentences {model} does not separate the senses; "
+        "a static vector never can.",
+        "zh": "这里同一词义的两次出现并没有更接近，所以在这些句子上 {model} 没有把词义区分开；静态词向量则永远做不到。",
+    },
+    "vec.ctx.verdict.unknown": {
+        "en": "Here the word is [UNK] in {model}, so no sense is separated: every use starts from the same "
+        "unknown-token row.",
+        "zh": "这里该词在 {model} 中是 [UNK]（未知词元），所以无法区分词义：每次出现都从同一个未知词元的行出发。",
+    },
+    "vec.ctx.here.separated": {"en": "the senses are separated", "zh": "词义被区分开了"},
+    "vec.ctx.here.not": {"en": "not separated on these sentences", "zh": "在这些句子上没有区分开"},
+    "vec.ctx.here.unknown": {"en": "the word is [UNK] in {model}, so no sense is separated",
+                             "zh": "该词在 {model} 中是 [UNK]，所以无法区分词义"},
+    "vec.list_sep": {"en": ", ", "zh": "、"},
     "vec.ctx_unknown": {
         "en": "{model} does not know “{word}” (it becomes the unknown token), so this comparison says little here: "
         "switch to the multilingual model.",

@@ -1,0 +1,293 @@
+"""The conventions every chart of ui/charts/ keeps (issue 13), checked on each builder's spec, built from
+small synthetic data (no model runs):
+
+- text at least 12 px: every font size in a spec (config, axes, legends, titles, text marks), and the
+  config sets each size Vega would otherwise default below 12 px;
+- one convention for every map (a spec with a rect mark): a cell that is exactly 0, or masked, is drawn
+  by a layer filtered on the exact value, white with a grey border, with an entry in a legend; the
+  synthetic data of each map holds such a cell;
+- scaling's weights as bars rising from 0, side by side; kv-cache's clipped steps marked.
+
+A chart builder added to ui/charts/ without a case here fails ``test_every_builder_has_a_case``."""
+from __future__ import annotations
+
+import inspect
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from tf_core.device import SPIKE_FACTOR
+from tf_core.lab.kv_cache import clip_steps
+from ui.charts import architecture, attention, decoding, masks, scaling, shared, tokens
+from ui.charts.shared import MIN_FONT, ZERO_FILL, ZERO_STROKE, VegaChart
+from ui.i18n import t
+
+MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens)
+PIECES = ("<s>", "The", "a|b", "<b>x</b>", "注意", "🤖")
+
+
+def tril(T: int) -> np.ndarray:
+    """(T, T) causal attention weights: rows sum to 1, exactly 0 above the diagonal."""
+    w = np.tril(np.random.default_rng(T).uniform(0.1, 1.0, (T, T)))
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def with_zero(shape: tuple[int, ...], seed: int = 0, signed: bool = False) -> np.ndarray:
+    g = np.random.default_rng(seed)
+    x = g.normal(size=shape) if signed else g.uniform(0.05, 1.0, shape)
+    x.flat[1] = 0.0
+    return x
+
+
+def kv_result() -> SimpleNamespace:
+    """What decode_steps and kv_memory read of a KVCacheResult; the cached side has one spike."""
+    cached = np.array([0.2, 0.010, 0.011, 0.012, 0.9, 0.011, 0.010, 0.012])  # step 4: a stall
+    uncached = np.array([0.2, 0.03, 0.04, 0.05])
+    return SimpleNamespace(
+        step_cached=cached, step_uncached=uncached, clipped_cached=clip_steps(cached),
+        clipped_uncached=clip_steps(uncached), generated=tuple(f"t{i}" for i in range(8)), n_prompt=5,
+        max_positions=64, bytes_per_position=1024, n_heads=4, n_kv_heads=2, cache_positions=12, cache_bytes=12288)
+
+
+def par_result() -> SimpleNamespace:
+    grid = np.array([4, 8, 13])
+    return SimpleNamespace(grid_n=grid, grid_parallel=np.array([0.01, 0.012, 0.015]),
+                           grid_sequential=np.array([0.04, 0.08, 0.13]), per_position_parallel=np.array([0.01, 0.012, 0.015]) / grid,
+                           per_position_sequential=np.array([0.04, 0.08, 0.13]) / grid,
+                           layer_seconds=np.array([0.002, 0.003, 0.002]), layer_start=np.array([0.0, 0.002, 0.005]),
+                           call_seconds=0.009)
+
+
+def scaling_result():
+    from tf_core.lab import scaling as lab
+    return lab.run(dk=64, n=12, seed=0)
+
+
+def walk_result() -> SimpleNamespace:
+    steps = [SimpleNamespace(key=k, dims=("T", "D"), shape=(6, 8), token_norm=1.5, mean=0.0, std=1.0)
+             for k in ("embed_word", "q", "ffn_up")]
+    return SimpleNamespace(steps=steps)
+
+
+def neighbour_list() -> SimpleNamespace:
+    return SimpleNamespace(pieces=("bank", "▁Bank", "<i>"), similarity=np.array([1.0, 0.8, 0.3]),
+                           ids=np.array([1, 2, 3]), variant=(True, True, False))
+
+
+# name -> a function of the language giving the charts of that builder (maps: with an exact 0 in their data)
+CASES = {
+    "shared.token_heatmap": lambda lang: [shared.token_heatmap(with_zero((6, 6)), PIECES, lang, None, 1.0, signed=False),
+                                          shared.token_heatmap(with_zero((6, 6), signed=True), PIECES, lang, "qk.heat_own")],
+    "shared.head_values": lambda lang: [shared.head_values(with_zero((3, 4)), (1, 2), lang, "padmass")],
+    "shared.layer_head_values": lambda lang: [shared.layer_head_values(with_zero((30, 9)), (0, 0), lang,
+                                                                        "causal.future.scale")],
+    "shared.per_token_lines": lambda lang: [shared.per_token_lines(
+        [("a", np.linspace(0, 1, 6)), ("b", np.linspace(1, 0, 6))], PIECES, lang, "walk.cos", (shared.RAW, shared.SCALED))],
+    "masks.batch_tokens": lambda lang: [masks.batch_tokens(np.array([10, 12]), np.array([2, 0]), lang, "x", 20)],
+    "masks.causal_mask_map": lambda lang: [masks.causal_mask_map(np.tril(np.ones((6, 6), dtype=bool)), PIECES, 2, lang)],
+    "masks.causal_attention_map": lambda lang: [masks.causal_attention_map(tril(6), PIECES, lang)],
+    "masks.position_deltas": lambda lang: [masks.position_deltas(np.zeros(6), np.linspace(0, 1, 6), PIECES, 2, lang)],
+    "masks.leak_grid": lambda lang: [masks.leak_grid(with_zero((4, 5)), tuple("abcde"), 0.05, 1.0, lang)],
+    "masks.leak_profile": lambda lang: [masks.leak_profile(with_zero((5, 6)), tuple("abcde"), PIECES, 2, 0.05, 1.0, lang)],
+    "attention.qk_per_head": lambda lang: [attention.qk_per_head(np.array([0.5, 0.7]), np.array([0.2, 0.1]), lang,
+                                                                 "diag", chance=0.2)],
+    "attention.head_entropy": lambda lang: [attention.head_entropy(with_zero((3, 4)), 2.0, (0, 1), lang)],
+    "attention.head_distance": lambda lang: [attention.head_distance(
+        np.abs(np.subtract.outer(np.arange(4.0), np.arange(4.0))) / 3, 1, lang)],
+    "attention.head_ablation": lambda lang: [attention.head_ablation(np.linspace(0, 0.3, 6), PIECES, lang)],
+    "architecture.walk_flow": lambda lang: [architecture.walk_flow(walk_result(), lang)],
+    "architecture.feature_heatmap": lambda lang: [architecture.feature_heatmap(with_zero((6, 8), signed=True), PIECES, lang)],
+    "architecture.histogram": lambda lang: [architecture.histogram(np.array([1, 4, 2]), np.array([0.0, 1, 2, 3]), lang)],
+    "architecture.cross_heatmap": lambda lang: [architecture.cross_heatmap(tril(4)[:, :3] / tril(4)[:, :3].sum(1, keepdims=True),
+                                                                           PIECES[:4], PIECES[:3], lang)],
+    "decoding.parallel_per_position": lambda lang: [decoding.parallel_per_position(par_result(), lang)],
+    "decoding.layer_timeline": lambda lang: [decoding.layer_timeline(par_result(), lang)],
+    "decoding.decode_steps": lambda lang: [decoding.decode_steps(kv_result(), lang)],
+    "decoding.kv_memory": lambda lang: [decoding.kv_memory(kv_result(), lang)],
+    "scaling.scaling_variance": lambda lang: [scaling.scaling_variance(scaling_result(), lang)],
+    "scaling.scaling_health_legend": lambda lang: [scaling.scaling_health_legend(lang)],
+    "scaling.scaling_health": lambda lang: [scaling.scaling_health(scaling_result(), lang, m) for m in scaling.HEALTH_METRICS],
+    "scaling.scaling_weights": lambda lang: [scaling.scaling_weights(scaling_result(), lang)],
+    "tokens.token_counts": lambda lang: [tokens.token_counts(["a", "b"], [3, 5], lang)],
+    "tokens.bpe_curve": lambda lang: [tokens.bpe_curve(10, [9, 8, 7], ["ab", "cd", "ef"], 1, lang)],
+    "tokens.neighbours": lambda lang: [tokens.neighbours(neighbour_list(), lang)],
+    "tokens.category_map": lambda lang: [tokens.category_map(np.array([[0.0, 1.0], [1.0, 0.0]]), ("x", "y"),
+                                                             np.array([0, 1]), ("A", "B"), lang, "vec.pca_real")],
+    "tokens.accuracy": lambda lang: [tokens.accuracy(0.8, 0.3, 0.25, lang)],
+    "tokens.context_layers": lambda lang: [tokens.context_layers(np.array([0.5, 0.6]), np.array([0.4, 0.2]), 1.0, 1.0,
+                                                                 lang)],
+}
+# the maps whose synthetic cells are masked (the legend says "masked", not "exactly 0")
+MASKED = {"masks.causal_mask_map", "masks.causal_attention_map"}
+
+
+def builders() -> set[str]:
+    """Every public function of ui/charts/ that returns a VegaChart."""
+    return {f"{m.__name__.rsplit('.', 1)[1]}.{name}" for m in MODULES for name, f in vars(m).items()
+            if inspect.isfunction(f) and f.__module__ == m.__name__ and not name.startswith("_")
+            and inspect.signature(f).return_annotation in ("VegaChart", VegaChart)}
+
+
+def all_charts(lang: str):
+    for name, build in CASES.items():
+        for i, chart in enumerate(build(lang)):
+            yield f"{name}[{i}]", name, chart
+
+
+def walk(node, path=""):
+    """(path, key, value) of every entry of nested dicts and lists."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield path, k, v
+            yield from walk(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from walk(v, f"{path}[{i}]")
+
+
+def layers(spec: dict):
+    """Every view of a spec: itself and its layers, nested or not."""
+    yield spec
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for sub in spec.get(key, []):
+            yield from layers(sub)
+    if "spec" in spec:
+        yield from layers(spec["spec"])
+
+
+def mark_of(view: dict) -> dict:
+    m = view.get("mark")
+    return {"type": m} if isinstance(m, str) else (m or {})
+
+
+def is_grey(colour: str) -> bool:
+    m = re.fullmatch(r"#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})", colour.lower())
+    return bool(m) and len(set(m.groups())) == 1 and 0x60 <= int(m.group(1), 16) <= 0xd0
+
+
+ZERO_FILTER = re.compile(r'^datum\["(\w+)"\] === 0$')
+
+
+def zero_layers(spec: dict) -> list[tuple[dict, str]]:
+    """(view, field) of each layer keeping only the cells whose field is exactly 0."""
+    found = []
+    for view in layers(spec):
+        for step in view.get("transform", []):
+            m = ZERO_FILTER.match(step.get("filter", "")) if isinstance(step.get("filter"), str) else None
+            if m:
+                found.append((view, m.group(1)))
+    return found
+
+
+def test_every_builder_has_a_case():
+    assert builders() == set(CASES), "a chart builder of ui/charts/ has no case here (or a case lost its builder)"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chart_text_is_at_least_12px(lang):
+    needed = {("axis", "labelFontSize"), ("axis", "titleFontSize"), ("legend", "labelFontSize"),
+              ("legend", "titleFontSize"), ("title", "fontSize"), ("title", "subtitleFontSize"),
+              ("header", "labelFontSize"), ("header", "titleFontSize"), ("text", "fontSize")}
+    for label, _, chart in all_charts(lang):
+        config = chart.spec.get("config", {})
+        missing = {f"{part}.{key}" for part, key in needed if key not in config.get(part, {})}
+        assert not missing, (label, "Vega's default, under 12 px, would apply", missing)
+        sizes = [(path, key, value) for path, key, value in walk(chart.spec) if key.lower().endswith("fontsize")]
+        assert sizes and all(value >= MIN_FONT for _, _, value in sizes), (label, [s for s in sizes if s[2] < MIN_FONT])
+        for view in layers(chart.spec):  # a text mark without a size of its own gets config.text's
+            if mark_of(view).get("type") == "text":
+                assert mark_of(view).get("fontSize", config["text"]["fontSize"]) >= MIN_FONT, label
+
+
+def test_font_walk_catches_a_small_size():
+    """The walk above can fail: a 10 px label deep in a layer's axis is found."""
+    spec = {"layer": [{"encoding": {"y": {"axis": {"labelFontSize": 10}}}}]}
+    assert [(k, v) for _, k, v in walk(spec) if k.lower().endswith("fontsize")] == [("labelFontSize", 10)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_map_draws_exact_zeros_white_with_a_legend_entry(lang):
+    maps = 0
+    for label, name, chart in all_charts(lang):
+        views = list(layers(chart.spec))
+        if not any(mark_of(v).get("type") == "rect" for v in views):
+            continue
+        maps += 1
+        found = zero_layers(chart.spec)
+        assert len(found) == 1, (label, "a map needs one layer filtered on the exact value 0")
+        view, field = found[0]
+        mark = mark_of(view)
+        assert mark["type"] == "rect" and mark["fill"] == ZERO_FILL == "#ffffff", label
+        assert mark["stroke"] == ZERO_STROKE and is_grey(ZERO_STROKE) and mark["strokeWidth"] >= 1, label
+        fill = view["encoding"]["fill"]
+        assert fill["scale"]["range"] == [ZERO_FILL] and fill.get("legend") is not None, (label, "no legend entry")
+        # the entry's text: the label computed for the cells the filter keeps
+        calc = next(step["calculate"] for step in view["transform"] if "calculate" in step)
+        entry = t("heat.masked" if name in MASKED else "heat.zero", lang)
+        assert f'"{entry}"' in calc and fill["field"] == next(s["as"] for s in view["transform"] if "calculate" in s)
+        # drawn over the coloured cells, under any text or frame
+        coloured = next(i for i, v in enumerate(views) if mark_of(v).get("type") == "rect"
+                        and ({"color", "fill"} & set(v.get("encoding", {}))) and v is not view)
+        assert views.index(view) > coloured, label
+        # the synthetic data holds a cell the layer keeps: the entry shows
+        cells = chart.data[chart.data["kind"] == "cell"] if "kind" in chart.data else chart.data
+        assert (cells[field] == 0).any(), (label, field)
+    assert maps == 12  # 2 token heatmaps, 4 head grids, the mask, causal and cross maps, 2 leak maps, the features
+
+
+def test_zero_layer_is_absent_from_a_chart_without_it():
+    """The map check can fail: a rect map built without zero_cells has no zero layer."""
+    import altair as alt
+    spec = shared.vega_spec(alt.Chart().mark_rect().encode(x="x:O", y="y:O", color="v:Q"))
+    assert zero_layers(spec) == []
+
+
+def test_causal_attention_zero_is_masked_only_where_the_mask_removed_every_later_key():
+    masked = masks.causal_attention_map(tril(5), PIECES[:5], "en").data
+    assert masked["masked"].tolist() == masked["future"].tolist() and masked["future"].any()
+    w = np.full((5, 5), 0.2)
+    w[3, 0] = 0.0  # an exact 0 on a past key, and every later key weighted: not a mask's work
+    free = masks.causal_attention_map(w, PIECES[:5], "en").data
+    assert not free["masked"].any() and (free["score"] == 0).sum() == 1
+    mask = masks.causal_mask_map(np.tril(np.ones((5, 5), dtype=bool)), PIECES[:5], 1, "en").data
+    assert (mask["allowed"] == 0).sum() == 10
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_scaling_weights_are_bars_from_zero_side_by_side(lang):
+    r = scaling_result()
+    chart = scaling.scaling_weights(r, lang)
+    spec, data = chart.spec, chart.data
+    assert mark_of(spec)["type"] == "bar" and mark_of(spec).get("opacity", 1) == 1
+    enc = spec["encoding"]
+    assert enc["y2"] == {"datum": 0} and enc["x"]["field"] == "start" and enc["x2"]["field"] == "stop"
+    raw, scaled = (data[data["kind"] == t(f"scaling.health.{k}", lang)] for k in ("raw", "scaled"))
+    order = np.argsort(-r.weights_raw, kind="stable")
+    np.testing.assert_array_equal(raw["weight"], r.weights_raw[order])
+    np.testing.assert_array_equal(scaled["weight"], r.weights_scaled[order])
+    # side by side: each key's unscaled bar ends where its scaled bar starts, never overlapping
+    assert (raw["start"].to_numpy() < raw["stop"].to_numpy()).all()
+    np.testing.assert_array_equal(raw["stop"].to_numpy(), scaled["start"].to_numpy())
+    assert (scaled["stop"].to_numpy()[:-1] <= raw["start"].to_numpy()[1:]).all()
+    assert set(raw["rank"]) == set(range(1, r.n + 1))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_decode_steps_mark_the_clipped_step(lang):
+    r = kv_result()
+    chart = decoding.decode_steps(r, lang)
+    data = chart.data
+    clipped = data[data["clipped"]]
+    assert len(clipped) == 1 and clipped["step"].tolist() == [5]  # step index 4, drawn as step 5
+    assert clipped["measured"].tolist() == pytest.approx([900.0])
+    assert clipped["ms"].iloc[0] == pytest.approx(1000 * SPIKE_FACTOR * np.median([0.010, 0.011, 0.012, 0.011, 0.010, 0.012]))
+    assert (data.loc[~data["clipped"], "ms"] == data.loc[~data["clipped"], "measured"]).all()
+    assert clipped["flag"].tolist() == [t("kv.steps.clipped", lang, factor=SPIKE_FACTOR)]
+    marks = [v for v in layers(chart.spec) if any(s.get("filter") == {"field": "clipped"} or s.get("filter") == "datum.clipped"
+                                                  for s in v.get("transform", []))]
+    assert len(marks) == 1 and mark_of(marks[0])["type"] == "point" and marks[0]["encoding"]["shape"]["legend"] is not None
+    assert "measured" in [tip["field"] for tip in marks[0]["encoding"]["tooltip"]]
+    assert decoding.clipped_note("kv", 1, lang) != decoding.clipped_note("kv", 2, lang) != decoding.clipped_note("kv", 0, lang)
+    assert "2" in decoding.clipped_note("par", 2, lang) and str(SPIKE_FACTOR) in decoding.clipped_note("par", 0, lang)
