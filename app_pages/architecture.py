@@ -282,7 +282,7 @@ def xattn_lesson() -> None:
             lesson.note(t("xattn.map_caption", lang, layers=r.n_layers, heads=r.n_heads, peak=values["peak"]))
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        st.caption(t("xattn.io", lang, number=values["number"], S=values["S"]))
+        lesson.note(t("xattn.io", lang, number=values["number"], S=values["S"]))
         st.code(f"{' '.join(r.words)}\n→ {r.output or '∅'}   ({t('xattn.reference', lang)}: {r.reference})",
                 language=None, wrap_lines=True)
         (st.success if r.correct else st.error)(

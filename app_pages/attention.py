@@ -220,7 +220,7 @@ def multi_head_lesson() -> None:
 
     st.markdown(f"**{t('mh.costs', lang)}**")
     costs_table(r, cfg.d_model, cfg.n_heads)
-    st.caption(t("mh.costs_caption", lang, d=cfg.d_model, h=cfg.n_heads, dh=cfg.d_model // cfg.n_heads))
+    lesson.note(t("mh.costs_caption", lang, d=cfg.d_model, h=cfg.n_heads, dh=cfg.d_model // cfg.n_heads))
 
     lesson.finish(LESSON, sections, lab.run, PARAMS, lang)
 

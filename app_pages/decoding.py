@@ -331,7 +331,7 @@ def kv_lesson() -> None:
                       heads=r.n_heads, mha=f"{r.mha_bytes:,}", saving=pct(r.gqa_saving)))
     with right:
         decoders.token_strip(r.pieces, lang, t("kv.prompt_tokens", lang, n=r.n_prompt), r.byte_pieces, LESSON)
-        st.caption(t("kv.generated", lang, n=r.n_new, same=values["same_tokens"], k=r.n_uncached))
+        lesson.note(t("kv.generated", lang, n=r.n_new, same=values["same_tokens"], k=r.n_uncached))
         st.code(dec.text(r.tokens), language=None, wrap_lines=True)
 
     st.markdown(f"**{t('kv.no_q', lang)}**")

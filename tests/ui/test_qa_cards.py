@@ -132,3 +132,18 @@ def test_say_filter_fills_the_spoken_form():
 def test_unknown_or_broken_filter_raises(bad):
     with pytest.raises(ValueError):
         qa.parse(CARD.replace("{{d|say}}", bad, 1), lang="en")
+
+
+def test_a_count_of_one_reads_singular_in_the_english_cards():
+    """Every placeholder filled with 1: no English card says "1 sentences" (qa.singular_ones)."""
+    import doctest
+    import re
+
+    assert doctest.testmod(qa).failed == 0
+    plural = re.compile(r"(?<![\d.,])\b1 (?:[a-z-]+ )?(?:tokens|positions|words|sentences|keys|steps|rows|pads|batches"
+                        r"|repeats|cells|pieces|heads|layers|merges|bytes|characters)\b")
+    for qid in CARD_IDS:
+        card = qa.load(qid, "en")
+        text = "\n".join(card.filled({name: "1" for name in card.placeholders()}).values())
+        assert not plural.search(text), f"{qid}: {plural.search(text).group()}"
+    assert qa.load("scaling", "zh").filled({n: "1" for n in qa.load("scaling", "zh").placeholders()})  # zh untouched
