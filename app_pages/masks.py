@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dataclasses import dataclass
 
 from tf_core import limits
 from tf_core.models import registry
@@ -29,22 +28,12 @@ BATCHING = (encoders.MODEL, params.Param("n", limits.BATCH_SENTENCES), params.Pa
             params.Param("pool", limits.BATCH_POOL), params.Param("seed", limits.SEED))
 
 
-@dataclass(frozen=True)
-class LangParam(params.Param):
-    """A Param whose default depends on the language (the default prompts differ)."""
-
-    by_lang: tuple[tuple[str, int], ...] = ()
-
-    def default_for(self, lang: str):
-        return dict(self.by_lang).get(lang, self.default)
-
-
 # The decoder lessons run SmolLM2-135M-Instruct (30 layers, 9 heads) or the tiny GPT (ui/decoders loads
 # each once per process): the layer and head sliders take SmolLM2's ranges, and the page clamps them to
 # the loaded model. p starts at 1 (position 0 has nothing before it); its defaults fall on a whole word
 # of each default prompt with SmolLM2 (en " village", zh "有").
 PROMPT = decoders.PROMPT
-POSITION = LangParam("pos", limits.DECODER_POSITION, by_lang=(("zh", 14),))
+POSITION = params.LangParam("pos", limits.DECODER_POSITION, by_lang=(("zh", 14),))
 # A replacement word (its first token is used): a word is a few pieces; 40 characters hold any word.
 WORD_CHARS = limits.DECODER_WORD_CHARS
 WORD = params.TextParam("word", max_chars=WORD_CHARS, defaults=(("en", ""), ("zh", "")))

@@ -79,6 +79,17 @@ class Param:
         return value, None
 
 
+@dataclass(frozen=True)
+class LangParam(Param):
+    """A Param whose default depends on the language (a position in a default prompt, which differs
+    by language)."""
+
+    by_lang: tuple[tuple[str, int], ...] = ()
+
+    def default_for(self, lang: str):
+        return dict(self.by_lang).get(lang, self.default)
+
+
 AUTO = -1  # an AutoParam's "auto": the lesson picks the value by its stated rule
 
 
