@@ -20,7 +20,7 @@ from tf_core import limits
 from ui import decoders, lesson, params
 from ui.charts import decoding as charts
 from ui.i18n import t
-from ui.text import device_text, md_escape, num, pct, speed_verdict
+from ui.text import device_text, md_escape, num, pct, speed_verdict, spoken
 
 PAGE = "decoding"
 # Page defaults below the caps: a first visit runs ~16 sequential SmolLM2 steps per side, a few seconds.
@@ -216,6 +216,8 @@ def kv_values(r, q, dec) -> dict[str, str]:
         "uncached_cap": str(limits.KV_UNCACHED_TOKENS),
         "tps_cached": fmt(rate_c),
         "tps_uncached": fmt(rate_u),
+        "rate_said": (t("kv.rate_said", lang, n=r.n_new, cached=spoken(fmt(rate_c), lang), uncached=spoken(fmt(rate_u), lang))
+                      if r.n_new > 1 else t("kv.rate_none", lang)),
         "rate_verdict": speed_verdict("kv.speed", r.rate_ratio, lang),
         "step_cached": ms(float(np.median(r.step_cached[1:]))) if r.n_new > 1 else "—",
         "step_uncached": ms(float(np.median(after))) if len(after) else "—",

@@ -117,7 +117,8 @@ def padding_lesson() -> None:
         with lesson.main():
             for name, w in zip(("masked", "unmasked"), (r.weights_masked, r.weights_unmasked)):
                 st.markdown(f"**{t(f'pad.{name}', lang)}**")
-                lesson.chart(shared.token_heatmap(w, pieces, lang, None, scale=1.0, signed=False),
+                pads = ~r.mask[r.index] if name == "masked" else None  # the masked map's white cells: "masked"
+                lesson.chart(shared.token_heatmap(w, pieces, lang, None, scale=1.0, signed=False, masked_keys=pads),
                              key=f"{LESSON}.chart.{name}")
     lesson.note(t("pad.maps_caption", lang, layer=layer, head=head, mass=values["pad_mass"],
                   mass_max=values["pad_mass_max"]))

@@ -92,7 +92,7 @@ def main() -> None:
 
     # --- cached vs uncached ------------------------------------------------------------------------
     cfg = model.cfg
-    print(f"\nKV cache vs recomputing the prefix (ours; median of runs):")
+    print("\nKV cache vs recomputing the prefix (ours; median of runs):")
     for length in args.lengths:
         runs_u = args.uncached_runs or (args.runs if length <= 64 else 1)
         cached = [timed(lambda: generate(model, ids, length, use_cache=True)) for _ in range(args.runs)]

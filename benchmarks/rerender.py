@@ -428,6 +428,10 @@ def lesson_pages(browser, log_dir: Path, name: str, cases: dict[str, tuple]):
 DRAW_CASES = {
     "causal-mask smollm2": ("/masks?q=causal-mask&lang=en&decoder=smollm2",
                             [("causal.layer_slider", "layer"), ("causal.head_slider", "head")]),
+    # issue 14: a control of a training lesson that starts no run. d_model changes only the paper's schedule
+    # drawn (computed on every rerun, never cached); the two training runs and the dropout passes come from
+    # the page's stores, as they would for a learner exploring the schedule after the first view.
+    "lr-dropout d_model": ("/layers?q=lr-dropout&lang=en", [("lrd.dmodel", "dmodel")]),
 }
 
 

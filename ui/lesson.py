@@ -159,7 +159,8 @@ def controls(lesson: str, params: tuple[Param, ...], lang: str, spec: Sequence[f
         if i < len(rows) - 1:
             columns += st.columns(row, vertical_alignment="bottom", gap="small")
             continue
-        *cols, last = st.columns([*row, max(1.6, 0.2 * sum(row))], vertical_alignment="bottom", gap="small")
+        # the reset column: at least a fifth of the row, so "Reset" / "重置" with its icon is never cut (~96 px at 1366x768)
+        *cols, last = st.columns([*row, max(1.6, 0.25 * sum(row))], vertical_alignment="bottom", gap="small")
         columns += cols
     last.button(
         t("lesson.reset", lang),

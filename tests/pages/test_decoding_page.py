@@ -122,6 +122,7 @@ def test_kv_layer_and_seed_do_not_rerun_the_decode():
     at.slider(key=f"{KV}.new").set_value(limits.KV_NEW_TOKENS.lo).run()  # one token: no tokens/s, no past to test
     assert_healthy(at, KV, "en", 2)
     assert at.metric[0].value == "—"
+    assert any(t("kv.rate_none", "en") in m.value for m in at.markdown)  # the takeaway says why, not "— tokens per second"
 
 
 def test_bad_url():

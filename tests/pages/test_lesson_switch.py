@@ -60,6 +60,7 @@ import pytest
 from apptest_helpers import assert_healthy, open_app
 from streamlit.testing.v1.element_tree import Block, Button, DownloadButton, Widget
 
+from tf_core import limits
 from tf_core.device import THREADS_ENV
 from ui import curriculum, decoders
 
@@ -91,6 +92,21 @@ def one_torch_thread():
     TF_CORE_THREADS), so it is set there, not with torch.set_num_threads."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(THREADS_ENV, "1")
+        yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def short_training_runs():
+    """The lessons that train live run a few steps here: the switch is what this file tests, and each
+    lesson's own page test covers its runs (tests/pages/test_<id>_page.py). The step counts the pages
+    read at run time (each also in the key of its stored result, so no other test is served these)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(limits, "LNBN_STEPS", limits.IntRange(4, 200, 4))
+        mp.setattr(limits, "BN_STEPS", 2)
+        mp.setattr(limits, "RES_STEPS", 2)
+        mp.setattr(limits, "FFN_STEPS", limits.IntRange(1, 200, 2))
+        mp.setattr(limits, "TIE_STEPS", limits.IntRange(1, 300, 2))
+        mp.setattr(limits, "LRD_STEPS", limits.IntRange(10, 30, 10))
         yield
 
 
@@ -148,6 +164,9 @@ def end_value(w: Widget, end: str):
     raise AssertionError(f"{w.key}: no ends defined for a {w.type} (add its kind to test_lesson_switch.py)")
 
 
+TRAINING_PAGES = ("norms", "layers")  # the pages whose lessons train live (tf_core.live_training)
+
+
 def in_range(w: Widget) -> str | None:
     """Why ``w``'s value lies outside the range the widget offers (None when it is inside)."""
     v = w.value
@@ -175,9 +194,15 @@ def targets(at, qid: str, end: str) -> dict[str, tuple[Widget, object]]:
     """Each control of lesson ``qid`` (disabled ones excepted: a learner cannot move them) with its
     value at ``end``. Where the high end's decoder is SmolLM2 (the tiny GPT not offered), the
     sliders stay at the lowest quarter of their range instead: SmolLM2 at its largest settings
-    takes tens of seconds (256 new tokens: ~30 s on 2 cores)."""
+    takes tens of seconds (256 new tokens: ~30 s on 2 cores). The same for the lessons that train
+    live (pages norms and layers): their largest depth, steps and batch train for 5-15 s a lesson, and
+    each lesson's own page test covers its high end with short runs."""
     out = {w.key: (w, end_value(w, end)) for w in controls(at, qid) if not w.disabled}
     decoder = out.get(decoders.MODEL.key(qid))
+    if end == "high" and CUR.get(qid).page in TRAINING_PAGES:
+        for key, (w, _) in out.items():
+            if w.type == "slider":
+                out[key] = (w, number(w, w.min + (w.max - w.min) // 4))
     if end == "high" and decoder is not None and decoder[1] == decoders.SMOLLM2:
         for key, (w, _) in out.items():
             if w.type == "slider":

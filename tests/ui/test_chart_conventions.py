@@ -20,11 +20,12 @@ import pytest
 
 from tf_core.device import SPIKE_FACTOR
 from tf_core.lab.kv_cache import clip_steps
-from ui.charts import architecture, attention, decoding, masks, scaling, shared, tokens
+from ui.charts import architecture, attention, decoding, layers, masks, norms, scaling, shared, tokens
+from ui.charts import layers as layer_charts  # `layers` is shadowed by the spec walker below
 from ui.charts.shared import MIN_FONT, ZERO_FILL, ZERO_STROKE, VegaChart
 from ui.i18n import t
 
-MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens)
+MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers)
 PIECES = ("<s>", "The", "a|b", "<b>x</b>", "注意", "🤖")
 
 
@@ -79,7 +80,9 @@ def neighbour_list() -> SimpleNamespace:
 # name -> a function of the language giving the charts of that builder (maps: with an exact 0 in their data)
 CASES = {
     "shared.token_heatmap": lambda lang: [shared.token_heatmap(with_zero((6, 6)), PIECES, lang, None, 1.0, signed=False),
-                                          shared.token_heatmap(with_zero((6, 6), signed=True), PIECES, lang, "qk.heat_own")],
+                                          shared.token_heatmap(with_zero((6, 6), signed=True), PIECES, lang, "qk.heat_own"),
+                                          shared.token_heatmap(with_zero((6, 6)), PIECES, lang, None, 1.0, signed=False,
+                                                               masked_keys=np.array([False, True, False, False, False, True]))],
     "shared.head_values": lambda lang: [shared.head_values(with_zero((3, 4)), (1, 2), lang, "padmass")],
     "shared.layer_head_values": lambda lang: [shared.layer_head_values(with_zero((30, 9)), (0, 0), lang,
                                                                         "causal.future.scale")],
@@ -118,6 +121,41 @@ CASES = {
     "tokens.accuracy": lambda lang: [tokens.accuracy(0.8, 0.3, 0.25, lang)],
     "tokens.context_layers": lambda lang: [tokens.context_layers(np.array([0.5, 0.6]), np.array([0.4, 0.2]), 1.0, 1.0,
                                                                  lang)],
+    "shared.loss_curves": lambda lang: [shared.loss_curves([("a", np.array([3.0, 2.0, 1.0]), None),
+                                                            ("b", np.array([3.0, 5.0, np.nan]), 2)], lang)],
+    # --- cases of lesson ln-vs-bn ---
+    "norms.lnbn_change": lambda lang: [
+        norms.lnbn_change(np.arange(1, 4), np.array([0.0, 0.3, 0.4]), np.array([0.0, 0.25, 0.3]),
+                          np.array([1e-7, 1e-7, 1e-7]), np.array([0.0, 0.2, 0.4]), lang),
+        norms.lnbn_change(np.arange(65), np.linspace(0.5, 1.1, 65), np.full(65, 0.3), np.full(65, 1e-7),
+                          np.linspace(0.3, 0.8, 65), lang, "lnbn.change.x_pad")],
+    "norms.lnbn_means": lambda lang: [norms.lnbn_means(np.array([0.1, -0.5, 2.0]), np.array([0.2, -0.3, 1.0]), lang)],
+    "norms.lnbn_grads": lambda lang: [norms.lnbn_grads(np.array([1.5, 1.4, 1.3]), np.array([2.0, 2.7, 3.2]), lang),
+                                      norms.lnbn_grads(np.array([1.2]), np.array([1.8]), lang)],
+    "norms.lnbn_curves": lambda lang: [norms.lnbn_curves([("a", np.array([4.0, 2.0, 0.1]), None),
+                                                          ("<b>x</b>", np.array([4.0, 30.0, 120.0]), "diverged"),
+                                                          ("注意", np.array([4.0, 3.0, np.nan]), "diverged")], 2.92, lang)],
+    # --- cases of lesson batchnorm ---
+    "norms.bn_noise": lambda lang: [norms.bn_noise(np.array([1, 2, 4]), np.array([0.3, 0.2, 0.1]), np.array([0.2, 0.1, 0.05]),
+                                                   np.array([0.4, 0.2, 0.1]), np.array([0.35, 0.25, 0.18]), lang)],
+    "norms.bn_modes": lambda lang: [norms.bn_modes(np.array([1, 2, 4]), np.array([np.nan, 0.09, 0.05]), 0.03, 0.02, lang)],
+    "norms.bn_drift": lambda lang: [norms.bn_drift(np.arange(1, 5), np.array([0.5, 0.1, 0.2, 0.3]), 2, lang)],
+    # --- cases of lesson residual ---
+    "norms.res_grads": lambda lang: [norms.res_grads(np.array([1.3, 1.2, 1.0]), np.array([1e-6, 1e-3, 0.3]), lang)],
+    "norms.res_spread": lambda lang: [norms.res_spread(np.array([0.9, 0.8, 0.7, 0.6]), np.array([0.9, 0.5, 1e-4, 0.0]), lang)],
+    # --- cases of lesson ffn ---
+    "layers.activation_curves": lambda lang: [layer_charts.activation_curves(np.array([-1.0, 0.0, 1.0]), ("relu", "gelu", "swiglu"),
+                                                                       np.zeros((3, 3)), lang, "ffn.curve.value")],
+    "layers.position_diffs": lambda lang: [layer_charts.position_diffs(np.array([0.0, 2e-6]), np.array([1e-5, 2e-5]), lang)],
+    "layers.dead_units": lambda lang: [layer_charts.dead_units(("relu", "gelu", "swiglu"), np.zeros(3), np.array([0.1, 0.0, 0.0]),
+                                                         lang)],
+    "layers.param_bars": lambda lang: [layer_charts.param_bars(("a", "b"), np.array([8.0, 9.0]), np.array([4.0, 3.0]), lang)],
+    # --- cases of lesson weight-tying ---
+    "layers.param_split": lambda lang: [layer_charts.param_split([("a", 10, 30, 0), ("a", 10, 30, 10)], lang)],
+    # --- cases of lesson lr-dropout ---
+    "layers.lrd_points": lambda lang: [layer_charts.lrd_points(("a", "<b>x</b>", "注意"), np.array([0.1, 0.0, 0.09]),
+                                                         np.array([0.0, 0.0, 0.001]), 0.1, lang)],
+    "layers.lrd_gap": lambda lang: [layer_charts.lrd_gap(np.array([0.27, 0.2, 0.15]), lang), layer_charts.lrd_gap(np.array([0.3]), lang)],
 }
 # the maps whose synthetic cells are masked (the legend says "masked", not "exactly 0")
 MASKED = {"masks.causal_mask_map", "masks.causal_attention_map"}
@@ -234,7 +272,7 @@ def test_every_map_draws_exact_zeros_white_with_a_legend_entry(lang):
         # the synthetic data holds a cell the layer keeps: the entry shows
         cells = chart.data[chart.data["kind"] == "cell"] if "kind" in chart.data else chart.data
         assert (cells[field] == 0).any(), (label, field)
-    assert maps == 12  # 2 token heatmaps, 4 head grids, the mask, causal and cross maps, 2 leak maps, the features
+    assert maps == 13  # 3 token heatmaps (one with masked keys), 4 head grids, the mask, causal and cross maps, 2 leak maps, the features
 
 
 def test_zero_layer_is_absent_from_a_chart_without_it():

