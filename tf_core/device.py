@@ -104,6 +104,20 @@ def all_cores() -> Iterator[int]:
         torch.set_num_threads(before)
 
 
+@contextlib.contextmanager
+def fixed_threads(n: int) -> Iterator[int]:
+    """torch on exactly ``n`` CPU threads inside the block; the caller's count restored after (the
+    training CLI and the live training runs: a fixed count, so float sums round the same way)."""
+    if n < 1:
+        raise ValueError(f"threads must be positive, got {n}")
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield n
+    finally:
+        torch.set_num_threads(before)
+
+
 def cpu_threads() -> tuple[int, int]:
     """(threads a light request runs on now, threads a queued long job gets)."""
     return torch.get_num_threads(), _user_threads() or TORCH_THREADS

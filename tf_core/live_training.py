@@ -23,10 +23,9 @@ exactly the instability the warm-up and Post-LN lessons are about.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +35,7 @@ from torch import nn
 
 from tf_core import limits
 from tf_core.blocks import init_weights
-from tf_core.device import get_device
+from tf_core.device import fixed_threads, get_device  # fixed_threads: re-exported for the labs
 from tf_core.dropout import Dropout
 from tf_core.tasks import seeded
 
@@ -96,19 +95,6 @@ def noam(d_model: int, warmup: int, factor: float = 1.0) -> Callable[[int], floa
     if warmup < 1:
         raise ValueError(f"warm-up must be at least 1 step, got {warmup}")
     return lambda step: factor * d_model ** -0.5 * min((step + 1) ** -0.5, (step + 1) * warmup ** -1.5)
-
-
-@contextlib.contextmanager
-def fixed_threads(n: int) -> Iterator[int]:
-    """torch on exactly ``n`` CPU threads inside the block; the caller's count restored after."""
-    if n < 1:
-        raise ValueError(f"threads must be positive, got {n}")
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield n
-    finally:
-        torch.set_num_threads(before)
 
 
 def block_grad_norms(groups: list[list[nn.Parameter]]) -> list[float]:

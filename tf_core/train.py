@@ -41,6 +41,7 @@ import torch
 import torch.nn.functional as F
 
 from tf_core import limits, numbers
+from tf_core.device import fixed_threads
 from tf_core.models import checkpoints, seq2seq, tiny_gpt, vocab
 
 log = logging.getLogger(__name__)
@@ -140,22 +141,6 @@ def optimise(model: torch.nn.Module, steps: int, lr: float, warmup: int, weight_
     return history
 
 
-class _Threads:
-    """torch on exactly ``n`` threads inside the block, the caller's setting restored after."""
-
-    def __init__(self, n: int):
-        if n < 1:
-            raise ValueError(f"threads must be positive, got {n}")
-        self.n = n
-
-    def __enter__(self):
-        self.before = torch.get_num_threads()
-        torch.set_num_threads(self.n)
-
-    def __exit__(self, *exc):
-        torch.set_num_threads(self.before)
-
-
 @dataclass(frozen=True, eq=False)
 class Result:
     """A trained model with what save() writes beside it."""
@@ -221,7 +206,7 @@ def train_gpt(recipe: GPTRecipe = GPT, seed: int = 0, threads: int = 2, corpus: 
                          f"{n_val} characters) and at most {recipe.max_positions} positions")
     cfg = tiny_gpt.GPTConfig(vocab=chars, d_model=recipe.d_model, n_layers=recipe.n_layers, n_heads=recipe.n_heads,
                          d_ff=recipe.d_ff, max_positions=recipe.max_positions)
-    with _Threads(threads):
+    with fixed_threads(threads):
         seed_everything(seed)
         model = tiny_gpt.TinyGPT(cfg)
         gen = torch.Generator().manual_seed(seed)
@@ -355,7 +340,7 @@ def train_seq2seq(recipe: Seq2SeqRecipe = SEQ2SEQ, seed: int = 0, threads: int =
     held_out = numbers.held_out_numbers(seed, recipe.held_out)
     allowed = training_mask(held_out)
     src, tgt = number_tensors(cfg)
-    with _Threads(threads):
+    with fixed_threads(threads):
         seed_everything(seed)
         model = seq2seq.Seq2Seq(cfg)
         draws = training_draws(seed, recipe.batch, allowed)

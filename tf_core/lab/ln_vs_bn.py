@@ -52,8 +52,8 @@ from tf_core import limits, tasks
 from tf_core.blocks import BlockConfig, Stack, StackConfig, init_weights
 from tf_core.device import DeviceInfo, describe, get_device
 from tf_core.lab.padding_mask import pad_batch, split_sentences, tokenize_all
-from tf_core.live_training import (BATCH_OFFSET, INIT_OFFSET, StepReport, TrainRun, block_grad_norms, constant,
-                                   cross_entropy, fixed_threads, linear_warmup, train)
+from tf_core.live_training import (BATCH_OFFSET, INIT_OFFSET, StepReport, TrainRun, constant, fixed_threads,
+                                   gradient_norms, linear_warmup, train)
 from tf_core.models.text_encoder import TextEncoder
 from tf_core.norms import BatchNorm, LayerNorm
 
@@ -284,10 +284,7 @@ def init_gradient_norms(placement_: str, depth: int, seed: int, device: torch.de
         norms = []
         for _ in range(limits.LNBN_INIT_BATCHES):
             x, y = task.batch(limits.LNBN_BATCH, limits.LNBN_SEQ, gen, dev)
-            model.zero_grad(set_to_none=True)
-            cross_entropy(model(x), y).backward()
-            norms.append(block_grad_norms(model.layer_groups()))
-        model.zero_grad(set_to_none=True)
+            norms.append(gradient_norms(model, x, y)[1])
     return np.mean(np.array(norms), axis=0)  # (L,)
 
 
