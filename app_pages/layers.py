@@ -305,18 +305,18 @@ def lrd_training(layers: int, steps: int, lr: float, warmup: int, seed: int):
 
 
 def lrd_loss(run) -> str:
-    return num(run.final_loss()) if run.diverged_at is None else t("lrd.verdict.diverged", lang)
+    return num(run.final_loss()) if run.diverged_at is None else t("lrd.loss.diverged", lang)
 
 
-def lrd_values(s, w, d) -> dict[str, str]:
-    """The card's placeholders (``d``: the dropout result, None without MiniLM: its numbers read "—")."""
+def lrd_values(w, d) -> dict[str, str]:
+    """The card's placeholders (``d``: the dropout result, None without MiniLM: its numbers read "—").
+    None depends on d_model: it redraws only the schedule's own fragment (:func:`lrd_schedule`)."""
     keys = {"stuck": "lrd.verdict.stuck", "learned": "lrd.verdict.learned", "partly": "lrd.verdict.partly",
             "diverged": "lrd.verdict.diverged"}
     verdict = lambda run: t(keys[lab.verdict(run.final_loss(), run.diverged_at, w.entropy)], lang)  # noqa: E731
     dash = "—"
     return {
-        "d_model": str(s.d_model), "warmup": str(s.warmup), "peak_lr": num(s.peak_lr), "peak_step": str(s.peak_step),
-        "lr": f"{w.lr:g}", "layers": str(w.layers), "steps": str(w.steps), "factor": num(w.lr / s.peak_lr),  # relative to the schedule drawn (the learner's d_model)
+        "warmup": str(w.warmup), "lr": f"{w.lr:g}", "layers": str(w.layers), "steps": str(w.steps),
         "loss_const": lrd_loss(w.constant), "loss_warm": lrd_loss(w.warm), "entropy": num(w.entropy),
         "verdict_const": verdict(w.constant), "verdict_warm": verdict(w.warm),
         "model": d.model if d else dash, "rate": f"{d.rate:g}" if d else dash,
@@ -327,6 +327,7 @@ def lrd_values(s, w, d) -> dict[str, str]:
         "cos_train": num(d.cos_train, 4) if d else dash, "passes": str(d.passes) if d else dash,
         "gap_first": num(d.gap[0]) if d else dash, "gap_last": num(d.gap[-1]) if d else dash,
         "scale": num(d.scale) if d else dash, "keep": f"{1 - d.rate:g}" if d else dash,
+        "emb_zeros": pct(d.zeros_train[[n for n, _, _ in lab.POINTS].index("embeddings")], 1) if d else dash,
     }
 
 
@@ -345,6 +346,28 @@ def lrd_figures(w, d) -> list[lesson.Figure]:
     return figs
 
 
+@st.fragment
+def lrd_schedule(constant_lr: list[float], warm_lr: list[float], lr: float, warmup: int, steps: int) -> None:
+    """The paper's schedule for the d_model picked above it, with the two runs' rates. Its own
+    fragment: d_model starts no run and nothing else on the page depends on it (it cancels in the runs'
+    scaled schedule), so a change redraws this chart and caption only. On such a rerun Streamlit calls
+    this again with the arguments of the last full run: the runs' rates, which d_model does not touch."""
+    from ui.params import write_url
+
+    left, _ = st.columns([1, 2])
+    d_model = left.select_slider(
+        t("lrd.dmodel", lang), options=LRD_D_OPTIONS, key=f"{LESSON}.dmodel",
+        help=t("lrd.dmodel_help", lang) + " " + lesson.limits_help(lang, (("d_model", limits.LRD_D_MODEL),)))
+    sched = lab.schedule(int(d_model), warmup, steps)
+    lesson.chart(shared.loss_curves([(t("lrd.sched.paper", lang, d=d_model), sched.lr, None),
+                                     (t("lrd.run.constant", lang, lr=f"{lr:g}"), constant_lr, None),
+                                     (t("lrd.run.warmup", lang, lr=f"{lr:g}"), warm_lr, None)],
+                                    lang, y_key="lrd.lr_axis", log=False, height=190), key=f"{LESSON}.chart.lr")
+    lesson.note(t("lrd.sched.caption", lang, d=d_model, warmup=warmup, peak=num(sched.peak_lr),
+                  step=sched.peak_step, factor=num(lr / sched.peak_lr), lr=f"{lr:g}"))
+    write_url(LESSON, LESSON, LR_DROPOUT, lang)  # on this fragment's own reruns too
+
+
 def lr_dropout_lesson() -> None:
     from tf_core.models import registry
     from tf_core.models.catalog import MODELS
@@ -353,23 +376,20 @@ def lr_dropout_lesson() -> None:
                          ("seed", limits.SEED)):
         params.clamp(f"{LESSON}.{name}", bounds.lo, bounds.hi)
     v = params.values(LESSON, LR_DROPOUT)
-    d_model, warmup, lr = int(v["dmodel"]), int(v["warmup"]), float(v["lr"])
+    warmup, lr = int(v["warmup"]), float(v["lr"])
     layers, steps, seed = int(v["layers"]), int(v["steps"]), int(v["seed"])
     text, _ = LRD_TEXT.clean(v["text"])
-    sched = lab.schedule(d_model, warmup, steps)
     runs = lrd_training(layers, steps, lr, warmup, seed)
     drop = None
     model_key = registry.pick(text)  # e5-small for Chinese text where it is installed, else MiniLM
     if "minilm" in registry.available():  # MiniLM's config file gives the rate, e5's too
         drop = lrd_dropout(model_key, text, seed, encoders.encoder(model_key, lang))
-    sections = lesson.card(LESSON, lang, lrd_values(sched, runs, drop))
+    sections = lesson.card(LESSON, lang, lrd_values(runs, drop))
     panel = lesson.answer(LESSON, sections, lang, lrd_figures(runs, drop))
 
     with panel:
-        c_d, c_w, c_lr, c_l, c_s, c_seed = lesson.controls(LESSON, LR_DROPOUT, lang, [3, 3, 3, 3, 3, 2])
+        c_w, c_lr, c_l, c_s, c_seed = lesson.controls(LESSON, LR_DROPOUT, lang, [3, 3, 3, 3, 2])
         lim = lambda *pairs: lesson.limits_help(lang, pairs)  # noqa: E731
-        c_d.select_slider(t("lrd.dmodel", lang), options=LRD_D_OPTIONS, key=f"{LESSON}.dmodel",
-                          help=t("lrd.dmodel_help", lang) + " " + lim(("d_model", limits.LRD_D_MODEL)))
         c_w.slider(t("lrd.warmup", lang), limits.LRD_WARMUP.lo, limits.LRD_WARMUP.hi, key=f"{LESSON}.warmup",
                    help=t("lrd.warmup_help", lang) + " " + lim(("warmup", limits.LRD_WARMUP)))
         c_lr.select_slider(t("lrd.lr", lang), options=LRD_LR_OPTIONS, key=f"{LESSON}.lr", format_func=lambda x: f"{x:g}",
@@ -381,18 +401,12 @@ def lr_dropout_lesson() -> None:
         c_seed.slider(t("lrd.seed", lang), limits.SEED.lo, limits.SEED.hi, key=f"{LESSON}.seed",
                       help=t("lrd.seed_help", lang) + " " + lim(("seed", limits.SEED)))
         with lesson.main():
-            paper = t("lrd.sched.paper", lang, d=d_model)
-            lesson.chart(shared.loss_curves([(paper, sched.lr, None),
-                                             (t("lrd.run.constant", lang, lr=f"{lr:g}"), runs.constant.lr, None),
-                                             (t("lrd.run.warmup", lang, lr=f"{lr:g}"), runs.warm.lr, None)],
-                                            lang, y_key="lrd.lr_axis", log=False, height=190), key=f"{LESSON}.chart.lr")
-            lesson.note(t("lrd.sched.caption", lang, d=d_model, warmup=warmup, peak=num(sched.peak_lr),
-                          step=sched.peak_step, factor=num(lr / sched.peak_lr), lr=f"{lr:g}"))
+            lrd_schedule(runs.constant.lr, runs.warm.lr, lr, warmup, steps)
             curves = [(t("lrd.run.constant", lang, lr=f"{lr:g}"), runs.constant.loss, runs.constant.diverged_at),
                       (t("lrd.run.warmup", lang, lr=f"{lr:g}"), runs.warm.loss, runs.warm.diverged_at)]
             lesson.chart(shared.loss_curves(curves, lang, colours=shared.PALETTE[1:3], log=True, height=220),
                          key=f"{LESSON}.chart.loss")  # each run in the colour of its learning-rate line above
-    vals = lrd_values(sched, runs, drop)
+    vals = lrd_values(runs, drop)
     lesson.note(t("lrd.loss.caption", lang, layers=layers, const=vals["loss_const"], warm=vals["loss_warm"],
                   v_const=vals["verdict_const"], v_warm=vals["verdict_warm"], entropy=num(runs.entropy),
                   chance=num(runs.chance)))

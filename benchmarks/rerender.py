@@ -428,9 +428,8 @@ def lesson_pages(browser, log_dir: Path, name: str, cases: dict[str, tuple]):
 DRAW_CASES = {
     "causal-mask smollm2": ("/masks?q=causal-mask&lang=en&decoder=smollm2",
                             [("causal.layer_slider", "layer"), ("causal.head_slider", "head")]),
-    # issue 14: a control of a training lesson that starts no run. d_model changes only the paper's schedule
-    # drawn (computed on every rerun, never cached); the two training runs and the dropout passes come from
-    # the page's stores, as they would for a learner exploring the schedule after the first view.
+    # issue 14: a control of a training lesson that starts no run. d_model changes only the paper's schedule,
+    # drawn by its own fragment (app_pages/layers.lrd_schedule): nothing else reruns.
     "lr-dropout d_model": ("/layers?q=lr-dropout&lang=en", [("lrd.dmodel", "dmodel")]),
 }
 
@@ -445,15 +444,19 @@ def draw_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[float]]:
         first_label = STRINGS[sliders[0][0]]["en"]
         for key, param in sliders:
             label = STRINGS[key]["en"]
-            times = []
-            while len(times) < runs:
+            samples = []
+            while len(samples) < runs:
                 if bh.slider(page, label).evaluate("e => e.value === e.max"):
                     press_and_time(page, label, param, "Home", None)
                     if label != first_label:
                         press_and_time(page, first_label, sliders[0][1], "ArrowRight", None)
-                times.append(press_and_time(page, label, param, "ArrowRight", None)["total"])
+                samples.append(press_and_time(page, label, param, "ArrowRight", None))
+            times = [r["total"] for r in samples]
             out[f"{case} {param}"] = times
             print(f"  {case} {param:6s} key -> rendered   {fmt_ms(times)}", flush=True)
+            for part, what in (("to_start", "key -> script start"), ("script", "script start -> idle"),
+                               ("after", "idle -> on screen")):
+                print(f"      {what:22s} {fmt_ms([r[part] for r in samples if r[part] == r[part]])}", flush=True)
     return out
 
 

@@ -81,7 +81,7 @@ FULL = Sizes(numbers=400, gpt_chars=64, enc_tokens=128, prompt=64, greedy=32, be
 # The CPU run keeps every code path and the real widths, but 2 blocks and a 2,048-row vocabulary: at
 # the real depths, initialising, copying and running the random models in fp32, fp64 and bf16 took
 # most of a 190 s run on the 2-core machine (its checks now take ~8 s), and CI runs this in the suite.
-SMALL = Sizes(numbers=200, gpt_chars=32, enc_tokens=48, prompt=16, greedy=8, bench_lengths=(16, 64),
+SMALL = Sizes(numbers=50, gpt_chars=32, enc_tokens=48, prompt=16, greedy=8, bench_lengths=(16, 64),
               repeats=3, warmup=1, new_tokens=(8,), decode_runs=1, layers=2, vocab=2048)
 
 
@@ -336,7 +336,10 @@ def core_tests(run: Run, extra: list[str]) -> None:
     code = (f"import sys\nfor n in {HIDDEN!r}: sys.modules[n] = None\n"
             "import pytest\nsys.exit(pytest.main(sys.argv[1:]))")
     # Its own cache and temporary folders: CI runs this inside another pytest session.
-    args = ["tests/tf_core", "-q", "-p", "no:cacheprovider", "-o", "timeout=120", *extra]
+    # GPU_CHECK_CORE_TESTS narrows the set (pytest paths, space-separated): tests/test_gpu_check.py runs
+    # this step on a few files, since the suite that runs it has run all of tests/tf_core already.
+    paths = os.environ.get("GPU_CHECK_CORE_TESTS", "tests/tf_core").split()
+    args = [*paths, "-q", "-p", "no:cacheprovider", "-o", "timeout=120", *extra]
     run.say("-", f"core tests: TF_CORE_DEVICE={run.device} pytest {' '.join(args)} (hidden: {', '.join(HIDDEN)})")
     with tempfile.TemporaryDirectory(prefix="gpu-check-pytest-") as tmp:
         proc = subprocess.Popen([sys.executable, "-c", code, *args, "--basetemp", tmp], cwd=ROOT, env=env,

@@ -28,6 +28,7 @@
 # Their tests skip, as they must on the GPU machine (CI checks that they do); what remains ran in
 # ~24 s on the idle 2-core machine (706 passed, 149 skipped; none over 2.1 s with --durations), against
 # 77 s with the real models, whose loading tests top --durations (2-6 s each). The whole --cpu run: ~40 s.
+# GPU_CHECK_CORE_TESTS="paths" narrows that step (tests/test_gpu_check.py: two files; the suite runs the rest).
 #
 # Default mode writes nothing outside the repository and /tmp: the wheels go to a temporary
 # --target folder on PYTHONPATH, the caches of Hugging Face and CUDA into it too, all removed at exit.

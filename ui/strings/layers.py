@@ -193,6 +193,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lrd.verdict.learned": {"en": "learns the task", "zh": "学会了这个任务"},
     "lrd.verdict.partly": {"en": "gets part of the way down", "zh": "只下降了一部分"},
     "lrd.verdict.diverged": {"en": "diverges", "zh": "发散了"},
+    "lrd.loss.diverged": {"en": "∞ (diverged)", "zh": "∞（发散）"},
     "lrd.same": {"en": "identical", "zh": "完全相同"},
     "lrd.differ": {"en": "not identical", "zh": "并不相同"},
     "lrd.exact0": {"en": "0 (exact)", "zh": "0（精确）"},
