@@ -344,3 +344,44 @@ LRD_LR = FloatRange(1e-4, 0.1, 1e-2)
 # Dropout passes of the encoder averaged for the expectation (one MiniLM forward each: ~15 ms at ~15 tokens).
 LRD_PASSES = IntRange(1, 64, 16)
 # --- end of lesson `lr-dropout` ---
+
+# --- Lesson `pe-variants`, the length-extrapolation experiment (tf_core/models/position_lm.py,
+# tf_core/lab/pe_variants.py; trained by `python -m tf_core.train positions`) ---
+# Characters per training window of the six shipped models (one per position encoding).
+PE_TRAIN_LENGTH = 32
+# The evaluation lengths the lab sweeps by default: 1, 1.5, 2, 3 and 4 x the training length. The longest
+# sizes the learned table (its rows past PE_TRAIN_LENGTH are never trained).
+PE_EVAL_LENGTHS = (32, 48, 64, 96, 128)
+# Any single evaluation length a caller may ask for: at most the learned table's rows.
+PE_EVAL_LENGTH = IntRange(1, 128, 128)
+# Held-out windows of the longest length; every length covers the same span of windows x 128 characters.
+PE_WINDOWS = IntRange(1, 1024, 256)
+# --- end of lesson `pe-variants` ---
+
+# --- Page `positions`: the tables and biases of tf_core/positional.py (lessons `positional-encoding`, `pe-adds`,
+# `embed-scale`, and the side-by-side views of `pe-variants`). Costs measured on the shared 2-core machine, 1 thread ---
+# d_model of the sinusoid views (curves, the PE matrix, M_k). Odd values are allowed on purpose: the last
+# dimension is then a lone sine (tf_core/positional.py says why). 2048 x 1024 takes ~30 ms to compute and
+# ~0.3 s for its 2048 x 2048 cosine-similarity matrix; a full PCA of it ~2.3 s (MiniLM's 512 x 384 ~0.1 s).
+PE_D = IntRange(2, 1024, 64)
+# Positions in those views (rows of the table, the side of the similarity matrix). Length 1 is allowed: one
+# row, no distance to compare.
+PE_LENGTH = IntRange(1, 2048, 128)
+# The sinusoid's (and RoPE's) base: the slowest pair's period is ~2*pi*base positions. 10,000 is the paper's;
+# SmolLM2 uses 100,000 and Llama 3 500,000. It must exceed 1 (at 1 every pair turns at the same rate).
+PE_BASE = FloatRange(2.0, 1_000_000.0, 10_000.0)
+# The shift k of "PE(pos + k) = M_k PE(pos)": any integer works, negative or past the table's end, and the
+# page lets the learner try both (up to twice the longest table).
+PE_OFFSET = IntRange(-4_096, 4_096, 4)
+# ALiBi heads whose slopes and bias maps are shown: 64 slopes still read as one chart, and the tests check
+# every count up to 64 against BLOOM's implementation.
+ALIBI_HEADS = IntRange(1, 64, 8)
+# Side of the query x key bias maps (ALiBi per head, T5's buckets and bias): 64 heads x 256 x 256 take ~3 ms
+# and 16 MB in float32; at 512 ~70 ms and 64 MB, for heatmaps nobody can read at that size.
+PE_BIAS_LENGTH = IntRange(1, 256, 32)
+# T5's buckets (all of them: both directions when bidirectional) and the distance from which every offset
+# shares the last bucket; T5 uses 32 and 128. The distance must exceed the exact buckets (a quarter of the
+# buckets when bidirectional, half when causal, at most 64 here), so its floor of 65 keeps every pair valid.
+T5_BUCKETS = IntRange(4, 128, 32)
+T5_MAX_DISTANCE = IntRange(65, 4_096, 128)
+# --- end of page `positions` (tf_core/positional.py) ---

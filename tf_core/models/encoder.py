@@ -25,6 +25,11 @@ never switched to ``.train()``. At BERT's four places, in the order BertModel dr
 checkpoint's own rates, where its files say, are in ``EncoderConfig.hidden_dropout`` and
 ``attention_dropout``; one ``drop`` applies one rate at all four places (MiniLM's two are equal).
 
+Positions, the same way, are per call: ``position_ids`` ((T,) or (B, T)) reads other rows of the
+learned table than 0..T-1 (a shuffle, a shift), and ``use_positions=False`` adds no position vector
+at all (token type and LayerNorm unchanged), which leaves attention blind to order: the encoder is
+then permutation-equivariant. The defaults are bit for bit the path without these options.
+
 Everything a lesson draws comes back in ``EncoderOutput``: every layer's hidden states and every
 head's attention weights; with ``trace_layer`` also every intermediate of one block
 (``BlockTrace``). Nothing is stored on the module (a model in st.cache_resource is shared by every
@@ -126,12 +131,35 @@ class Embeddings(nn.Module):
         self.token_type = nn.Embedding(cfg.type_vocab_size, cfg.d_model)
         self.ln = nn.LayerNorm(cfg.d_model, eps=cfg.ln_eps)
 
-    def forward(self, ids: torch.Tensor, drop: Dropout | None = None) -> torch.Tensor:
-        """ids: (B, T) -> (B, T, D). ``drop``: dropout after the LayerNorm, as BERT."""
-        T = ids.shape[1]
-        pos = torch.arange(T, device=ids.device)  # (T,)
+    def forward(self, ids: torch.Tensor, drop: Dropout | None = None, position_ids: torch.Tensor | None = None,
+                use_positions: bool = True) -> torch.Tensor:
+        """ids: (B, T) -> (B, T, D). ``drop``: dropout after the LayerNorm, as BERT.
+        position_ids: (T,) or (B, T) rows of the position table (default 0..T-1), each in
+        [0, max_positions); use_positions=False: no position vector is added."""
+        B, T = ids.shape
+        if not use_positions:
+            if position_ids is not None:
+                raise ValueError("position_ids were given with use_positions=False")
+            x = self.word(ids) + self.token_type.weight[0]  # (B, T, D): order is invisible from here on
+            return dropout(self.ln(x), drop)
+        if position_ids is None:
+            pos = torch.arange(T, device=ids.device)  # (T,)
+        else:
+            pos = self._checked(position_ids, B, T).to(ids.device)  # (T,) or (B, T)
         x = self.word(ids) + self.position(pos) + self.token_type.weight[0]  # (B, T, D)
         return dropout(self.ln(x), drop)
+
+    def _checked(self, position_ids: torch.Tensor, B: int, T: int) -> torch.Tensor:
+        """position_ids if they are integers of shape (T,) or (B, T) inside the table, else ValueError."""
+        if position_ids.dtype.is_floating_point or position_ids.dtype.is_complex or position_ids.dtype == torch.bool:
+            raise ValueError(f"position_ids must be integers, got {position_ids.dtype}")
+        if tuple(position_ids.shape) not in ((T,), (B, T)):
+            raise ValueError(f"position_ids must have shape ({T},) or ({B}, {T}), got {tuple(position_ids.shape)}")
+        rows = self.position.num_embeddings
+        if position_ids.numel() and (int(position_ids.min()) < 0 or int(position_ids.max()) >= rows):
+            raise ValueError(f"position_ids must lie in [0, {rows}) (the learned table's rows), "
+                             f"got {int(position_ids.min())}..{int(position_ids.max())}")
+        return position_ids.long()
 
 
 class Block(nn.Module):
@@ -214,12 +242,16 @@ class Encoder(nn.Module):
         head_mask: torch.Tensor | None = None,
         trace_layer: int | None = None,
         drop: Dropout | None = None,
+        position_ids: torch.Tensor | None = None,
+        use_positions: bool = True,
     ) -> EncoderOutput:
         """ids: (B, T) token ids; mask: (B, T) bool, True at real tokens (default: all real).
         head_mask: (n_layers, n_heads) multipliers (1 keeps a head, 0 removes it).
         trace_layer: the block whose intermediates to return (``EncoderOutput.trace``).
         drop: dropout at BERT's places, masks drawn from its generator in BertModel's order (the
-        same seed replays the same masks); None (inference) leaves every result as without it."""
+        same seed replays the same masks); None (inference) leaves every result as without it.
+        position_ids: (T,) or (B, T) rows of the learned position table to add (default 0..T-1; each
+        in [0, max_positions), else ValueError); use_positions=False adds none (module docstring)."""
         B, T = ids.shape
         if T > self.cfg.max_positions:
             raise ValueError(f"{T} tokens exceed the model's {self.cfg.max_positions} positions")
@@ -232,7 +264,7 @@ class Encoder(nn.Module):
         # (B, 1, 1, T): every query may look at every real key. Without padding there is nothing
         # to mask, and skipping the masked fills saves ~5% of a forward at 128 tokens.
         key_mask = None if bool(mask.all()) else mask[:, None, None, :]
-        x = self.embeddings(ids, drop)  # (B, T, D)
+        x = self.embeddings(ids, drop, position_ids=position_ids, use_positions=use_positions)  # (B, T, D)
         hidden, attentions, trace = [x], [], None
         for i, block in enumerate(self.blocks):
             hm = None if head_mask is None else head_mask[i]

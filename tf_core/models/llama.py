@@ -15,10 +15,11 @@ matrices, SiLU); grouped-query attention (Ainslie et al., 2023): ``n_kv_heads`` 
 each shared by ``n_heads / n_kv_heads`` query heads (SmolLM2-135M: 9 query heads, 3 K/V heads).
 
 Rotary convention, stated: the paper rotates adjacent pairs (x0, x1), (x2, x3) ... of each head;
-Hugging Face's Llama rotates the two halves, (x_i, x_{i + Dh/2}), and so do we. The two are the
-same model up to a fixed permutation of each head's q and k dimensions, which llama.cpp bakes into
-the weights of its GGUF files (its kernel rotates adjacent pairs); ``unpermute_rope`` undoes it on
-loading, exactly as transformers' GGUF loader does, so our weights equal theirs.
+Hugging Face's Llama rotates the two halves, (x_i, x_{i + Dh/2}), and so do we: RoPE itself
+lives in tf_core.positional, shared with the positions lessons. The two are the same model up to a
+fixed permutation of each head's q and k dimensions, which llama.cpp bakes into the weights of its
+GGUF files (its kernel rotates adjacent pairs); ``unpermute_rope`` undoes it on loading, exactly as
+transformers' GGUF loader does, so our weights equal theirs.
 
 Decoding: the model takes an optional ``KVCache`` (tf_core.cache) and returns the next one; new
 tokens take the positions after the cached ones. Nothing per request is stored on the module.
@@ -44,6 +45,7 @@ from tf_core.models import decoder
 from tf_core.models.config import require_heads_divide, require_positive
 from tf_core.models.decoder import BlockMath, BlockTrace, DecoderOutput
 from tf_core.models.weights import build_on_meta
+from tf_core.positional import apply_rope, rope_angles, rotate_half  # noqa: F401  (rotate_half: re-exported)
 
 
 @dataclass(frozen=True)
@@ -103,36 +105,9 @@ PRESETS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Rotary position embedding
+# Rotary position embedding: rope_angles, rotate_half, apply_rope live in tf_core.positional (one
+# implementation for every user); what stays here is the GGUF files' weight layout.
 # ---------------------------------------------------------------------------------------------
-
-def rope_angles(positions: torch.Tensor, d_head: int, theta: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """cos and sin of the rotation angles, each (T, Dh), for integer ``positions`` (T,).
-
-    Dimension pair i (i and i + Dh/2) turns by position · theta^(-2i/Dh): pair 0 once per token,
-    the last pair slowest. Computed in float32, as Hugging Face does (positions up to 8192 times a
-    frequency lose digits in half precision).
-    """
-    inv_freq = 1.0 / theta ** (torch.arange(0, d_head, 2, device=positions.device).float() / d_head)  # (Dh/2,)
-    angles = positions.float()[:, None] * inv_freq[None, :]  # (T, Dh/2)
-    angles = torch.cat([angles, angles], dim=-1)  # (T, Dh): both halves of a pair turn together
-    return angles.cos(), angles.sin()
-
-
-def rotate_half(x: torch.Tensor) -> torch.Tensor:
-    """(x1, x2) -> (-x2, x1) over the two halves of the last dimension: a 90° turn of every pair."""
-    x1, x2 = x.chunk(2, dim=-1)  # (..., Dh/2) each
-    return torch.cat([-x2, x1], dim=-1)  # (..., Dh)
-
-
-def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-    """Rotate each (x_i, x_{i+Dh/2}) pair of x: (..., T, Dh) by the angles of its position.
-
-    Why it encodes offsets: q at position m and k at position n, rotated, give
-    q·R(m)ᵀR(n)·k = q·R(n - m)·k, a score that depends on n - m only.
-    """
-    return x * cos + rotate_half(x) * sin  # (..., T, Dh)
-
 
 def unpermute_rope(w: torch.Tensor, n_heads: int) -> torch.Tensor:
     """llama.cpp's GGUF layout of a q or k projection (rows of each head interleaved as pairs)
