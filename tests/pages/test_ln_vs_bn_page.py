@@ -47,7 +47,10 @@ def test_odd_text(text):
         assert t("lnbn.means_none", "en") in page_text(at)
 
 
-def test_controls_at_both_ends():
+def test_controls_at_both_ends(monkeypatch):
+    # Runs of 8 steps: the ends of the controls are the point here (the default run is test_opens_in_both_languages');
+    # the depth cap trains 4 x 16 blocks, ~9 s at the default 60 steps on 2 cores.
+    monkeypatch.setattr(limits, "LNBN_STEPS", limits.IntRange(4, 200, 8))
     at = open_app(q=QID, lang="en", depth="1", model="minilm")
     for key, value in (("layer", 0), ("layer", 5)):
         at.slider(key=f"{QID}.{key}").set_value(value).run()
