@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-
 from tf_core import limits
 from tf_core.models import registry
 from ui import decoders, encoders, lesson, params
@@ -318,8 +317,9 @@ def exact(x: float) -> str:
 
 
 # --- lesson causal-mask ----------------------------------------------------------------------------
-def causal_values(r, dec, layer: int, head: int) -> dict[str, str]:
-    """The card's live numbers and verdicts, all from the lab result."""
+def causal_values(r, dec) -> dict[str, str]:
+    """The card's live numbers and verdicts, all from the lab result (none depends on the layer and head
+    drawn: those only pick a slice of the run, in their own fragment, :func:`causal_heads`)."""
     L, H = r.future_mass_layers.shape
     top = np.unravel_index(np.argmax(r.future_mass_layers), r.future_mass_layers.shape)
     p = r.position
@@ -332,7 +332,6 @@ def causal_values(r, dec, layer: int, head: int) -> dict[str, str]:
         "at_p": num(r.delta_causal[p]), "exact": decoders.yes_no(r.exact_before, lang),
         "exact_reason": t("causal.exact.yes", lang) if r.exact_before else t(
             "causal.exact.no", lang, v=num(max(r.max_before_causal, r.max_before_fast)), bidir=num(r.max_before_bidirectional)),
-        "layer": str(layer), "head": str(head), "future": pct(r.future_mass(layer, head)),
         "future_mean": pct(r.future_mass_layers.mean()), "future_max": pct(r.future_mass_layers[top]),
         "future_max_head": f"L{top[0]} H{top[1]}", "layers": str(L), "heads": str(H),
         "masked_cells": f"{int((~r.mask).sum()):,}", "masked_weight": masked,
@@ -343,9 +342,7 @@ def causal_lesson() -> None:
     dec, r, note = decoder_run("causal.running")
     if r is None:
         return
-    L, H = r.future_mass_layers.shape
-    layer, head = params.clamp(f"{LESSON}.layer", 0, L - 1), params.clamp(f"{LESSON}.head", 0, H - 1)
-    values = causal_values(r, dec, layer, head)
+    values = causal_values(r, dec)
     sections = lesson.card(LESSON, lang, values)
     panel = lesson.answer(LESSON, sections, lang, [
         lesson.Figure(t("causal.fig.at_p", lang, p=values["p"]), values["at_p"], t("causal.fig.at_p_help", lang)),
@@ -355,7 +352,7 @@ def causal_lesson() -> None:
     ])
     p = r.position
     with panel:
-        decoder_controls(len(r.pieces), [("causal.layer_slider", L - 1, "layer"), ("causal.head_slider", H - 1, "head")])
+        decoder_controls(len(r.pieces), [])
         with lesson.main():
             st.markdown(f"**{t('causal.delta.title', lang)}**")
             lesson.chart(charts.position_deltas(r.delta_causal, r.delta_bidirectional, r.pieces, p, lang),
@@ -370,15 +367,28 @@ def causal_lesson() -> None:
                      exact=values["exact"], bidir=values["before_bidir"], at_p=values["at_p"]))
 
     decoder_tokens(r, note, dec)
+    causal_heads(r, dec.label, values)
+    lesson.finish(LESSON, sections, lab.run, CAUSAL, lang)
 
+
+@st.fragment
+def causal_heads(r, model: str, values: dict[str, str]) -> None:
+    """One head's weights with and without the mask and every head's mass on later tokens, under the layer
+    and head sliders: a fragment, as they only slice the cached run (a move redraws these charts alone;
+    Streamlit then calls this with the last full run's arguments)."""
+    L, H = r.future_mass_layers.shape
+    layer, head = params.clamp(f"{LESSON}.layer", 0, L - 1), params.clamp(f"{LESSON}.head", 0, H - 1)
+    c_layer, c_head, _ = st.columns([2, 2, 3], gap="small")
+    for col, label, hi, name in ((c_layer, "causal.layer_slider", L - 1, "layer"), (c_head, "causal.head_slider", H - 1, "head")):
+        col.slider(t(label, lang), 0, max(hi, 1), key=f"{LESSON}.{name}", disabled=hi < 1)
+    future = pct(r.future_mass(layer, head))
     on, off = r.head_maps(layer, head)  # (T, T) each: a slice of the cached result, no new run
     for col, name, w in zip(st.columns(2, gap="medium"), ("attn_on", "attn_off"), (on, off)):
         with col:
             st.markdown(f"**{t(f'causal.{name}', lang, layer=layer, head=head)}**")
             lesson.chart(charts.causal_attention_map(w, r.pieces, lang), key=f"{LESSON}.chart.{name[5:]}")
     lesson.note(t("causal.attn_caption", lang, upper_on=exact(float(on[~r.mask].max(initial=0.0))),
-                 future=values["future"], layer=layer, head=head))
-
+                 future=future, layer=layer, head=head))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.markdown(f"**{t('causal.future.title', lang)}**")
@@ -386,10 +396,10 @@ def causal_lesson() -> None:
                      key=f"{LESSON}.chart.future", width="content")
     with right:
         lesson.note(t("causal.future.caption", lang, mean=values["future_mean"], max=values["future_max"],
-                     where=values["future_max_head"], layer=layer, head=head, future=values["future"],
-                     model=dec.label, masked=values["masked_weight"]))
-        st.caption(t("causal.stated", lang, model=dec.label))
-    lesson.finish(LESSON, sections, lab.run, CAUSAL, lang)
+                     where=values["future_max_head"], layer=layer, head=head, future=future,
+                     model=model, masked=values["masked_weight"]))
+        st.caption(t("causal.stated", lang, model=model))
+    params.write_url(LESSON, LESSON, LESSONS[LESSON], lang)  # on this fragment's own reruns too
 
 
 # --- lesson residual-leak --------------------------------------------------------------------------
