@@ -354,8 +354,11 @@ PE_TRAIN_LENGTH = 32
 PE_EVAL_LENGTHS = (32, 48, 64, 96, 128)
 # Any single evaluation length a caller may ask for: at most the learned table's rows.
 PE_EVAL_LENGTH = IntRange(1, 128, 128)
-# Held-out windows of the longest length; every length covers the same span of windows x 128 characters.
-PE_WINDOWS = IntRange(1, 1024, 256)
+# Held-out windows of the longest length; every length covers the same span of windows x 128 characters, so
+# the sweep runs 6 kinds x 5 lengths x windows x 128 characters through the models (~130k characters a second
+# on one thread of the shared 2-core machine, measured: see tf_core/lab/pe_variants.py for the timings).
+# 128 keeps the default sweep a few seconds; the cap, 1,024, is 8x that (~30 s) and most of the held-out text.
+PE_WINDOWS = IntRange(1, 1024, 128)
 # --- end of lesson `pe-variants` ---
 
 # --- Page `positions`: the tables and biases of tf_core/positional.py (lessons `positional-encoding`, `pe-adds`,

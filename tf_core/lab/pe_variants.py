@@ -1,0 +1,185 @@
+"""Lesson `pe-variants`, the length-extrapolation experiment: how a model trained at one length reads
+longer texts, for each position encoding (Press et al., "Train Short, Test Long", ICLR 2022).
+
+The models are the six shipped PositionLMs (tf_core.models.position_lm; ``python -m tf_core.train
+positions --kind all``): the same small character decoder, trained on the same King James text with
+the same recipe and seed, at ``limits.PE_TRAIN_LENGTH`` characters, differing only in where position
+enters. :func:`extrapolation` scores them live on the held-out text they never saw (the last 5% of the
+corpus, assets/models/positions/validation.txt), as Press et al. evaluate:
+
+- one span of ``windows`` x (longest length) characters, starting where the seed says; at each length
+  L it is cut into span // L non-overlapping windows, each read from its own start with no earlier
+  context. Every length therefore scores (almost exactly) the same characters; what changes is how
+  long a window the model must read.
+- the mean loss per character at each length, in nats and bits (nats / ln 2);
+- the loss at each position of the longest windows, averaged over the windows: the curve that shows
+  where an encoding breaks. Position 0 predicts with no context, so every curve starts high.
+
+What the card compares with the paper, all defined here before any model was evaluated:
+
+- ``ratio``: loss at the longest length / loss at the training length. A kind "holds" when the ratio
+  is at most 1 + ``TOLERANCE`` (5%): its loss does not rise by more than 5% at 4x the length. (Longer
+  windows also give later characters more context, so a model that truly extrapolates gets *lower*
+  loss at longer lengths, as ALiBi does in the paper; a ratio below 1 is that.)
+- ``break_at``: where the per-position curve first rises above its in-length level. The reference is
+  the mean loss of positions train_length / 2 .. train_length - 1 (inside the training length, past
+  the noisy first characters); the curve past the training length is averaged in bins of ``BIN`` (16)
+  positions, since one character's loss spreads by 1.5-2.5 nats; the break is the first position of
+  the first bin whose mean exceeds the reference by more than ``RISE`` (0.2 nats, ~13% of an in-length
+  loss of ~1.5), or -1 if no bin does. Why 0.2: at the default 128 windows the standard error of a
+  bin minus the reference is 0.05-0.065 nats (measured on the shipped models), so 0.2 is over three of
+  them and a flat curve does not "break" by chance; more windows make the curve itself smoother.
+
+The lab reads the models the caller loaded (a dict, or a function kind -> model), so a page caches
+them once; it runs under ``torch.no_grad`` on the models' device and never changes them.
+
+Cost, measured on the shared 2-core machine (load ~3.5-4.5 from other jobs), a fresh process: the
+default sweep (6 kinds x 5 lengths x 16,384 characters, ~490k characters through the models) takes
+3.4-5.3 s on one torch thread, plus 1.2-2.2 s to load the six checkpoints (mostly first imports; a
+second load is ~12 ms): 4.7-7.4 s in all. On two threads the same sweep took 34-56 s there, OpenMP's
+threads waiting on the other jobs, so a caller should run it on one thread (what
+tf_core.device.interactive_threads gives a 2-core server).
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from tf_core import limits
+from tf_core.models import checkpoints
+from tf_core.models.position_lm import KINDS, PositionLM, span_start, window_losses
+from tf_core.progress import Progress
+
+TOLERANCE = 0.05  # a kind holds when its loss at the longest length is at most 5% above the in-length loss
+RISE = 0.2  # nats above the in-length reference that count as a break of the per-position curve
+BIN = 16  # positions averaged per bin of the per-position curve, past the training length
+
+Models = Mapping[str, PositionLM] | Callable[[str], PositionLM]
+
+
+@dataclass(frozen=True)
+class ExtrapolationResult:
+    kinds: tuple[str, ...]  # rows of every (K, ...) array, in the order asked
+    lengths: np.ndarray  # (N,) evaluation lengths, ascending; always includes train_length
+    train_length: int  # the length every model was trained at
+    loss: np.ndarray  # (K, N) mean held-out loss per character, nats
+    windows: np.ndarray  # (N,) windows scored at each length (span // length)
+    per_position: np.ndarray  # (K, L) mean loss at each position of the longest windows, L = lengths[-1]
+    reference: np.ndarray  # (K,) mean of per_position over train_length // 2 .. train_length - 1
+    break_at: np.ndarray  # (K,) int: first position of the first bin above reference + RISE; -1: none
+    span: int  # characters of held-out text scored at the longest length
+    start: int  # where that span starts in the held-out text
+    seed: int
+    seconds: float  # wall-clock time of the sweep (the models already loaded)
+    threads: int  # torch CPU threads it ran on
+    device: str
+
+    @property
+    def bits(self) -> np.ndarray:
+        """(K, N) the same losses in bits per character."""
+        return self.loss / math.log(2)
+
+    @property
+    def at_train(self) -> np.ndarray:
+        """(K,) the loss at the training length."""
+        return self.loss[:, int(np.flatnonzero(self.lengths == self.train_length)[0])]
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """(K,) loss at the longest length / loss at the training length."""
+        return self.loss[:, -1] / self.at_train
+
+    @property
+    def holds(self) -> np.ndarray:
+        """(K,) bool: the ratio is at most 1 + TOLERANCE."""
+        return self.ratio <= 1.0 + TOLERANCE
+
+    def row(self, kind: str) -> int:
+        return self.kinds.index(kind)
+
+
+def break_position(curve: np.ndarray, train_length: int, rise: float = RISE, bin_size: int = BIN) -> tuple[float, int]:
+    """(reference, break) of one per-position curve (L,): the reference is the mean of positions
+    train_length // 2 .. train_length - 1; the break is the first position of the first bin of
+    ``bin_size`` positions from train_length on (the last bin may be shorter) whose mean exceeds the
+    reference by more than ``rise``, or -1. For example the curve 3, 1, 1, 1 | 1.05, 1, 1.3, 1.3 with
+    train_length 4, rise 0.1 and bins of 2: reference 1.0 (positions 2, 3), bins (1.025, 1.3): break at 6."""
+    if not 1 <= train_length <= len(curve):
+        raise ValueError(f"train_length {train_length} must be between 1 and the curve's length {len(curve)}")
+    reference = float(np.mean(curve[train_length // 2:train_length]))
+    for lo in range(train_length, len(curve), bin_size):
+        if float(np.mean(curve[lo:lo + bin_size])) > reference + rise:
+            return reference, lo
+    return reference, -1
+
+
+def load_models(kinds: Iterable[str] = KINDS, device="cpu") -> dict[str, PositionLM]:
+    """The shipped models of ``kinds`` (tf_core.models.checkpoints.load_position_lm), kind -> model."""
+    return {kind: checkpoints.load_position_lm(kind, device=device).model for kind in kinds}
+
+
+def _check_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
+    kinds = tuple(kinds)
+    if not kinds or len(set(kinds)) != len(kinds) or any(k not in KINDS for k in kinds):
+        raise ValueError(f"kinds must be distinct names from {KINDS}, at least one; got {kinds}")
+    return kinds
+
+
+@torch.no_grad()
+def extrapolation(models: Models, kinds: Iterable[str] = KINDS, lengths: Iterable[int] = limits.PE_EVAL_LENGTHS,
+                  windows: int = limits.PE_WINDOWS.default, seed: int = limits.SEED.default,
+                  on_progress: Callable[[int, int], None] | None = None, text: str | None = None,
+                  ) -> ExtrapolationResult:
+    """Held-out loss of each kind's model at each length (module docstring).
+
+    models: kind -> loaded PositionLM, or a function that returns it; kinds: which to score (distinct,
+    from KINDS); lengths: evaluation lengths (each within ``limits.PE_EVAL_LENGTH``; the training
+    length is added when missing); windows: windows of the longest length (``limits.PE_WINDOWS``);
+    seed: where the span starts; on_progress(done, total) after each (kind, length); text: the
+    held-out text (default: the shipped validation.txt). Raises ValueError for a setting out of range
+    or models that were not trained alike."""
+    kinds = _check_kinds(kinds)
+    lengths = [limits.PE_EVAL_LENGTH.check("length", L) for L in lengths]
+    windows = limits.PE_WINDOWS.check("windows", windows)
+    seed = limits.SEED.check("seed", seed)
+    get = models.__getitem__ if isinstance(models, Mapping) else models
+    chosen = {kind: get(kind) for kind in kinds}
+    for kind, model in chosen.items():
+        if model.cfg.kind != kind:
+            raise ValueError(f"the model given for {kind!r} is a {model.cfg.kind!r} model")
+    first = chosen[kinds[0]].cfg
+    if any(m.cfg.vocab != first.vocab or m.cfg.train_length != first.train_length for m in chosen.values()):
+        raise ValueError("the models must share their vocabulary and training length")
+    train_length = first.train_length
+    lengths = sorted(set(lengths) | {train_length})
+
+    text = checkpoints.load_position_validation() if text is None else text
+    device = next(chosen[kinds[0]].parameters()).device
+    ids = torch.tensor(first.vocab.encode(text), dtype=torch.long, device=device)  # (N,)
+    span = windows * lengths[-1]
+    start = span_start(len(ids), span, seed)
+
+    progress = Progress(len(kinds) * len(lengths), on_progress)
+    began = time.perf_counter()
+    loss = np.empty((len(kinds), len(lengths)))
+    counts = np.empty(len(lengths), dtype=np.int64)
+    per_position = np.empty((len(kinds), lengths[-1]))
+    for r, kind in enumerate(kinds):
+        for c, L in enumerate(lengths):
+            losses = window_losses(chosen[kind], ids, L, span, start)  # (W, L) float64
+            loss[r, c], counts[c] = float(losses.mean()), losses.shape[0]
+            if c == len(lengths) - 1:
+                per_position[r] = losses.mean(0).cpu().numpy()  # (L,)
+            progress.tick()
+    seconds = time.perf_counter() - began
+    breaks = [break_position(per_position[r], train_length) for r in range(len(kinds))]
+    return ExtrapolationResult(
+        kinds=kinds, lengths=np.array(lengths), train_length=train_length, loss=loss, windows=counts,
+        per_position=per_position, reference=np.array([b[0] for b in breaks]),
+        break_at=np.array([b[1] for b in breaks], dtype=np.int64), span=span, start=start, seed=seed,
+        seconds=seconds, threads=torch.get_num_threads(), device=device.type)
