@@ -387,4 +387,25 @@ PE_BIAS_LENGTH = IntRange(1, 256, 32)
 # buckets when bidirectional, half when causal, at most 64 here), so its floor of 65 keeps every pair valid.
 T5_BUCKETS = IntRange(4, 128, 32)
 T5_MAX_DISTANCE = IntRange(65, 4_096, 128)
+# Lesson `positional-encoding` (tf_core/lab/positional_encoding.py). The most rows and columns of a matrix
+# (the PE table, the cosine-similarity matrix) sent to the browser as a heatmap: a larger one is drawn from
+# every s-th row and column (the page says so). At the caps, 2048 positions x 1024 dimensions, a full
+# 2048 x 2048 float32 heatmap would be ~22 MB of JSON; 256 x 256 is ~0.45 MB.
+PE_DRAW_SIDE = 256
+# The corner of M_k drawn as a grid of numbers (12 x 12: six 2 x 2 rotation blocks, each value readable).
+PE_ROTATION_CORNER = 12
+# Dimension pairs whose sinusoids are drawn as curves over the positions (the fastest, the slowest and two
+# between them, evenly spaced in frequency index).
+PE_CURVE_PAIRS = 4
+# Lesson `embed-scale` (tf_core/lab/embed_scale.py). d_model of the sampled embedding table and the PE it is
+# added to: 512 is the paper's base model. Every d costs a (positions x d) draw: ~2 ms at 4096.
+EMB_D = IntRange(2, 4_096, 512)
+EMB_D_OPTIONS = (2, 4, 8, 16, 32, 64, 128, 256, 384, 512, 768, 1024, 2048, 4096)
+# How the table is initialised: "tied" N(0, 1/d) (a table shared with the output layer, whose logits must
+# start small), "bert" N(0, 0.02^2) (BERT's and GPT-2's initialiser), "torch" N(0, 1) (nn.Embedding's default).
+EMB_INITS = ("tied", "bert", "torch")
+# Positions whose embeddings and PE are compared (one sampled embedding row each). The page keeps the default.
+EMB_POSITIONS = IntRange(1, 512, 64)
+# The d_model values of the sweep "ratio of norms against d" (powers of two up to EMB_D's cap).
+EMB_SWEEP_D = (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 # --- end of page `positions` (tf_core/positional.py) ---

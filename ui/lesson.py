@@ -299,3 +299,9 @@ def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]]):
     lab = import_lab(qid, lang)
     show_device(lang)
     return qid, lang, lab
+
+
+def plotly(fig, key: str) -> None:
+    """Place a Plotly figure from ui.charts (a large matrix: zoom and pan, the exact value on hover) at
+    the full column width, with the mode bar's tools but without Plotly's logo."""
+    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})

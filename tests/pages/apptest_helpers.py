@@ -63,8 +63,8 @@ def assert_healthy(at: AppTest, qid: str, lang: str, n_charts: int | None = None
                    absent: tuple[str, ...] = ()) -> list[tuple[dict, "pandas.DataFrame"]]:  # noqa: F821
     """The checks every lesson's AppTest shares, each failing with a message that names the lesson:
     no exception on the page (its type and message shown), the lesson ``qid``'s title in ``lang``
-    (from the curriculum), no card ``{{placeholder}}`` left unfilled, no Plotly figure, every
-    Vega-Lite chart drawing rows of data, and (``n_charts``, when given) how many charts there are;
+    (from the curriculum), no card ``{{placeholder}}`` left unfilled, every Plotly figure with data,
+    every Vega-Lite chart drawing rows of data, and (``n_charts``, when given) how many charts there are;
     the strings in ``absent`` (a hostile prompt's ``<script>``) appear neither in the page text nor
     in a chart's spec. Returns the charts as :func:`vega_frames` gives them, for the page's own
     checks (``frames = assert_healthy(at, QID, lang, 4)``)."""
@@ -79,7 +79,9 @@ def assert_healthy(at: AppTest, qid: str, lang: str, n_charts: int | None = None
     text = page_text(at)
     unfilled = PLACEHOLDER.findall(text)
     assert not unfilled, f"{qid} ({lang}): unfilled placeholders {sorted(set(unfilled))}"
-    assert not plotly_figures(at), f"{qid} ({lang}): a Plotly figure on a Vega-Lite page"
+    for fig in plotly_figures(at):  # a Plotly figure (the positions page's zoomable matrices) has data, and no absent string
+        assert fig.get("data"), f"{qid} ({lang}): an empty Plotly figure"
+        assert all(s not in str(fig) for s in absent), f"{qid} ({lang}): {absent} in a Plotly figure"
     frames = vega_frames(at)
     if n_charts is not None:
         assert len(frames) == n_charts, f"{qid} ({lang}): {len(frames)} charts, expected {n_charts}"

@@ -20,12 +20,12 @@ import pytest
 
 from tf_core.device import SPIKE_FACTOR
 from tf_core.lab.kv_cache import clip_steps
-from ui.charts import architecture, attention, decoding, layers, masks, norms, scaling, shared, tokens
+from ui.charts import architecture, attention, decoding, layers, masks, norms, positions, scaling, shared, tokens
 from ui.charts import layers as layer_charts  # `layers` is shadowed by the spec walker below
 from ui.charts.shared import MIN_FONT, ZERO_FILL, ZERO_STROKE, VegaChart
 from ui.i18n import t
 
-MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers)
+MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers, positions)
 PIECES = ("<s>", "The", "a|b", "<b>x</b>", "注意", "🤖")
 
 
@@ -156,6 +156,24 @@ CASES = {
     "layers.lrd_points": lambda lang: [layer_charts.lrd_points(("a", "<b>x</b>", "注意"), np.array([0.1, 0.0, 0.09]),
                                                          np.array([0.0, 0.0, 0.001]), 0.1, lang)],
     "layers.lrd_gap": lambda lang: [layer_charts.lrd_gap(np.array([0.27, 0.2, 0.15]), lang), layer_charts.lrd_gap(np.array([0.3]), lang)],
+    # --- cases of the positions page (lessons positional-encoding, embed-scale) ---
+    "positions.pe_curves": lambda lang: [positions.pe_curves(np.sin(np.outer([1.0, 0.1, 0.01], np.arange(9))), np.array([0, 3, 6]),
+                                                             np.array([6.28, 62.8, 628.0]), 13, lang)],
+    "positions.similarity_by_distance": lambda lang: [positions.similarity_by_distance(np.linspace(1, 0.2, 6), np.linspace(1, 0.1, 6),
+                                                                                       np.linspace(1, 0.3, 6), lang)],
+    "positions.rotation_corner": lambda lang: [positions.rotation_corner(np.kron(np.eye(3), [[0.6, 0.8], [-0.8, 0.6]]), lang)],
+    "positions.rotation_angles": lambda lang: [positions.rotation_angles(np.array([3.1, -2.0, 0.5, 0.01]), lang)],
+    "positions.shuffle_layers": lambda lang: [positions.shuffle_layers([("<b>x</b>", np.array([0.0, 1e-6, 2e-6])),
+                                                                        ("注意", np.array([0.5, 2.0, 3.0]))], lang)],
+    "positions.shuffle_tokens": lambda lang: [positions.shuffle_tokens([("a", np.full(6, 1e-6)), ("b", np.full(6, 2.0)),
+                                                                        ("c", np.full(6, 1e-6))], PIECES, lang)],
+    "positions.position_lines": lambda lang: [positions.position_lines([("a", np.array([1.0, 2.0]), "#E69F00", False),
+                                                                        ("b", np.array([3.0, 4.0]), "#0072B2", True)], lang,
+                                                                       "emb.norm.y", log=True)],
+    "positions.ratio_sweep": lambda lang: [positions.ratio_sweep(np.array([2, 4, 8]), np.array([0.9, 0.6, 0.5]),
+                                                                 np.array([1.3, 1.3, 1.4]), np.array([1.0, 0.7, 0.5]),
+                                                                 np.array([1.41, 1.41, 1.41]), 4, lang)],
+    "positions.learned_norms": lambda lang: [positions.learned_norms(np.linspace(0.4, 0.5, 10), np.array([0.8, 1.1, 1.3]), lang)],
 }
 # the maps whose synthetic cells are masked (the legend says "masked", not "exactly 0")
 MASKED = {"masks.causal_mask_map", "masks.causal_attention_map"}
@@ -272,7 +290,7 @@ def test_every_map_draws_exact_zeros_white_with_a_legend_entry(lang):
         # the synthetic data holds a cell the layer keeps: the entry shows
         cells = chart.data[chart.data["kind"] == "cell"] if "kind" in chart.data else chart.data
         assert (cells[field] == 0).any(), (label, field)
-    assert maps == 13  # 3 token heatmaps (one with masked keys), 4 head grids, the mask, causal and cross maps, 2 leak maps, the features
+    assert maps == 14  # 3 token heatmaps (one with masked keys), 4 head grids, the mask, causal and cross maps, 2 leak maps, the features, M_k's corner
 
 
 def test_zero_layer_is_absent_from_a_chart_without_it():
