@@ -75,14 +75,17 @@ def pe_values(s, h, r) -> dict[str, str]:
     far = s.length - 1
     return {
         "d": str(s.d), "length": str(s.length), "base": base_text(s.base), "k": str(h.k), "pairs": str(s.d // 2),
-        "model": short_name(r.model), "T": str(len(r.pieces)), "n_inner": str(max(len(r.pieces) - 2, 0)),
+        "model": short_name(r.model), "T": str(len(r.pieces)), "n_inner": str(r.moved),  # positions whose token changed
         "none_max": num(r.none.max()) if shuffled else gone, "kept_max": num(r.kept.max()) if shuffled else gone,
         "carried_max": num(r.carried.max()) if shuffled else gone,
         "pooled_none": num(r.pooled_none) if shuffled else gone, "pooled_kept": num(r.pooled_kept) if shuffled else gone,
         "shift_err": num(h.max_error), "first": str(h.first_target), "last": str(h.last_target),
-        "norm": num(math.sqrt(s.d / 2)), "period_fast": num(2 * math.pi),
+        # every row's norm: sqrt(d/2) for an even d; an odd d's lone sine makes the rows differ (their range)
+        "norm": num(s.norm_min) if not s.lone_sine else f"{num(s.norm_min, 4)} … {num(s.norm_max, 4)}",
+        "period_fast": num(2 * math.pi),
         "period_slow": num(2 * math.pi * s.base ** (2 * ((s.d + 1) // 2 - 1) / s.d)),
-        "sim1": num(s.by_offset[1]) if s.length > 1 else "—", "far": str(far), "sim_far": num(s.by_offset[far]),
+        "sim1": num(s.by_offset[1]) if s.length > 1 else "—", "far": str(far) if far else "—",
+        "sim_far": num(s.by_offset[far]) if far else "—",  # length 1: no distance to compare
         "spread": num(s.spread),
     }
 

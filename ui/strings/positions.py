@@ -118,7 +118,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "pe.fig.sim": {"en": "cos(PE(i), PE(j)) at distance 1 → {far}", "zh": "距离 1 → {far} 时的 cos(PE(i), PE(j))"},
     "pe.fig.sim_help": {"en": "The mean over every pair of positions at that distance.", "zh": "该距离上所有位置对的平均值。"},
-    "pe.fig.spread": {"en": "Spread of the cosine at one distance", "zh": "同一距离上余弦的最大差值"},
+    "pe.fig.spread": {"en": "Largest spread of the cosine at one distance", "zh": "各距离中余弦的最大差值"},
     "pe.fig.spread_help": {
         "en": "The largest max − min over the pairs at one |i − j|: 0 up to rounding means the similarity depends on the distance alone.",
         "zh": "同一 |i − j| 上各位置对的最大值减最小值：在舍入误差内为 0，说明相似度只取决于距离。",
@@ -170,16 +170,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "emb.cos.pe_scaled": {"en": "cos(sum, PE), × √d_model", "zh": "cos(和, PE)，× √d_model"},
     "emb.cos.y": {"en": "cosine", "zh": "余弦"},
     "emb.main.caption": {
-        "en": "{positions} positions, one embedding row E_p sampled per position ({init}, σ = {sigma}, seed {seed}), PE of the paper (base 10,000), d_model = {d}. Mean ‖E‖ {e_norm} (expected σ√d = {e_exp}), ‖√d_model · E‖ {e_scaled}, ‖PE‖ {pe_norm} (√(d/2) for an even d). Without the factor the sum points along the PE (mean cos with PE {cospe_plain}, with E {cos_plain}); with it, along the word (cos with E {cos_scaled}, with PE {cospe_scaled}).",
-        "zh": "{positions} 个位置，每个位置采样一行词嵌入 E_p（{init}，σ = {sigma}，种子 {seed}），位置编码用原论文的（底数 10,000），d_model = {d}。‖E‖ 平均 {e_norm}（期望 σ√d = {e_exp}），‖√d_model · E‖ 为 {e_scaled}，‖PE‖ 为 {pe_norm}（d 为偶数时为 √(d/2)）。不乘因子时，和向量指向位置编码（与 PE 的余弦平均 {cospe_plain}，与 E 的 {cos_plain}）；乘上之后指向词本身（与 E 的余弦 {cos_scaled}，与 PE 的 {cospe_scaled}）。",
+        "en": "{positions} positions, one embedding row E_p sampled per position ({init}, σ = {sigma}, seed {seed}), PE of the paper (base 10,000), d_model = {d}. Mean ‖E‖ {e_norm} (expected σ√d = {e_exp}), ‖√d_model · E‖ {e_scaled}, ‖PE‖ {pe_norm} (√(d/2) for an even d). The sum's mean cosine with PE and with E: {cospe_plain} and {cos_plain} without the factor, {cospe_scaled} and {cos_scaled} with it.",
+        "zh": "{positions} 个位置，每个位置采样一行词嵌入 E_p（{init}，σ = {sigma}，种子 {seed}），位置编码用原论文的（底数 10,000），d_model = {d}。‖E‖ 平均 {e_norm}（期望 σ√d = {e_exp}），‖√d_model · E‖ 为 {e_scaled}，‖PE‖ 为 {pe_norm}（d 为偶数时为 √(d/2)）。和向量与 PE、与 E 的平均余弦：不乘因子时为 {cospe_plain} 和 {cos_plain}，乘上因子后为 {cospe_scaled} 和 {cos_scaled}。",
     },
     "emb.sum.title": {"en": "What the sum looks like", "zh": "和向量长什么样"},
     "emb.sum.left": {"en": "{which} (your choice above)", "zh": "{which}（上方所选）"},
     "emb.sum.right": {"en": "PE alone", "zh": "仅位置编码"},
     "emb.sum.value": {"en": "value", "zh": "数值"},
     "emb.sum.caption": {
-        "en": "Each heatmap has its own colour scale (up to its largest |value|). For a small table (tied, or BERT's) without the factor, the sum's stripes are the PE's and the words hardly show; with it, the words' noise covers the stripes, which are still there underneath. {strided}",
-        "zh": "两张热力图各用自己的色阶（到各自最大的 |值|）。对于很小的词表（共享表或 BERT 的），不乘因子时，和向量的条纹就是位置编码的条纹，几乎看不到词；乘上因子后，词的噪声盖住了条纹，条纹仍在底下。{strided}",
+        "en": "Each heatmap has its own colour scale (up to its largest |value|). For a table much smaller than the PE (tied or BERT's, at a realistic width) without the factor, the sum's stripes are the PE's and the words hardly show; for a tied table with it, the words' noise covers the stripes, which are still there underneath. {strided}",
+        "zh": "两张热力图各用自己的色阶（到各自最大的 |值|）。对于远小于位置编码的词嵌入表（共享表或 BERT 的，取常见宽度），不乘因子时，和向量的条纹就是位置编码的条纹，几乎看不到词；共享表乘上因子后，词的噪声盖住了条纹，条纹仍在底下。{strided}",
     },
     "emb.sum.strided": {
         "en": "Drawn from one dimension pair in {cs} ({c} of {d} columns).",
@@ -200,7 +200,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "emb.learned.word": {"en": "word rows: median, 10th–90th percentile", "zh": "词行：中位数，第 10–90 百分位"},
     "emb.learned.caption": {
         "en": "{model}'s own tables, read from the loaded weights: {vocab} word rows (median norm {word_med}, 10th–90th percentile {word_lo} … {word_hi}) and {n_pos} position rows (median {pos_med}), d = {d}. Both are learned (BERT-style models initialise them alike, N(0, 0.02²)) and sit at one scale (word ÷ position {ratio}), and the model adds them as they are, followed by a LayerNorm: no √d ({sqrt_d}) anywhere. The factor belongs to a fixed PE added to a small, tied table.",
-        "zh": "{model} 自己的表，直接从已加载的权重读出：{vocab} 个词行（范数中位数 {word_med}，第 10–90 百分位 {word_lo} … {word_hi}）和 {n_pos} 个位置行（中位数 {pos_med}），d = {d}。两张表都是学出来的（BERT 类模型用同样的 N(0, 0.02²) 初始化它们），处于同一量级（词 ÷ 位置 = {ratio}），模型直接相加，再接一个层归一化：哪里都没有 √d（{sqrt_d}）。这个因子只属于“固定的位置编码 + 很小的共享词表”这种组合。",
+        "zh": "{model} 自己的表，直接从已加载的权重读出：{vocab} 个词行（范数中位数 {word_med}，第 10–90 百分位 {word_lo} … {word_hi}）和 {n_pos} 个位置行（中位数 {pos_med}），d = {d}。两张表都是可学习的（BERT 类模型用同样的 N(0, 0.02²) 初始化它们），处于同一量级（词 ÷ 位置 = {ratio}），模型直接相加，再接一个层归一化：哪里都没有 √d（{sqrt_d}）。这个因子只属于“固定的位置编码 + 很小的共享词嵌入表”这种组合。",
     },
     "emb.learned.missing": {
         "en": "The counterpoint needs MiniLM, whose package ({name}) is not installed here.",
