@@ -408,4 +408,30 @@ EMB_INITS = ("tied", "bert", "torch")
 EMB_POSITIONS = IntRange(1, 512, 64)
 # The d_model values of the sweep "ratio of norms against d" (powers of two up to EMB_D's cap).
 EMB_SWEEP_D = (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+# Lesson `pe-variants`, its side-by-side views (tf_core/lab/pe_variants.py). RoPE's head size for the offset check
+# (even: RoPE turns pairs); 64 is SmolLM2's. Positions over which <RoPE(q, m), RoPE(k, m - k)> is compared: 4,096
+# float64 scores of a 256-wide head take ~5 ms. The helix draws the first PE_ROPE_HELIX of them (~10 turns of pair 0).
+PE_ROPE_D = IntRange(2, 256, 64)
+PE_ROPE_POSITIONS = 4_096
+PE_ROPE_HELIX = 64
+# Bias maps drawn side by side (ALiBi's heads, the trained T5 bias's heads): the first, the last and evenly between.
+PE_BIAS_MAPS = 4
+# MiniLM's position table compared row with row: all of its 512 rows (512 x 512 cells, ~1.5 MB of JSON at 3 decimals).
+PE_LEARNED_ROWS = 512
+# Lesson `pe-adds` (tf_core/lab/pe_adds.py). Is a token's own row still the nearest after adding its position?
+# Tokens sampled from the word table, and positions of the learned table tried, evenly spread over its rows.
+# Cost ~ tokens x positions x V (eight scores per candidate row), measured on the shared 2-core machine, 1 thread:
+# MiniLM default 32 x 8 ~0.4 s, the caps 128 x 32 ~6 s; e5 (250,037 rows) default ~3.3 s.
+PEADD_SAMPLE = IntRange(1, 128, 32)
+PEADD_POSITIONS = IntRange(1, 32, 8)
+# Rows of the word table scored at a time (a running best carries over): no (V x D) copy is ever made.
+PEADD_BLOCK_ROWS = 4096
+# The "random directions" sweep: widths d, vectors per width, and how many widths one call may ask for.
+PEADD_ORTHO_D = IntRange(2, 4096, 384)
+PEADD_ORTHO_D_VALUES = (2, 8, 32, 128, 384, 1024, 4096)
+PEADD_ORTHO_WIDTHS = 16
+PEADD_ORTHO_N = IntRange(2, 1024, 512)
+# Principal components of the learned position table reported (explained variance; curves of the first few).
+PEADD_COMPONENTS = IntRange(1, 32, 8)
+PEADD_CURVES = 4
 # --- end of page `positions` (tf_core/positional.py) ---
