@@ -141,3 +141,81 @@ def test_a_model_under_the_wrong_name_is_refused(models):
         lab.extrapolation({"alibi": models["learned"]}, kinds=("alibi",))
     with pytest.raises(KeyError):
         lab.extrapolation({"alibi": models["alibi"]}, kinds=("alibi", "rope"))
+
+
+# --- the side-by-side views ---------------------------------------------------------------------------------
+def paper_rope(x: np.ndarray, p: int, theta: float) -> np.ndarray:
+    """RoPE written from the formula in float64 with the halves layout: pair i = (x_i, x_{i+h}) turned by p * theta^(-2i/d)."""
+    h = len(x) // 2
+    a = p * theta ** (-2.0 * np.arange(h) / len(x))
+    return np.concatenate([x[:h] * np.cos(a) - x[h:] * np.sin(a), x[:h] * np.sin(a) + x[h:] * np.cos(a)])
+
+
+@pytest.mark.parametrize("k, d", [(4, 64), (-7, 2), (0, 10), (limits.PE_OFFSET.hi, limits.PE_ROPE_D.hi)])
+def test_rope_score_depends_only_on_the_offset(k, d):
+    v = lab.rope_offset(k, seed=3, d_head=d, positions=97)
+    g = torch.Generator().manual_seed(3)
+    q, key = (torch.randn(d, generator=g, dtype=torch.float64).numpy() for _ in range(2))
+    for i in (0, 50, 96):
+        m = int(v.m[i])
+        assert m - k >= 0
+        assert v.scores[i] == pytest.approx(paper_rope(q, m, 1e4) @ paper_rope(key, m - k, 1e4), abs=1e-9)
+    assert v.direct == pytest.approx(q @ paper_rope(key, -k, 1e4), abs=1e-9)
+    assert v.max_deviation < 1e-9 and v.helix.shape == (2, limits.PE_ROPE_HELIX, 2)
+    np.testing.assert_allclose(v.helix[0][5], paper_rope(q, 5, 1e4)[[0, d // 2]], atol=1e-12)
+
+
+def test_rope_offset_rejects_odd_heads_and_out_of_range():
+    for bad in (dict(d_head=7), dict(k=limits.PE_OFFSET.hi + 1), dict(seed=-1), dict(positions=0)):
+        with pytest.raises(ValueError):
+            lab.rope_offset(**bad)
+
+
+@pytest.mark.parametrize("heads, side", [(1, 1), (8, 5), (6, 7), (limits.ALIBI_HEADS.hi, limits.PE_BIAS_LENGTH.hi)])
+def test_alibi_view_is_the_papers_line(heads, side):
+    v = lab.alibi_view(heads, side)
+    p = 2 ** int(np.floor(np.log2(heads)))
+    expected = [2.0 ** (-8.0 * h / p) for h in range(1, p + 1)] + [2.0 ** (-4.0 * h / p) for h in range(1, 2 * p + 1, 2)][:heads - p]
+    np.testing.assert_allclose(v.slopes, expected, rtol=1e-12)
+    assert v.heads[0] == 0 and v.heads[-1] == heads - 1 and len(v.heads) == min(heads, limits.PE_BIAS_MAPS)
+    i, j = np.indices((side, side))
+    for m, h in zip(v.maps, v.heads):
+        np.testing.assert_allclose(m[i >= j], (-expected[h] * (i - j))[i >= j], rtol=1e-12)
+        assert np.isnan(m[i < j]).all()
+    with pytest.raises(ValueError):
+        lab.alibi_view(0, side)
+
+
+def test_t5_view_buckets_and_the_trained_bias(models):
+    v = lab.t5_view(models["relative"], buckets=8, max_distance=65, side=40)
+    assert list(v.bucket[:4]) == [0, 1, 2, 3] and v.bucket.max() == 7 and (v.bucket[65:] == 7).all()
+    assert (np.diff(v.bucket) >= 0).all()  # farther is never a nearer bucket
+    rel = models["relative"].relative
+    w = rel.embedding.weight.detach().double().numpy()  # (buckets, H)
+    assert v.trained_maps[0][10, 10] == pytest.approx(w[0, 0], abs=1e-6)  # distance 0: bucket 0
+    assert v.trained_maps[0][39, 0] == pytest.approx(w[rel.num_buckets - 1, 0], abs=1e-6)  # far past 32: the last bucket
+    assert np.isnan(v.trained_maps[0][0, 1])
+    with pytest.raises(ValueError):
+        lab.t5_view(models["alibi"])
+    with pytest.raises(ValueError):
+        lab.t5_view(models["relative"], max_distance=limits.T5_MAX_DISTANCE.lo - 1)
+
+
+def test_learned_view_has_no_row_past_the_end():
+    from tf_core.models import registry
+
+    if "minilm" not in registry.available():
+        pytest.skip("MiniLM is not installed")
+    enc = registry.load("minilm")
+    v = lab.learned_view(enc)
+    table = enc.model.embeddings.position.weight.detach().double()
+    assert v.rows == table.shape[0] == v.similarity.shape[0] == 512
+    ref = F.cosine_similarity(table[:, None], table[None], dim=-1).numpy()
+    np.testing.assert_allclose(v.similarity, ref, atol=1e-9)
+    with pytest.raises(IndexError) as e:
+        torch.nn.functional.embedding(torch.tensor([512]), table)
+    assert v.past_end == f"IndexError: {e.value}"
+
+
+def test_picked_heads_keep_the_first_and_the_last():
+    assert [lab.picked_heads(n).tolist() for n in (1, 3, 8, 64)] == [[0], [0, 1, 2], [0, 2, 5, 7], [0, 21, 42, 63]]

@@ -174,6 +174,14 @@ CASES = {
                                                                  np.array([1.3, 1.3, 1.4]), np.array([1.0, 0.7, 0.5]),
                                                                  np.array([1.41, 1.41, 1.41]), 4, lang)],
     "positions.learned_norms": lambda lang: [positions.learned_norms(np.linspace(0.4, 0.5, 10), np.array([0.8, 1.1, 1.3]), lang)],
+    # --- cases of lesson pe-variants ---
+    "positions.loss_by_length": lambda lang: [positions.loss_by_length(["<b>x</b>", "注意"], ["rope", "alibi"], np.array([32, 48, 128]),
+                                                                       np.array([[1.6, 2.0, 3.0], [1.7, 1.7, 1.69]]), 32, lang)],
+    "positions.per_position": lambda lang: [positions.per_position(["a", "b"], ["none", "learned"], np.linspace(3, 1, 14).reshape(2, 7),
+                                                                   4, np.array([5, -1]), lang)],
+    "positions.rope_scores": lambda lang: [positions.rope_scores(np.arange(5), np.full(5, 9.07), 9.07, lang)],
+    "positions.alibi_slopes": lambda lang: [positions.alibi_slopes(np.array([0.5, 0.25, 2 ** -8]), lang)],
+    "positions.t5_buckets": lambda lang: [positions.t5_buckets(np.arange(12), np.minimum(np.arange(12), 7), 4, 9, lang)],
 }
 # the maps whose synthetic cells are masked (the legend says "masked", not "exactly 0")
 MASKED = {"masks.causal_mask_map", "masks.causal_attention_map"}

@@ -183,3 +183,161 @@ def extrapolation(models: Models, kinds: Iterable[str] = KINDS, lengths: Iterabl
         per_position=per_position, reference=np.array([b[0] for b in breaks]),
         break_at=np.array([b[1] for b in breaks], dtype=np.int64), span=span, start=start, seed=seed,
         seconds=seconds, threads=torch.get_num_threads(), device=device.type)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The side-by-side views: how each scheme puts position in (tf_core/positional.py computes every one of them)
+# ---------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RopeOffset:
+    """<RoPE(q, m), RoPE(k, m - k)> over many query positions m for one pair of seeded random vectors."""
+
+    d_head: int
+    theta: float
+    k: int  # the offset m - n, the learner's
+    m: np.ndarray  # (P,) query positions; the key sits at m - k
+    scores: np.ndarray  # (P,) float64 scores, each computed from the absolute positions
+    direct: float  # q · R(n - m) k: the score written with the offset alone (no absolute position)
+    max_deviation: float  # max |scores - direct|
+    helix: np.ndarray  # (2, T, 2): q's pairs 0 and Dh/4 rotated to positions 0 .. T-1, (x_i, x_{i+Dh/2})
+    helix_pairs: tuple[int, int]
+
+
+def rope_offset(k: int = limits.PE_OFFSET.default, seed: int = limits.SEED.default, d_head: int = limits.PE_ROPE_D.default,
+                theta: float = 10_000.0, positions: int = limits.PE_ROPE_POSITIONS) -> RopeOffset:
+    """RoPE's score depends only on the offset: q, k ~ N(0, 1) of size ``d_head`` (seeded) rotated to
+    m and m - k for m = max(k, 0) .. + positions - 1 (keys at non-negative positions), every score
+    computed by tf_core.positional.rope_scores in float64, against the score with the key alone turned by
+    the offset (q · R(-k) k, written here with the paper's angles). Also q's rotation across positions for
+    two pairs (the helix view)."""
+    from tf_core import positional
+
+    k = limits.PE_OFFSET.check("k", k)
+    seed = limits.SEED.check("seed", seed)
+    d_head = limits.PE_ROPE_D.check("d_head", d_head)
+    if d_head % 2:
+        raise ValueError(f"RoPE turns pairs: d_head must be even, got {d_head}")
+    if not 1 <= positions <= limits.PE_ROPE_POSITIONS:
+        raise ValueError(f"positions must be 1 .. {limits.PE_ROPE_POSITIONS}, got {positions}")
+    g = torch.Generator().manual_seed(seed)
+    q = torch.randn(d_head, generator=g, dtype=torch.float64)  # (Dh,)
+    key = torch.randn(d_head, generator=g, dtype=torch.float64)  # (Dh,)
+    m = torch.arange(positions, dtype=torch.long) + max(k, 0)  # (P,)
+    scores = positional.rope_scores(q, key, m, m - k, theta).numpy()  # (P,)
+    # The offset alone: each pair (x_i, x_{i+h}) of the key turned by (n - m) * w_i, dotted with q unturned.
+    half = d_head // 2
+    w = theta ** (-torch.arange(half, dtype=torch.float64) * 2 / d_head)  # (Dh/2,)
+    a = -k * w  # (Dh/2,) the key's angle relative to the query
+    k1, k2 = key[:half], key[half:]
+    turned = torch.cat([k1 * a.cos() - k2 * a.sin(), k1 * a.sin() + k2 * a.cos()])  # (Dh,)
+    direct = float(q @ turned)
+    pairs = (0, max(half // 2, 0))
+    cos, sin = positional.rope_angles(torch.arange(limits.PE_ROPE_HELIX), d_head, theta, dtype=torch.float64)  # (T, Dh)
+    rotated = positional.apply_rope(q.expand(limits.PE_ROPE_HELIX, d_head), cos, sin)  # (T, Dh)
+    helix = np.stack([torch.stack([rotated[:, i], rotated[:, i + half]], dim=1).numpy() for i in pairs])  # (2, T, 2)
+    return RopeOffset(d_head=d_head, theta=theta, k=k, m=m.numpy(), scores=scores, direct=direct,
+                      max_deviation=float(np.abs(scores - direct).max()), helix=helix, helix_pairs=pairs)
+
+
+def picked_heads(n_heads: int, count: int = limits.PE_BIAS_MAPS) -> np.ndarray:
+    """The heads drawn side by side: all of them up to ``count``, else the first, the last and evenly
+    between (3 heads: 0, 1, 2; 8 heads: 0, 2, 5, 7; 64 heads: 0, 21, 42, 63; tests check these)."""
+    return np.unique(np.round(np.linspace(0, n_heads - 1, min(n_heads, count))).astype(np.int64))
+
+
+def _causal(bias: torch.Tensor) -> np.ndarray:
+    """(H, L, L) -> float64 with the keys after each query set to NaN (a causal model never reads them)."""
+    out = bias.detach().to("cpu", torch.float64).numpy() + 0.0  # a copy, and -0.0 on the diagonal becomes 0.0
+    L = out.shape[-1]
+    out[:, np.triu_indices(L, 1)[0], np.triu_indices(L, 1)[1]] = np.nan
+    return out
+
+
+@dataclass(frozen=True)
+class AlibiView:
+    slopes: np.ndarray  # (H,) the paper's slope of every head
+    heads: np.ndarray  # (M,) the heads drawn
+    maps: np.ndarray  # (M, L, L) -slope * (i - j) for keys j <= i, NaN after the query (causal)
+    side: int
+
+
+def alibi_view(n_heads: int = limits.ALIBI_HEADS.default, side: int = limits.PE_BIAS_LENGTH.default) -> AlibiView:
+    """ALiBi's slopes for ``n_heads`` heads and the causal bias maps of the picked heads (side x side)."""
+    from tf_core import positional
+
+    n_heads = limits.ALIBI_HEADS.check("heads", n_heads)
+    side = limits.PE_BIAS_LENGTH.check("side", side)
+    slopes = positional.alibi_slopes(n_heads, dtype=torch.float64)  # (H,)
+    heads = picked_heads(n_heads)
+    maps = _causal(positional.alibi_bias(slopes[torch.as_tensor(heads)], side, side))  # (M, L, L)
+    return AlibiView(slopes=slopes.numpy(), heads=heads, maps=maps, side=side)
+
+
+@dataclass(frozen=True)
+class T5View:
+    buckets: int  # the learner's setting (causal: all of them count distances back)
+    max_distance: int
+    distance: np.ndarray  # (D,) 0 .. ~1.5 x max_distance: how far back the key is
+    bucket: np.ndarray  # (D,) its bucket (unidirectional, as a decoder uses it)
+    exact: int  # distances below this get a bucket each
+    trained_heads: np.ndarray  # (M,) heads of the shipped relative model drawn
+    trained_maps: np.ndarray  # (M, L, L) their learned bias, NaN after the query
+    trained_buckets: int  # that model's own setting
+    trained_max_distance: int
+    side: int
+
+
+def t5_view(model: PositionLM, buckets: int = limits.T5_BUCKETS.default, max_distance: int = limits.T5_MAX_DISTANCE.default,
+            side: int = limits.PE_BIAS_LENGTH.default) -> T5View:
+    """T5's bucket of every distance back (causal, as the shipped decoder uses it) for the learner's
+    buckets and max distance, and the trained bias maps of the shipped "relative" PositionLM (its own
+    16 buckets and max distance 32: tf_core.models.position_lm)."""
+    from tf_core import positional
+
+    buckets = limits.T5_BUCKETS.check("buckets", buckets)
+    max_distance = limits.T5_MAX_DISTANCE.check("max_distance", max_distance)
+    side = limits.PE_BIAS_LENGTH.check("side", side)
+    if model.relative is None:
+        raise ValueError(f"the bias maps need the 'relative' model, got a {model.cfg.kind!r} one")
+    distance = torch.arange(max_distance + max_distance // 2 + 1)  # (D,)
+    bucket = positional.t5_bucket(-distance, bidirectional=False, num_buckets=buckets, max_distance=max_distance)  # (D,)
+    heads = picked_heads(model.cfg.n_heads)
+    with torch.no_grad():
+        bias = model.relative(side, side)[torch.as_tensor(heads)]  # (M, L, L)
+    return T5View(buckets=buckets, max_distance=max_distance, distance=distance.numpy(), bucket=bucket.numpy(),
+                  exact=buckets // 2, trained_heads=heads, trained_maps=_causal(bias),
+                  trained_buckets=model.relative.num_buckets, trained_max_distance=model.relative.max_distance, side=side)
+
+
+@dataclass(frozen=True)
+class LearnedView:
+    model: str
+    rows: int  # rows of the table (positions it can read)
+    d: int
+    similarity: np.ndarray  # (rows, rows) cosine similarity of every two rows
+    past_end: str  # what reading row ``rows`` gives: PyTorch's own error message
+    neighbour: float  # mean cosine of rows p and p + 1
+    far: float  # mean cosine of rows more than rows / 2 apart
+
+
+def learned_view(encoder) -> LearnedView:
+    """A BERT-style encoder's learned position table as loaded (tf_core.models.text_encoder.TextEncoder):
+    the cosine similarity of every two rows, and the error its embedding raises one row past the end."""
+    from tf_core import positional
+
+    table = encoder.model.embeddings.position  # nn.Embedding(rows, d)
+    weight = table.weight.detach().to("cpu", torch.float64)[:limits.PE_LEARNED_ROWS]  # (R, d)
+    sim = positional.cosine_similarity_matrix(weight).numpy()  # (R, R)
+    rows = int(table.weight.shape[0])
+    try:
+        with torch.no_grad():
+            table(torch.tensor([rows], device=table.weight.device))
+        past_end = ""
+    except IndexError as e:  # nn.Embedding has no row there
+        past_end = f"{type(e).__name__}: {e}"
+    R = sim.shape[0]
+    far_mask = np.abs(np.arange(R)[:, None] - np.arange(R)[None, :]) > R // 2
+    return LearnedView(model=encoder.name, rows=rows, d=int(weight.shape[1]), similarity=sim, past_end=past_end,
+                       neighbour=float(np.diag(sim, 1).mean()) if R > 1 else float("nan"),
+                       far=float(sim[far_mask].mean()) if far_mask.any() else float("nan"))

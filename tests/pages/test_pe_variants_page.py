@@ -1,0 +1,99 @@
+"""AppTest of the `pe-variants` lesson (page positions): both languages at the defaults (the card's numbers
+against the lab's own sweep), every control at both ends with few windows (the sweep is cached per
+process, keyed by windows and seed), an empty kinds selection, a missing checkpoint, a bad URL."""
+from __future__ import annotations
+
+import pytest
+
+from apptest_helpers import assert_healthy, open_app, page_text, plotly_figures
+from tf_core import limits
+from ui.i18n import t
+from ui.text import num
+
+QID = "pe-variants"
+FEW = "4"  # windows: a sweep of ~15k characters, well under a second
+
+
+def shape(fig: dict) -> str:
+    """The shape of a Plotly heatmap's z, which Plotly sends binary-encoded ({"dtype", "bdata", "shape"})."""
+    return fig["data"][0]["z"]["shape"]
+
+
+def healthy(at, lang: str, vega: int, plotly: int):
+    frames = assert_healthy(at, QID, lang, vega)
+    figures = plotly_figures(at)
+    assert len(figures) == plotly, f"{QID} ({lang}): {len(figures)} Plotly figures, expected {plotly}"
+    return frames, figures
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_default_page_quotes_the_live_sweep(lang):
+    import torch
+
+    from tf_core.lab import pe_variants as lab
+
+    at = open_app(q=QID, lang=lang)
+    frames, figures = healthy(at, lang, vega=5, plotly=4)  # length, positions, RoPE, slopes, buckets; helix, 2 bias maps, MiniLM
+    assert figures[0]["data"][0]["type"] == "scatter3d" and shape(figures[3]) == f"{limits.PE_LEARNED_ROWS}, {limits.PE_LEARNED_ROWS}"
+    assert len(at.metric) == 3
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        r = lab.extrapolation(lab.load_models(), windows=limits.PE_WINDOWS.default, seed=limits.SEED.default)
+    finally:
+        torch.set_num_threads(before)
+    ratio = dict(zip(r.kinds, r.ratio))
+    assert at.metric[0].value == f"{num(min(ratio.values()))} → {num(max(ratio.values()))}"
+    assert at.metric[2].value == f"{(ratio['none'] - 1) * 100:+.0f}%"
+    lengths = frames[0][1]
+    assert len(lengths) == 6 * len(r.lengths) and sorted(set(lengths.L)) == list(r.lengths)
+    text = page_text(at)
+    assert num(ratio["rope"]) in text and num(ratio["learned"]) in text  # the card quotes them from the run
+    assert "IndexError" in " ".join(c.value for c in at.code)  # the learned table past its last row
+    assert at.query_params["windows"] == str(limits.PE_WINDOWS.default)
+
+
+def test_low_end_of_every_control():
+    at = open_app(q=QID, lang="en", windows=FEW)
+    for name, bounds in (("windows", limits.PE_WINDOWS), ("seed", limits.SEED), ("k", limits.PE_OFFSET), ("heads", limits.ALIBI_HEADS),
+                         ("buckets", limits.T5_BUCKETS), ("maxdist", limits.T5_MAX_DISTANCE), ("side", limits.PE_BIAS_LENGTH)):
+        at.number_input(key=f"{QID}.{name}").set_value(bounds.lo)
+    at.run()
+    frames, figures = healthy(at, "en", vega=5, plotly=4)
+    assert len(figures[1]["data"]) == 1 and shape(figures[1]) == "1, 1"  # one head, one position
+    assert at.query_params["k"] == str(limits.PE_OFFSET.lo)
+
+
+def test_high_end_of_the_views_and_an_empty_selection():
+    at = open_app(q=QID, lang="zh", windows=FEW, seed=str(limits.SEED.hi))
+    for name, bounds in (("k", limits.PE_OFFSET), ("heads", limits.ALIBI_HEADS), ("buckets", limits.T5_BUCKETS),
+                         ("maxdist", limits.T5_MAX_DISTANCE), ("side", limits.PE_BIAS_LENGTH)):
+        at.number_input(key=f"{QID}.{name}").set_value(bounds.hi)
+    at.multiselect(key=f"{QID}.kinds").set_value([])
+    at.run()
+    frames, figures = healthy(at, "zh", vega=3, plotly=4)  # no loss charts: RoPE, slopes, buckets
+    assert t("pev.empty", "zh") in " ".join(w.value for w in at.warning)
+    assert len(frames[1][1]) == limits.ALIBI_HEADS.hi and len(figures[1]["data"]) == limits.PE_BIAS_MAPS
+
+
+def test_a_bad_windows_value_falls_back_with_a_notice():
+    at = open_app(q=QID, lang="en", windows="0")  # the cap's far end (1,024: ~30 s) is not run here
+    assert at.session_state[f"{QID}.windows"] == limits.PE_WINDOWS.lo and at.info
+    assert not at.exception
+
+
+def test_a_missing_checkpoint_names_the_command(monkeypatch, tmp_path):
+    from tf_core.models import checkpoints
+
+    real = checkpoints.load_position_lm
+    monkeypatch.setattr(checkpoints, "load_position_lm", lambda kind, folder=None, device="cpu": real(kind, tmp_path, device))
+    import streamlit as st
+
+    st.cache_resource.clear()
+    try:
+        at = open_app(q=QID, lang="en", windows=FEW)
+    finally:
+        st.cache_resource.clear()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "python -m tf_core.train positions --kind all" in errors
