@@ -107,6 +107,7 @@ def short_training_runs():
         mp.setattr(limits, "FFN_STEPS", limits.IntRange(1, 200, 2))
         mp.setattr(limits, "TIE_STEPS", limits.IntRange(1, 300, 2))
         mp.setattr(limits, "LRD_STEPS", limits.IntRange(10, 30, 10))
+        mp.setattr(limits, "PE_WINDOWS", limits.IntRange(1, 16, 8))  # pe-variants' sweep: 1,024 windows take ~30 s
         yield
 
 
@@ -275,8 +276,12 @@ def pairs(page: str, lang: str) -> list[tuple[str, list[str]]]:
     return [(ids[0], ids[1:])] + [(b, [ids[0]]) for b in ids[1:]]
 
 
-@pytest.mark.parametrize("end", ENDS)
-@pytest.mark.parametrize("lang", LANGS)
+# Chinese at the low end only: the high end's text is MIXED (Chinese and Latin) in either language, so
+# zh-high ran en-high's settings again with the other strings (~40 s of the suite on 2 cores).
+LANG_ENDS = [(lang, end) for lang in LANGS for end in ENDS if (lang, end) != ("zh", "high")]
+
+
+@pytest.mark.parametrize("lang,end", LANG_ENDS)
 @pytest.mark.parametrize("page", PAGES)
 def test_switch_between_lessons_with_controls_at_an_end(page, lang, end):
     problems: list[str] = []
