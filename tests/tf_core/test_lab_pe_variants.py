@@ -18,14 +18,13 @@ from tf_core import limits
 from tf_core.lab import pe_variants as lab
 from tf_core.models import checkpoints
 from tf_core.models.position_lm import KINDS
+from tf_core.device import fixed_threads
 
 
 @pytest.fixture(autouse=True, scope="module")
 def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with fixed_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")

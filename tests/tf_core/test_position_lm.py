@@ -28,6 +28,7 @@ from tf_core import limits, train, train_positions
 from tf_core.models import checkpoints, position_lm
 from tf_core.models.position_lm import KINDS, PositionLM, PositionLMConfig
 from tf_core.models.vocab import Vocab
+from tf_core.device import fixed_threads
 
 ROOT = Path(__file__).resolve().parents[2]
 VOCAB = Vocab(tuple("abcdefghijk"))  # 11 tokens: an odd size
@@ -41,10 +42,8 @@ MAX_BYTES = 5 * 1024 * 1024
 
 @pytest.fixture(autouse=True, scope="module")
 def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with fixed_threads(1):
+        yield
 
 
 def tiny(kind: str, seed: int = 0, std: float | None = None) -> PositionLM:
