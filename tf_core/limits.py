@@ -424,6 +424,11 @@ PE_LEARNED_ROWS = 512
 # MiniLM default 32 x 8 ~0.4 s, the caps 128 x 32 ~6 s; e5 (250,037 rows) default ~3.3 s.
 PEADD_SAMPLE = IntRange(1, 128, 32)
 PEADD_POSITIONS = IntRange(1, 32, 8)
+# The search's work, tokens x positions x rows of the word table, is capped too: MiniLM (30,522 rows) reaches
+# both caps above (125 M, ~3.8 s at 2 threads), e5 (250,037 rows) at most 512 token-position pairs (e.g. 64 x 8
+# or 16 x 32: ~6 s, of which ~3 s is drawing its synthetic N(0, 1/d) table whatever the sample). The page lowers
+# the tokens' cap to fit (PEADD_WORK // (positions x rows)) and says so.
+PEADD_WORK = 128 * 1024 * 1024
 # Rows of the word table scored at a time (a running best carries over): no (V x D) copy is ever made.
 PEADD_BLOCK_ROWS = 4096
 # The "random directions" sweep: widths d, vectors per width, and how many widths one call may ask for.

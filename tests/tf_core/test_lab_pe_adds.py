@@ -44,6 +44,10 @@ def test_recover_matches_a_direct_float64_search(minilm):
     expected = brute_nearest(minilm, r.token_ids, r.positions, seed=7)
     np.testing.assert_array_equal(r.nearest, expected)
     np.testing.assert_allclose(r.accuracy, (expected == r.token_ids[None, :, None]).mean(1))
+    for i, name in enumerate(pe_adds.VARIANTS):  # the misses listed are exactly the cells that missed
+        missed = [(int(r.positions[p]), minilm.tokenizer.id_to_token(int(t)), minilm.tokenizer.id_to_token(int(expected[i, j, p])))
+                  for p in range(3) for j, t in enumerate(r.token_ids) if expected[i, j, p] != t]
+        assert r.misses(name) == missed
 
 
 def test_recover_defaults_and_what_they_show(minilm):
@@ -71,6 +75,17 @@ def test_recover_odd_sizes_and_determinism(minilm):
 def test_recover_caps(kwargs):
     with pytest.raises(ValueError):
         pe_adds.recover(None, **kwargs)  # checked before the model is touched
+
+
+def test_the_work_cap_lowers_the_tokens_cap(minilm, monkeypatch):
+    monkeypatch.setattr(limits, "PEADD_WORK", 400_000)  # 13 x 30,522: 4 tokens at 3 positions, not 5
+    assert pe_adds.max_sample(30_522, 3) == 4 and pe_adds.max_sample(30_522, 32) == 1
+    assert pe_adds.recover(minilm, positions=3, sample=4).accuracy.shape == (8, 3)
+    with pytest.raises(ValueError, match="at most 4 tokens"):
+        pe_adds.recover(minilm, positions=3, sample=5)
+    monkeypatch.undo()
+    assert pe_adds.max_sample(30_522, limits.PEADD_POSITIONS.hi) == limits.PEADD_SAMPLE.hi  # MiniLM: both caps
+    assert pe_adds.max_sample(250_037, 8) == 67 and pe_adds.max_sample(250_037, 32) == 16  # e5
 
 
 def test_spread_positions():
@@ -102,6 +117,9 @@ def test_orthogonality_against_theory_and_a_direct_computation():
 
 def test_orthogonality_of_the_real_table(minilm):
     o = pe_adds.orthogonality(minilm, d_values=(384,), n=256, seed=0)
+    W, valid = minilm.model.embeddings.word.weight.detach().double(), table_index(minilm).valid
+    torch.testing.assert_close(pe_adds._valid_mean(minilm.model.embeddings.word.weight.detach(), valid), W[valid].mean(0),
+                               rtol=1e-12, atol=1e-12)  # read in blocks, summed in float64
     assert o.model_d == 384 and abs(o.centered_cos_mean) < abs(o.table_cos_mean)
     assert 0 < o.table_cos_std < 1 and 0 < o.centered_max_abs <= 1
 

@@ -69,6 +69,12 @@ def spread_positions(n_rows: int, count: int) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, n_rows - 1, min(count, n_rows))).astype(np.int64))
 
 
+def max_sample(rows: int, positions: int) -> int:
+    """The most tokens one search may sample from a table of ``rows`` rows at ``positions`` positions
+    (limits.PEADD_WORK caps tokens x positions x rows; never below 1 nor above PEADD_SAMPLE's cap)."""
+    return max(1, min(limits.PEADD_SAMPLE.hi, limits.PEADD_WORK // (max(positions, 1) * rows)))
+
+
 def _block_generator(seed: int, block: int) -> torch.Generator:
     """The generator of block ``block`` of the synthetic table E (the same rows whatever else is drawn)."""
     return torch.Generator().manual_seed(int(np.random.SeedSequence([seed, block]).generate_state(1)[0]))
@@ -102,10 +108,18 @@ class Recovery:
     word_cos: np.ndarray  # (P,) mean cos(W[t] + P[p] + T[0], W[t]): how much of the sum points along the word
     position_norms: np.ndarray  # (P,) |P[p]|
     word_norm: float  # median |W[t]| over the sample
+    pieces: dict[int, str]  # the tokenizer's piece of every row id above (sampled or found nearest)
 
     def variant(self, name: str) -> np.ndarray:
         """accuracy by position (P,) of one of VARIANTS."""
         return self.accuracy[VARIANTS.index(name)]
+
+    def misses(self, name: str) -> list[tuple[int, str, str]]:
+        """(position, token's piece, the piece found nearest instead) of every miss of one of VARIANTS,
+        by position then token."""
+        found = self.nearest[VARIANTS.index(name)]  # (S, P)
+        return [(int(self.positions[p]), self.pieces[int(t)], self.pieces[int(found[i, p])])
+                for p in range(len(self.positions)) for i, t in enumerate(self.token_ids) if found[i, p] != t]
 
 
 def recover(encoder: TextEncoder, positions: int = limits.PEADD_POSITIONS.default, sample: int = limits.PEADD_SAMPLE.default,
@@ -125,6 +139,9 @@ def recover(encoder: TextEncoder, positions: int = limits.PEADD_POSITIONS.defaul
     ids = valid_ids[torch.randperm(len(valid_ids), generator=g)[:sample]].sort().values  # (S,)
     pos = torch.as_tensor(spread_positions(emb.position.num_embeddings, positions))  # (P,)
     P = len(pos)
+    if sample * P * V > limits.PEADD_WORK:
+        raise ValueError(f"{sample} tokens x {P} positions x {V:,} rows passes the cap of {limits.PEADD_WORK:,} "
+                         f"(at most {max_sample(V, P)} tokens at {P} positions for this table)")
     with torch.inference_mode():
         shift = (emb.position.weight[pos.to(emb.position.weight.device)] + emb.token_type.weight[0]).to("cpu", torch.float32)  # (P, D)
         gamma = emb.ln.weight.detach().to("cpu", torch.float32)  # (D,)
@@ -185,7 +202,9 @@ def recover(encoder: TextEncoder, positions: int = limits.PEADD_POSITIONS.defaul
                         self_dot=float((self_arg[0] == ids).double().mean()), self_dot_sin=float((self_arg[1] == ids).double().mean()),
                         word_cos=word_cos.double().numpy(),
                         position_norms=emb.position.weight.detach()[pos].to("cpu", torch.float64).norm(dim=1).numpy(),
-                        word_norm=float(words.double().norm(dim=1).median()))
+                        word_norm=float(words.double().norm(dim=1).median()),
+                        pieces={int(i): encoder.tokenizer.id_to_token(int(i)) or f"#{int(i)}"
+                                for i in torch.cat([ids, arg.flatten()]).unique().tolist()})
 
 
 # --------------------------------------------------------------------------- why: random directions are nearly orthogonal
@@ -214,6 +233,17 @@ def _pair_cosines(x: torch.Tensor) -> torch.Tensor:
     return (unit @ unit.T)[i, j]
 
 
+def _valid_mean(W: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """The float64 mean of the rows of W (V, D) that ``valid`` (V,) keeps, read in blocks of
+    limits.PEADD_BLOCK_ROWS rows (e5's whole table in float64 would be ~770 MB)."""
+    total = torch.zeros(W.shape[1], dtype=torch.float64)
+    valid = valid.cpu()
+    for lo in range(0, len(W), limits.PEADD_BLOCK_ROWS):
+        keep = valid[lo: lo + limits.PEADD_BLOCK_ROWS]
+        total += W[lo: lo + limits.PEADD_BLOCK_ROWS][keep.to(W.device)].to("cpu", torch.float64).sum(0)
+    return total / int(valid.sum())
+
+
 def orthogonality(encoder: TextEncoder | None = None, d_values: tuple[int, ...] = limits.PEADD_ORTHO_D_VALUES,
                   n: int = limits.PEADD_ORTHO_N.default, seed: int = limits.SEED.default) -> Orthogonality:
     """n Gaussian vectors per width d (seeded, float64): the spread of their pairwise cosines against 1/sqrt(d);
@@ -237,7 +267,7 @@ def orthogonality(encoder: TextEncoder | None = None, d_values: tuple[int, ...] 
             valid_ids = torch.nonzero(table_index(encoder).valid.cpu()).squeeze(1)  # (C,)
             rows = valid_ids[torch.randperm(len(valid_ids), generator=torch.Generator().manual_seed(seed))[:n]]
             x = W[rows.to(W.device)].to("cpu", torch.float64)  # (n, D)
-            mean = W[valid_ids.to(W.device)].to("cpu", torch.float64).mean(0)  # (D,) over every valid row
+            mean = _valid_mean(W, table_index(encoder).valid)  # (D,) over every valid row
         raw, centered = _pair_cosines(x), _pair_cosines(x - mean)
         table = dict(model=encoder.name, model_d=int(W.shape[1]), table_cos_mean=float(raw.mean()),
                      table_cos_std=float(raw.square().mean().sqrt()), table_max_abs=float(raw.abs().max()),
