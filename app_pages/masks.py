@@ -2,7 +2,9 @@
 without the padding mask, on a real encoder), `batch-lengths` (how sentences are grouped into
 batches, the padding each grouping wastes and the throughput measured), `causal-mask` (a decoder,
 SmolLM2 or the tiny GPT, on the learner's prompt with one token replaced, with and without the causal
-mask) and `residual-leak` (the same change followed through every sub-step of every block)."""
+mask) and `residual-leak` (the same change followed through every sub-step of every block). The body of
+`batch-lengths` lives in app_pages/lessons/batch_lengths.py (this page passed ~500 lines; see
+app_pages/lessons/__init__.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,11 +12,12 @@ import streamlit as st
 
 from tf_core import limits
 from tf_core.models import registry
+from app_pages.lessons import batch_lengths
 from ui import decoders, encoders, lesson, params
 from ui.charts import masks as charts
 from ui.charts import shared
 from ui.i18n import STRINGS, t
-from ui.text import device_text, md_escape, num, pct, speed_verdict
+from ui.text import device_text, md_escape, num, pct
 
 PAGE = "masks"
 SENTENCES = params.TextParam("text", max_chars=limits.ENCODER_TEXT_CHARS, multiline=True, defaults=(
@@ -23,8 +26,6 @@ SENTENCES = params.TextParam("text", max_chars=limits.ENCODER_TEXT_CHARS, multil
 ))
 PADDING = (SENTENCES, encoders.MODEL, params.Param("extra", limits.PAD_EXTRA),
            params.Param("layer", limits.ENCODER_LAYER), params.Param("head", limits.ENCODER_HEAD))
-BATCHING = (encoders.MODEL, params.Param("n", limits.BATCH_SENTENCES), params.Param("bs", limits.BATCH_SIZE),
-            params.Param("pool", limits.BATCH_POOL), params.Param("seed", limits.SEED))
 
 
 # The decoder lessons run SmolLM2-135M-Instruct (30 layers, 9 heads) or the tiny GPT (ui/decoders loads
@@ -39,7 +40,7 @@ WORD = params.TextParam("word", max_chars=WORD_CHARS, defaults=(("en", ""), ("zh
 CAUSAL = (PROMPT, decoders.MODEL, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER),
           params.Param("head", limits.DECODER_HEAD))
 LEAK = (PROMPT, decoders.MODEL, POSITION, WORD, params.Param("layer", limits.DECODER_LAYER))
-LESSONS = {"padding-mask": PADDING, "batch-lengths": BATCHING, "causal-mask": CAUSAL, "residual-leak": LEAK}
+LESSONS = {"padding-mask": PADDING, "batch-lengths": batch_lengths.PARAMS, "causal-mask": CAUSAL, "residual-leak": LEAK}
 
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
@@ -148,83 +149,6 @@ def padding_lesson() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     lesson.note(t("pad.row_caption", lang, **values, index=r.index + 1))
     lesson.finish(LESSON, sections, lab.run, PADDING, lang)
-
-
-# --- lesson batch-lengths --------------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
-def run_batching(model_key: str, sentences: tuple[str, ...], bs: int, pool: int, seed: int, _encoder):
-    return lab.run(_encoder, sentences, batch_size=bs, pool_batches=pool, seed=seed)
-
-
-def batching_values(b) -> dict[str, str]:
-    return {
-        "model": b.model,
-        "device": device_text(b.device, lang),
-        "n": str(len(b.lengths)),
-        "bs": str(b.batch_size),
-        "pool": str(b.pool_batches),
-        "min_len": str(int(b.lengths.min())),
-        "max_len": str(int(b.lengths.max())),
-        **{f"pad_{s.name}": pct(s.pad_fraction) for s in (*b.strategies, b.fixed)},
-        "fixed_len": str(b.max_tokens),
-        **{f"tps_{s.name}": f"{s.real_tokens_per_s:,.0f}" for s in b.strategies},
-        "speed_verdict": speed_verdict("batch.speed", b.speedup, lang),
-        **{f"attn_{s.name}": pct(s.attn_waste) for s in b.strategies},
-        **{f"share_{s.name}": pct(s.attn_flops_share, 1) for s in b.strategies},
-        **{f"T_{s.name}": ", ".join(str(int(x)) for x in s.padded_len) for s in b.strategies},
-        "n_star": f"{b.crossing_length:,}",
-        "d": str(b.d_model), "d_ff": str(b.d_ff), "max_pos": str(b.max_positions),
-    }
-
-
-def batching_lesson() -> None:
-    n, bs = int(st.session_state[f"{LESSON}.n"]), int(st.session_state[f"{LESSON}.bs"])
-    pool, seed = int(st.session_state[f"{LESSON}.pool"]), int(st.session_state[f"{LESSON}.seed"])
-    sentences = lab.sample_sentences(lang, n, seed)
-    model_key = registry.pick(" ".join(sentences), st.session_state[encoders.MODEL.key(LESSON)])
-    enc = encoders.encoder(model_key, lang)
-    with st.spinner(t("batch.running", lang)):  # ~1 s: three batchings timed
-        b = run_batching(model_key, sentences, bs, pool, seed, enc)
-    values = batching_values(b)
-    sections = lesson.card(LESSON, lang, values)
-    panel = lesson.answer(LESSON, sections, lang, [
-        lesson.Figure(t("batch.fig.attn", lang, strategy=t(f"batch.strategy.{s.name}", lang, T=b.max_tokens)),
-                      pct(s.attn_waste), t("batch.fig.attn_help", lang))
-        for s in b.strategies[:2]
-    ] + [lesson.Figure(t("batch.fig.tps", lang, strategy=t(f"batch.strategy.{s.name}", lang, T=b.max_tokens)),
-                       f"{s.real_tokens_per_s:,.0f}", t("batch.fig.tps_help", lang, device=values["device"]))
-         for s in b.strategies[:2]])
-
-    with panel:
-        c1, c2, c3, c4, c5 = lesson.controls(LESSON, BATCHING, lang, [2, 2, 2, 2, 2])
-        c1.slider(t("batch.n", lang), limits.BATCH_SENTENCES.lo, limits.BATCH_SENTENCES.hi, key=f"{LESSON}.n")
-        c2.slider(t("batch.size", lang), limits.BATCH_SIZE.lo, limits.BATCH_SIZE.hi, key=f"{LESSON}.bs")
-        c3.slider(t("batch.pool", lang), limits.BATCH_POOL.lo, limits.BATCH_POOL.hi, key=f"{LESSON}.pool")
-        c4.number_input(t("batch.seed", lang), limits.SEED.lo, limits.SEED.hi, key=f"{LESSON}.seed", step=1,
-                        help=lesson.limits_help(lang, [(t("batch.seed", lang), limits.SEED)]))
-        c5.selectbox(t("enc.model", lang), options=encoders.MODEL.options, key=encoders.MODEL.key(LESSON),
-                     format_func=lambda key: t(f"enc.model.{key}", lang))
-
-        y_max = int(max((s.real_tokens + s.pad_tokens).max() for s in b.strategies))
-        with lesson.main():
-            for col, s in zip(st.columns(3, gap="medium"), b.strategies):
-                with col:
-                    lesson.chart(charts.batch_tokens(s.real_tokens, s.pad_tokens, lang,
-                                                     t(f"batch.strategy.{s.name}", lang), y_max), key=f"{LESSON}.chart.{s.name}")
-    rows = [*b.strategies, b.fixed]
-    timed = lambda s, text: text if len(s.seconds) else "—"  # noqa: E731 - the fixed length is not timed
-    st.dataframe({
-        t("batch.col.strategy", lang): [t(f"batch.strategy.{s.name}", lang, T=b.max_tokens) for s in rows],
-        t("batch.col.pad", lang): [pct(s.pad_fraction) for s in rows],
-        t("batch.col.attn", lang): [f"{int(s.attn_cells.sum()):,}" for s in rows],
-        t("batch.col.attn_share", lang): [pct(s.attn_flops_share, 1) for s in rows],
-        t("batch.col.ms", lang): [timed(s, num(1000 * s.median_s)) for s in rows],
-        t("batch.col.tps", lang): [timed(s, f"{s.real_tokens_per_s:,.0f}") for s in rows],
-    }, hide_index=True, width="stretch")
-    lesson.note(t("batch.caption", lang, **values, repeats=len(b.get("random").seconds), fixed=b.max_tokens))
-    lesson.note(t("batch.flops_caption", lang, **values))
-    st.code("\n".join(f"{int(n):3d}  {s}" for n, s in zip(b.lengths, b.sentences)), language=None, wrap_lines=True)
-    lesson.finish(LESSON, sections, lab.run, BATCHING, lang)
 
 
 # --- decoder lessons causal-mask and residual-leak: a decoder on the learner's prompt ---------------
@@ -493,7 +417,7 @@ def leak_lesson() -> None:
 def lesson_body() -> None:
     """Everything below the title; a control reruns only this."""
     if LESSON == "batch-lengths":
-        batching_lesson()
+        batch_lengths.body(LESSON, lang, lab)
     elif LESSON == "causal-mask":
         causal_lesson()
     elif LESSON == "residual-leak":

@@ -50,7 +50,7 @@ def test_every_key_used_in_code_exists():
     import re
 
     used = set()
-    for path in [ROOT / "app.py", *ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/**/*.py")]:
+    for path in [ROOT / "app.py", *ROOT.glob("app_pages/**/*.py"), *ROOT.glob("ui/**/*.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "the scan found no keys at all"
     assert used <= set(STRINGS), sorted(used - set(STRINGS))

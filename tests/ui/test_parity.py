@@ -149,7 +149,7 @@ def _toml_texts(data, path: str, lang: str | None = None):
 
 def _code_literals():
     """(where, lang, text) for each ``("en" | "zh", "text")`` pair literal in the app's code."""
-    files = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").rglob("*.py")),
+    files = [ROOT / "app.py", *sorted((ROOT / "app_pages").rglob("*.py")), *sorted((ROOT / "ui").rglob("*.py")),
              *sorted((ROOT / "tf_core").rglob("*.py"))]
     for path in files:
         where = f"py:{path.relative_to(ROOT)}"
