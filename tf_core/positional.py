@@ -360,7 +360,7 @@ class RelativeBias(PositionScheme):
 
     def __init__(self, n_heads: int, num_buckets: int = 32, max_distance: int = 128, bidirectional: bool = True):
         super().__init__()
-        t5_bucket(torch.zeros(1), bidirectional, num_buckets, max_distance)  # validates the settings
+        t5_bucket(torch.zeros(1, device="cpu"), bidirectional, num_buckets, max_distance)  # validates the settings (on the CPU: also when built on the meta device)
         self.num_buckets, self.max_distance, self.bidirectional = num_buckets, max_distance, bidirectional
         self.embedding = nn.Embedding(num_buckets, n_heads)
 

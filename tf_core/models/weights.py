@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 
 def load_checked(model: nn.Module, state: Mapping[str, torch.Tensor], assign: bool = False) -> nn.Module:
@@ -21,9 +22,27 @@ def load_checked(model: nn.Module, state: Mapping[str, torch.Tensor], assign: bo
     return model.eval()
 
 
+class _SkipInit(TorchFunctionMode):
+    """Inside it, ``torch.nn.init``'s functions and the in-place fills they use do nothing to a meta
+    tensor. Why: "initialising" a meta tensor runs one of torch's Python decompositions, whose first
+    call imports torch._dynamo (and sympy): ~2.6 s of a cold process on 2 cores to build six
+    100k-parameter models whose every weight is then replaced anyway. A module built this way must
+    also do its own checks on real tensors (tf_core.positional.RelativeBias validates on the CPU)."""
+
+    FILLS = frozenset({torch.Tensor.normal_, torch.Tensor.uniform_, torch.Tensor.fill_, torch.Tensor.zero_})
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        target = args[0] if args else kwargs.get("tensor")
+        if (isinstance(target, torch.Tensor) and target.is_meta
+                and (func in self.FILLS or getattr(func, "__module__", None) == "torch.nn.init")):
+            return target
+        return func(*args, **kwargs)
+
+
 def build_on_meta(make: Callable[[], nn.Module], state: Mapping[str, torch.Tensor]) -> nn.Module:
-    """``make()`` on the meta device (no random initialisation of weights that are about to be
-    replaced), then ``state``'s tensors assigned as its weights."""
-    with torch.device("meta"):
+    """``make()`` on the meta device with initialisation skipped (_SkipInit: no random numbers for
+    weights that are about to be replaced), then ``state``'s tensors assigned as its weights."""
+    with torch.device("meta"), _SkipInit():
         model = make()
     return load_checked(model, state, assign=True)
