@@ -1,11 +1,11 @@
 """Topic page: positions. Lessons `positional-encoding` (the sinusoidal table, the similarity of two
 positions against their distance, a shift as one fixed rotation, and a real encoder's outputs under a
 shuffle with and without its positions) and `embed-scale` (why embeddings are multiplied by
-√d_model: their norms against the PE's, with and without the factor, and a real model's learned tables).
-
-`pe-adds` and `pe-variants` join later: a lesson is a section below (parameters, cached runs, values,
-figures, body), an entry in LESSONS and one in lesson_body()'s table. The large matrices are Plotly
-heatmaps (zoom, pan), the rest Vega-Lite (ui/charts/positions.py)."""
+√d_model: their norms against the PE's, with and without the factor, and a real model's learned tables)
+are sections below (parameters, cached runs, values, figures, body), each an entry in LESSONS and in
+lesson_body()'s table. `pe-adds` and `pe-variants` live in app_pages/lessons/ (the page would pass ~500
+lines; that package's docstring says how a lesson module plugs in). The large matrices are Plotly
+heatmaps (zoom, pan), the rest Vega-Lite (ui/charts/positions.py, ui/charts/positions_variants.py)."""
 from __future__ import annotations
 
 import math
@@ -15,11 +15,12 @@ import streamlit as st
 
 from tf_core import limits
 from tf_core.models import registry
+from app_pages.lessons import pe_adds, pe_variants
 from ui import encoders, lesson, params
 from ui.charts import positions as charts
 from ui.charts.shared import RAW, SCALED, THEORY
 from ui.i18n import t
-from ui.text import md_escape, num
+from ui.text import num
 
 PAGE = "positions"
 
@@ -39,16 +40,9 @@ EMBED_SCALE = (params.Param("d", limits.EMB_D, options=limits.EMB_D_OPTIONS), EM
                params.Param("seed", limits.SEED))
 # --- end parameters of lesson embed-scale ---
 
-# --- parameters of lesson pe-variants ---
-# Which kinds the charts draw is a plain keyed multiselect (drawing only, not in the URL: params has no
-# multi-choice parameter); the evaluation always scores all six.
-PE_VARIANTS = (params.Param("windows", limits.PE_WINDOWS), params.Param("seed", limits.SEED),
-               params.Param("k", limits.PE_OFFSET), params.Param("heads", limits.ALIBI_HEADS),
-               params.Param("buckets", limits.T5_BUCKETS), params.Param("maxdist", limits.T5_MAX_DISTANCE),
-               params.Param("side", limits.PE_BIAS_LENGTH))
-# --- end parameters of lesson pe-variants ---
 
-LESSONS = {"positional-encoding": POSITIONAL_ENCODING, "embed-scale": EMBED_SCALE, "pe-variants": PE_VARIANTS}
+LESSONS = {"positional-encoding": POSITIONAL_ENCODING, "embed-scale": EMBED_SCALE, "pe-adds": pe_adds.PARAMS,
+           "pe-variants": pe_variants.PARAMS}
 
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
@@ -347,226 +341,13 @@ def embed_scale_lesson() -> None:
 # --- end of lesson embed-scale ---
 
 
-# --- lesson pe-variants ---------------------------------------------------------------------------------
-TRAIN_COMMAND = "python -m tf_core.train positions --kind all --seed 0 --threads 1"
-
-
-@st.cache_resource(show_spinner=False)
-def pev_models():
-    """The six shipped PositionLMs, loaded once per process (raises CheckpointMissing when one is absent)."""
-    return lab.load_models()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def pev_sweep(windows: int, seed: int, _models, _label: str):
-    """All six kinds at every length, cached by (windows, seed); one torch thread (the lab's docstring says why)."""
-    from tf_core.device import fixed_threads
-    from ui import decoders
-
-    def job(progress):
-        with fixed_threads(1):
-            return lab.extrapolation(_models, windows=windows, seed=seed, on_progress=progress.step)
-
-    return decoders.run_in_line(job, lang, _label)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def pev_rope(k: int, seed: int):
-    return lab.rope_offset(k, seed)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def pev_alibi(heads: int, side: int):
-    return lab.alibi_view(heads, side)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def pev_t5(buckets: int, maxdist: int, side: int, _model):
-    return lab.t5_view(_model, buckets, maxdist, side)
-
-
-@st.cache_data(max_entries=2, show_spinner=False)
-def pev_learned(model_key: str, _encoder):
-    return lab.learned_view(_encoder)
-
-
-def kind_name(kind: str) -> str:
-    return t(f"pev.kind.{kind}", lang)
-
-
-def names(kinds) -> str:
-    return t("pev.and", lang).join(kind_name(k) for k in kinds) or t("pev.nobody", lang)
-
-
-def pev_values(r, rope) -> dict[str, str]:
-    """The card's placeholders, all from the live sweep and the RoPE check; verdicts are words picked by rule."""
-    ratio = dict(zip(r.kinds, r.ratio))
-    at_train = dict(zip(r.kinds, r.at_train))
-    encoded = [k for k in r.kinds if k != "none"]
-    gap = ratio["rope"] - ratio["sinusoidal"]
-    rope_cmp = "same" if abs(gap) <= 0.1 * max(ratio["sinusoidal"] - 1, 0.05) else ("less" if gap < 0 else "more")
-    order = sorted(r.kinds, key=lambda k: ratio[k])
-    return {
-        "train": str(r.train_length), "longest": str(int(r.lengths[-1])), "factor": num(r.lengths[-1] / r.train_length),
-        "tolerance": f"{lab.TOLERANCE:.0%}", "span": f"{r.span:,}", "windows": str(int(r.windows[-1])),
-        **{f"ratio_{k}": num(ratio[k]) for k in r.kinds}, **{f"loss_{k}": num(at_train[k]) for k in r.kinds},
-        **{f"long_{k}": num(r.loss[r.row(k), -1]) for k in r.kinds},
-        "nope_rise": f"{(ratio['none'] - 1) * 100:+.0f}%",
-        "holds": names([k for k in order if ratio[k] <= 1 + lab.TOLERANCE]),
-        "breaks": names([k for k in order if ratio[k] > 1 + lab.TOLERANCE]),
-        "best": kind_name(order[0]), "worst": kind_name(order[-1]),
-        "rope_verdict": t(f"pev.cmp.{rope_cmp}", lang),
-        "alibi_rank": t("pev.alibi.worst" if at_train["alibi"] >= max(at_train[k] for k in encoded) else "pev.alibi.not_worst", lang),
-        "rope_dev": num(rope.max_deviation), "rope_n": f"{len(rope.m):,}", "rope_k": str(rope.k),
-    }
-
-
-def pev_figures(r, values) -> list[lesson.Figure]:
-    ratio = dict(zip(r.kinds, r.ratio))
-    at_train = dict(zip(r.kinds, r.at_train))
-    order = sorted(r.kinds, key=lambda k: ratio[k])
-    best_in = min(r.kinds, key=lambda k: at_train[k])
-    help_ratio = t("pev.fig.ratio_help", lang, longest=values["longest"], train=values["train"])
-    return [lesson.Figure(t("pev.fig.ratio", lang, factor=values["factor"], best=kind_name(order[0]), worst=kind_name(order[-1])),
-                          f"{num(ratio[order[0]])} → {num(ratio[order[-1]])}", help_ratio),
-            lesson.Figure(t("pev.fig.in", lang, train=values["train"], best=kind_name(best_in)),
-                          f"{num(at_train[best_in])} → {num(at_train['alibi'])}", t("pev.fig.in_help", lang)),
-            lesson.Figure(t("pev.fig.nope", lang, factor=values["factor"]), values["nope_rise"], t("pev.fig.nope_help", lang))]
-
-
-def pev_table(models) -> None:
-    st.subheader(t("pev.table.title", lang), divider="gray")
-    learned, relative = models["learned"], models["relative"]
-    rows = [t("pev.table.head", lang)]
-    for kind in lab.KINDS:
-        rows.append(t(f"pev.table.{kind}", lang, learned=f"{learned.cfg.max_eval_length} × {learned.cfg.d_model}",
-                      relative=f"{relative.cfg.relative_buckets} × {relative.cfg.n_heads}"))
-    st.markdown("\n".join(rows))
-
-
-def pev_rope_section(rope, seed: int) -> None:
-    st.subheader(t("pev.rope.title", lang), divider="gray")
-    left, right = st.columns(2, gap="medium")
-    with left:
-        lesson.chart(charts.rope_scores(rope.m, rope.scores, rope.direct, lang), key=f"{LESSON}.chart.rope")
-        lesson.note(t("pev.rope.caption", lang, d=rope.d_head, seed=seed, k=rope.k, n=len(rope.m), m0=int(rope.m[0]),
-                      m1=int(rope.m[-1]), direct=num(rope.direct, 6), dev=num(rope.max_deviation)))
-    with right:
-        lesson.plotly(charts.rope_helix(rope.helix, rope.helix_pairs, lang), key=f"{LESSON}.chart.helix")
-        lesson.note(t("pev.rope.helix", lang, a=rope.helix_pairs[0], b=rope.helix_pairs[1], top=rope.helix.shape[1] - 1))
-
-
-def pev_bias_section(alibi, t5) -> None:
-    st.subheader(t("pev.alibi.title", lang), divider="gray")
-    left, right = st.columns([1, 2], gap="medium")
-    with left:
-        lesson.chart(charts.alibi_slopes(alibi.slopes, lang), key=f"{LESSON}.chart.slopes")
-    with right:
-        lesson.plotly(charts.bias_maps(alibi.maps, alibi.heads, lang), key=f"{LESSON}.chart.alibi")
-    lesson.note(t("pev.alibi.caption", lang, heads=len(alibi.slopes), first=f"{alibi.slopes[0]:.6g}", last=f"{alibi.slopes[-1]:.6g}",
-                  shown=", ".join(str(int(h)) for h in alibi.heads), side=alibi.side))
-    st.subheader(t("pev.t5.title", lang), divider="gray")
-    left, right = st.columns([1, 2], gap="medium")
-    with left:
-        lesson.chart(charts.t5_buckets(t5.distance, t5.bucket, t5.exact, t5.max_distance, lang), key=f"{LESSON}.chart.buckets")
-        lesson.note(t("pev.t5.caption", lang, buckets=t5.buckets, maxdist=t5.max_distance, exact_last=t5.exact - 1,
-                      last=int(t5.bucket[-1])))
-    with right:
-        lesson.plotly(charts.bias_maps(t5.trained_maps, t5.trained_heads, lang), key=f"{LESSON}.chart.t5")
-        lesson.note(t("pev.t5.maps", lang, buckets=t5.trained_buckets, maxdist=t5.trained_max_distance,
-                      shown=", ".join(str(int(h)) for h in t5.trained_heads)))
-
-
-def pev_learned_section() -> None:
-    from tf_core.models.catalog import MODELS
-
-    if "minilm" not in registry.available():
-        st.info(t("pev.learned.missing", lang, name=MODELS["minilm"].pip_name), icon=":material/info:")
-        return
-    m = pev_learned("minilm", encoders.encoder("minilm", lang))
-    st.subheader(t("pev.learned.title", lang, model=short_name(m.model)), divider="gray")
-    rows = np.arange(m.similarity.shape[0])
-    lesson.plotly(charts.matrix_heatmap(np.round(m.similarity, 3), rows, rows, lang, "pe.axis.position", "pe.axis.position",
-                                        "pe.sim.value", zmax=1.0, height=420), key=f"{LESSON}.chart.learned")
-    lesson.note(t("pev.learned.caption", lang, rows=m.rows, d=m.d, near=num(m.neighbour), far=num(m.far), half=m.rows // 2))
-    st.code(m.past_end, language=None)
-
-
-def pe_variants_lesson() -> None:
-    from tf_core.models.checkpoints import CheckpointMissing
-
-    v = {name: params.clamp(f"{LESSON}.{name}", b.lo, b.hi) for name, b in (
-        ("windows", limits.PE_WINDOWS), ("seed", limits.SEED), ("k", limits.PE_OFFSET), ("heads", limits.ALIBI_HEADS),
-        ("buckets", limits.T5_BUCKETS), ("maxdist", limits.T5_MAX_DISTANCE), ("side", limits.PE_BIAS_LENGTH))}
-    try:
-        models = pev_models()
-    except CheckpointMissing as e:
-        st.error(t("pev.missing", lang, reason=md_escape(str(e), max_len=300), command=TRAIN_COMMAND), icon=":material/error:")
-        return
-    r = pev_sweep(v["windows"], v["seed"], models, t("pev.running", lang))
-    rope = pev_rope(v["k"], v["seed"])
-    values = pev_values(r, rope)
-    sections = lesson.card(LESSON, lang, values)
-    panel = lesson.answer(LESSON, sections, lang, pev_figures(r, values))
-    kinds_key = f"{LESSON}.kinds"
-    if kinds_key not in st.session_state:
-        st.session_state[kinds_key] = list(r.kinds)
-
-    with panel:
-        c_win, c_seed, c_kinds = lesson.controls(LESSON, PE_VARIANTS, lang, [3, 3, 6])
-        lim = lambda name, bounds: " " + lesson.limits_help(lang, [(name, bounds)])  # noqa: E731
-        chars = f"{6 * len(r.lengths) * v['windows'] * int(r.lengths[-1]):,}"
-        c_win.number_input(t("pev.windows", lang), limits.PE_WINDOWS.lo, limits.PE_WINDOWS.hi, key=f"{LESSON}.windows", step=16,
-                           help=t("pev.windows_help", lang, chars=chars) + lim(t("pev.windows", lang), limits.PE_WINDOWS))
-        c_seed.number_input(t("pev.seed", lang), limits.SEED.lo, limits.SEED.hi, key=f"{LESSON}.seed", step=1,
-                            help=t("pev.seed_help", lang) + lim(t("pev.seed", lang), limits.SEED))
-        c_kinds.multiselect(t("pev.kinds", lang), lab.KINDS, key=kinds_key, format_func=kind_name, help=t("pev.kinds_help", lang))
-        shown = [k for k in r.kinds if k in st.session_state[kinds_key]]
-        with lesson.main():
-            if not shown:
-                st.warning(t("pev.empty", lang), icon=":material/warning:")
-            else:
-                rows = [r.row(k) for k in shown]
-                lesson.chart(charts.loss_by_length([kind_name(k) for k in shown], shown, r.lengths, r.loss[rows], r.train_length,
-                                                   lang), key=f"{LESSON}.chart.length")
-    lesson.note(t("pev.main.caption", lang, train=r.train_length, lengths=", ".join(str(int(L)) for L in r.lengths), span=r.span,
-                  start=r.start, seconds=num(r.seconds), threads=r.threads, device=r.device))
-    lesson.note(t("pev.caveat", lang, train=r.train_length))
-    if shown:
-        st.subheader(t("pev.pos.title", lang), divider="gray")
-        rows = [r.row(k) for k in shown]
-        lesson.chart(charts.per_position([kind_name(k) for k in shown], shown, r.per_position[rows], r.train_length,
-                                         r.break_at[rows], lang), key=f"{LESSON}.chart.positions")
-        breaks = t("pev.and", lang).join(f"{kind_name(k)} {int(r.break_at[r.row(k)])}" if r.break_at[r.row(k)] >= 0
-                                         else f"{kind_name(k)} {t('pev.pos.none', lang)}" for k in shown)
-        lesson.note(t("pev.pos.caption", lang, windows=int(r.windows[-1]), longest=int(r.lengths[-1]), bin=lab.BIN,
-                      train=r.train_length, rise=lab.RISE, breaks=breaks))
-
-    pev_table(models)
-    with st.container(border=False):
-        c_k, c_heads, c_buckets, c_max, c_side = st.columns(5, vertical_alignment="bottom", gap="small")
-        c_k.number_input(t("pev.k", lang), limits.PE_OFFSET.lo, limits.PE_OFFSET.hi, key=f"{LESSON}.k", step=1,
-                         help=t("pev.k_help", lang) + lim("k", limits.PE_OFFSET))
-        c_heads.number_input(t("pev.heads", lang), limits.ALIBI_HEADS.lo, limits.ALIBI_HEADS.hi, key=f"{LESSON}.heads", step=1,
-                             help=t("pev.heads_help", lang) + lim(t("pev.heads", lang), limits.ALIBI_HEADS))
-        c_buckets.number_input(t("pev.buckets", lang), limits.T5_BUCKETS.lo, limits.T5_BUCKETS.hi, key=f"{LESSON}.buckets", step=1,
-                               help=t("pev.buckets_help", lang) + lim(t("pev.buckets", lang), limits.T5_BUCKETS))
-        c_max.number_input(t("pev.maxdist", lang), limits.T5_MAX_DISTANCE.lo, limits.T5_MAX_DISTANCE.hi, key=f"{LESSON}.maxdist",
-                           step=1, help=t("pev.maxdist_help", lang) + lim(t("pev.maxdist", lang), limits.T5_MAX_DISTANCE))
-        c_side.number_input(t("pev.side", lang), limits.PE_BIAS_LENGTH.lo, limits.PE_BIAS_LENGTH.hi, key=f"{LESSON}.side", step=1,
-                            help=t("pev.side_help", lang) + lim(t("pev.side", lang), limits.PE_BIAS_LENGTH))
-    pev_rope_section(rope, v["seed"])
-    pev_bias_section(pev_alibi(v["heads"], v["side"]), pev_t5(v["buckets"], v["maxdist"], v["side"], models["relative"]))
-    pev_learned_section()
-    lesson.finish(LESSON, sections, (lab.extrapolation, lab.rope_offset), PE_VARIANTS, lang)
-# --- end of lesson pe-variants ---
 
 
 @st.fragment
 def lesson_body() -> None:
     """Everything below the title; a control reruns only this."""
     {"positional-encoding": positional_encoding_lesson, "embed-scale": embed_scale_lesson,
-     "pe-variants": pe_variants_lesson}[LESSON]()
+     "pe-adds": lambda: pe_adds.body(LESSON, lang, lab), "pe-variants": lambda: pe_variants.body(LESSON, lang, lab)}[LESSON]()
 
 
 lesson_body()

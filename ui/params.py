@@ -173,7 +173,40 @@ class ChoiceParam:
                                used=self.default)
 
 
-AnyParam = Param | TextParam | ChoiceParam
+@dataclass(frozen=True)
+class MultiChoiceParam:
+    """Any subset of a few named options (which series a chart draws), kept in the options' order. In
+    the URL a comma-separated list (``kinds=rope,alibi``; empty: none of them). Unknown names are dropped
+    with a notice, repeats are kept once."""
+
+    name: str
+    options: tuple[str, ...]
+    default: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not set(self.default) <= set(self.options):
+            raise ValueError(f"{self.name}: a default is not one of the options")
+
+    def default_for(self, lang: str) -> list[str]:
+        return list(self.default)
+
+    def key(self, lesson: str) -> str:
+        return f"{lesson}.{self.name}"
+
+    def to_url(self, value) -> str:
+        return ",".join(o for o in self.options if o in set(value))
+
+    def parse(self, raw: str, lang: str) -> tuple[list[str], str | None]:
+        asked = [part.strip() for part in str(raw).split(",") if part.strip()]
+        unknown = [a for a in asked if a not in self.options]
+        value = [o for o in self.options if o in set(asked)]
+        if unknown:
+            return value, t("notice.bad_items", lang, name=self.name, value=md_escape(",".join(unknown), max_len=24),
+                            used=",".join(value) or "—")
+        return value, None
+
+
+AnyParam = Param | TextParam | ChoiceParam | MultiChoiceParam
 
 
 def add_notice(text: str) -> None:

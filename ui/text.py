@@ -37,6 +37,24 @@ def plotly_escape(s: str) -> str:
     return html.escape(strip_controls(str(s)), quote=True)
 
 
+# Code points the app's fonts draw (Latin, Greek, Cyrillic, punctuation and symbols, CJK, kana, hangul,
+# full-width forms): a vocabulary piece outside them (Bengali, Tibetan, Thai, ...) is shown with its code
+# points too, so a learner whose browser has no font for it still reads which character it is.
+_DRAWN = ((0x0000, 0x052F), (0x1E00, 0x1FFF), (0x2000, 0x2BFF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+          (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+
+
+def with_code_points(piece: str) -> str:
+    """A token's piece as plain text, with ``(U+09AF ...)`` after it when it holds characters outside the
+    scripts in _DRAWN (at most 4 listed); controls replaced as in strip_controls."""
+    piece = strip_controls(str(piece))
+    odd = [ch for ch in piece if not any(lo <= ord(ch) <= hi for lo, hi in _DRAWN)]
+    if not odd:
+        return piece
+    shown = " ".join(f"U+{ord(ch):04X}" for ch in odd[:4]) + (" …" if len(odd) > 4 else "")
+    return f"{piece} ({shown})"
+
+
 def num(x: float, digits: int = 3) -> str:
     """A number as a reader wants it: 3 significant digits, thousands separated, no exponent
     between 1e-4 and 1e6. The same in English and Chinese."""

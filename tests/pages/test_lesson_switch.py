@@ -126,12 +126,17 @@ def controls(at, qid: str) -> list[Widget]:
     return [w for w in widgets(at._tree) if (w.key or "").startswith(f"{qid}.") and not isinstance(w, SKIPPED)]
 
 
+def is_multi(w: Widget) -> bool:
+    """A widget whose value is a list of options: a multiselect, or pills with selection_mode="multi"."""
+    return w.type == "multiselect" or (w.type == "button_group" and isinstance(w.value, (list, tuple)))
+
+
 def option_values(w: Widget) -> list:
     """The option values (not their labels) of a choice widget. AppTest shows only the labels
     (``w.options``); the widget's own deserializer (what the server applies to the label a
     browser sends) turns each back into its value (streamlit 1.67's session state layout)."""
     meta = w.root.session_state._state._new_widget_state.widget_metadata[w.id]
-    if w.type == "multiselect":  # one list of labels -> the list of values
+    if is_multi(w):  # one list of labels -> the list of values
         return list(meta.deserializer(list(w.options)))
     as_list = w.type in ("select_slider", "button_group")  # these send a list of labels too
     return [meta.deserializer([label] if as_list else label) for label in w.options]
@@ -149,11 +154,11 @@ def number(w: Widget, x: float):
 def end_value(w: Widget, end: str):
     """The value of widget ``w`` at ``end`` ("low" or "high") of the range it has now."""
     high = end == "high"
+    if is_multi(w):
+        return option_values(w) if high else []
     if w.type in OPTION_KINDS:
         values = option_values(w)
         return values[-1] if high else values[0]
-    if w.type == "multiselect":
-        return option_values(w) if high else []
     if w.type in RANGE_KINDS:
         bound = w.max if high else w.min
         assert bound is not None, f"{w.key}: a {w.type} without a {'max' if high else 'min'} has no end"
@@ -175,6 +180,9 @@ def in_range(w: Widget) -> str | None:
         lo = -math.inf if w.min is None else w.min
         hi = math.inf if w.max is None else w.max
         return None if lo <= v <= hi else f"{v!r} outside [{w.min}, {w.max}]"
+    if is_multi(w):
+        unknown = [x for x in v if x not in option_values(w)]
+        return None if not unknown else f"{unknown!r} not among {w.options}"
     if w.type in OPTION_KINDS:
         return None if v in option_values(w) else f"{v!r} not among {w.options}"
     if w.type in TEXT_KINDS:

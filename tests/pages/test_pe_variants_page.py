@@ -28,20 +28,15 @@ def healthy(at, lang: str, vega: int, plotly: int):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_default_page_quotes_the_live_sweep(lang):
-    import torch
-
+    from tf_core.device import all_cores
     from tf_core.lab import pe_variants as lab
 
     at = open_app(q=QID, lang=lang)
     frames, figures = healthy(at, lang, vega=5, plotly=4)  # length, positions, RoPE, slopes, buckets; helix, 2 bias maps, MiniLM
     assert figures[0]["data"][0]["type"] == "scatter3d" and shape(figures[3]) == f"{limits.PE_LEARNED_ROWS}, {limits.PE_LEARNED_ROWS}"
     assert len(at.metric) == 3
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with all_cores():  # the threads the page's queued sweep ran on, so the sums match to the last bit
         r = lab.extrapolation(lab.load_models(), windows=limits.PE_WINDOWS.default, seed=limits.SEED.default)
-    finally:
-        torch.set_num_threads(before)
     ratio = dict(zip(r.kinds, r.ratio))
     assert at.metric[0].value == f"{num(min(ratio.values()))} → {num(max(ratio.values()))}"
     assert at.metric[2].value == f"{(ratio['none'] - 1) * 100:+.0f}%"
@@ -69,7 +64,7 @@ def test_high_end_of_the_views_and_an_empty_selection():
     for name, bounds in (("k", limits.PE_OFFSET), ("heads", limits.ALIBI_HEADS), ("buckets", limits.T5_BUCKETS),
                          ("maxdist", limits.T5_MAX_DISTANCE), ("side", limits.PE_BIAS_LENGTH)):
         at.number_input(key=f"{QID}.{name}").set_value(bounds.hi)
-    at.multiselect(key=f"{QID}.kinds").set_value([])
+    at.button_group(key=f"{QID}.kinds").set_value([])
     at.run()
     frames, figures = healthy(at, "zh", vega=3, plotly=4)  # no loss charts: RoPE, slopes, buckets
     assert t("pev.empty", "zh") in " ".join(w.value for w in at.warning)
@@ -97,3 +92,17 @@ def test_a_missing_checkpoint_names_the_command(monkeypatch, tmp_path):
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "python -m tf_core.train positions --kind all" in errors
+
+
+def test_the_kinds_shown_live_in_the_url():
+    from app_pages.lessons import pe_variants as lesson_module
+    from tf_core.lab import pe_variants as lab
+
+    assert lesson_module.KINDS == lab.KINDS  # the page's copy (it imports no torch) is the lab's list
+    at = open_app(q=QID, lang="en", windows=FEW, kinds="alibi,<b>x</b>,rope")
+    assert not at.exception and at.session_state[f"{QID}.kinds"] == ["rope", "alibi"]
+    assert any("<b>x</b>" not in i.value and "kinds" in i.value for i in at.info)  # named, escaped
+    frames = assert_healthy(at, QID, "en", 5)
+    lengths = frames[0][1]
+    assert set(lengths.kind) == {"RoPE", "ALiBi"} and len(lengths) == 2 * len(set(lengths.L))  # two kinds x every length
+    assert at.query_params["kinds"] == "rope,alibi"

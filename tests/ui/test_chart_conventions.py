@@ -20,12 +20,12 @@ import pytest
 
 from tf_core.device import SPIKE_FACTOR
 from tf_core.lab.kv_cache import clip_steps
-from ui.charts import architecture, attention, decoding, layers, masks, norms, positions, scaling, shared, tokens
+from ui.charts import architecture, attention, decoding, layers, masks, norms, positions, positions_variants, scaling, shared, tokens
 from ui.charts import layers as layer_charts  # `layers` is shadowed by the spec walker below
 from ui.charts.shared import MIN_FONT, ZERO_FILL, ZERO_STROKE, VegaChart
 from ui.i18n import t
 
-MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers, positions)
+MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers, positions, positions_variants)
 PIECES = ("<s>", "The", "a|b", "<b>x</b>", "注意", "🤖")
 
 
@@ -174,14 +174,21 @@ CASES = {
                                                                  np.array([1.3, 1.3, 1.4]), np.array([1.0, 0.7, 0.5]),
                                                                  np.array([1.41, 1.41, 1.41]), 4, lang)],
     "positions.learned_norms": lambda lang: [positions.learned_norms(np.linspace(0.4, 0.5, 10), np.array([0.8, 1.1, 1.3]), lang)],
+    # --- cases of lesson pe-adds ---
+    "positions.recovery_lines": lambda lang: [positions.recovery_lines(np.array([0, 255, 511]), [("<b>x</b>", np.array([0.9, 1.0, 0.9]), "#0072B2", False),
+                                                                                                ("注意", np.zeros(3), "#D55E00", True)], 32, lang)],
+    "positions.cosine_spread": lambda lang: [positions.cosine_spread(np.array([2, 384]), np.array([0.7, 0.05]), np.array([0.71, 0.051]),
+                                                                     np.array([1.0, 0.2]), [("<b>x</b>", 384, 0.08)], lang),
+                                             positions.cosine_spread(np.array([8]), np.array([0.35]), np.array([0.35]), np.array([0.9]), [], lang)],
+    "positions.component_curves": lambda lang: [positions.component_curves(np.sin(np.outer([1.0, 0.5], np.arange(16))), np.array([0.4, 0.2]), lang)],
     # --- cases of lesson pe-variants ---
-    "positions.loss_by_length": lambda lang: [positions.loss_by_length(["<b>x</b>", "注意"], ["rope", "alibi"], np.array([32, 48, 128]),
+    "positions_variants.loss_by_length": lambda lang: [positions_variants.loss_by_length(["<b>x</b>", "注意"], ["rope", "alibi"], np.array([32, 48, 128]),
                                                                        np.array([[1.6, 2.0, 3.0], [1.7, 1.7, 1.69]]), 32, lang)],
-    "positions.per_position": lambda lang: [positions.per_position(["a", "b"], ["none", "learned"], np.linspace(3, 1, 14).reshape(2, 7),
+    "positions_variants.per_position": lambda lang: [positions_variants.per_position(["a", "b"], ["none", "learned"], np.linspace(3, 1, 14).reshape(2, 7),
                                                                    4, np.array([5, -1]), lang)],
-    "positions.rope_scores": lambda lang: [positions.rope_scores(np.arange(5), np.full(5, 9.07), 9.07, lang)],
-    "positions.alibi_slopes": lambda lang: [positions.alibi_slopes(np.array([0.5, 0.25, 2 ** -8]), lang)],
-    "positions.t5_buckets": lambda lang: [positions.t5_buckets(np.arange(12), np.minimum(np.arange(12), 7), 4, 9, lang)],
+    "positions_variants.rope_scores": lambda lang: [positions_variants.rope_scores(np.arange(5), np.full(5, 9.07), 9.07, lang)],
+    "positions_variants.alibi_slopes": lambda lang: [positions_variants.alibi_slopes(np.array([0.5, 0.25, 2 ** -8]), lang)],
+    "positions_variants.t5_buckets": lambda lang: [positions_variants.t5_buckets(np.arange(12), np.minimum(np.arange(12), 7), 4, 9, lang)],
 }
 # the maps whose synthetic cells are masked (the legend says "masked", not "exactly 0")
 MASKED = {"masks.causal_mask_map", "masks.causal_attention_map"}
@@ -355,3 +362,29 @@ def test_decode_steps_mark_the_clipped_step(lang):
     assert "measured" in [tip["field"] for tip in marks[0]["encoding"]["tooltip"]]
     assert decoding.clipped_note("kv", 1, lang) != decoding.clipped_note("kv", 2, lang) != decoding.clipped_note("kv", 0, lang)
     assert "2" in decoding.clipped_note("par", 2, lang) and str(SPIKE_FACTOR) in decoding.clipped_note("par", 0, lang)
+
+
+def text_width(text: str, size: float) -> float:
+    """An estimate of a line's width in px: a wide (CJK) character is one em, any other 0.55 em (Source Sans
+    averages under 0.5 em on lower-case text)."""
+    import unicodedata
+    return sum(size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55) for ch in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_y_titles_fit_beside_their_plot(lang):
+    """A rotated y title longer than its plot's height makes Vega's "fit" autosize (Streamlit's, at the column
+    width) shrink the plot to a sliver (pe-adds' first chart did): every y title fits its chart's height."""
+    checked = 0
+    for label, _, chart in all_charts(lang):
+        height = chart.spec.get("height")
+        if not isinstance(height, (int, float)):
+            continue
+        size = chart.spec.get("config", {}).get("axis", {}).get("titleFontSize", 12)
+        for view in layers(chart.spec):
+            y = view.get("encoding", {}).get("y", {})
+            title = y.get("title") if isinstance(y, dict) else None
+            if isinstance(title, str) and title:
+                checked += 1
+                assert text_width(title, size) <= height, (label, title, height)
+    assert checked > 20

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tf_core.limits import IntRange
-from ui.params import ChoiceParam, Param, TextParam
+from ui.params import ChoiceParam, MultiChoiceParam, Param, TextParam
 
 TEXT = TextParam("text", max_chars=20, defaults=(("en", "Hello there."), ("zh", "你好。")))
 MODEL = ChoiceParam("model", options=("auto", "minilm", "e5"), default="auto")
@@ -56,3 +56,15 @@ def test_choice_param():
 def test_every_kind_writes_its_url_value():
     assert Param("n", IntRange(1, 9, 3)).to_url(4) == "4"
     assert TEXT.to_url("你好 🙂") == "你好 🙂" and MODEL.to_url("e5") == "e5"
+
+
+def test_multi_choice_param_keeps_known_names_in_order():
+    kinds = MultiChoiceParam("kinds", options=("none", "rope", "alibi"), default=("none", "rope", "alibi"))
+    assert kinds.parse("alibi,rope,rope", "en") == (["rope", "alibi"], None)
+    assert kinds.parse("", "en") == ([], None)  # none shown is a valid choice
+    value, notice = kinds.parse("rope,<b>x</b>", "zh")
+    assert value == ["rope"] and notice and "<b>" not in notice
+    assert kinds.to_url(["alibi", "none"]) == "none,alibi" and kinds.to_url([]) == ""
+    assert kinds.default_for("en") == ["none", "rope", "alibi"]
+    with pytest.raises(ValueError):
+        MultiChoiceParam("m", options=("a",), default=("b",))

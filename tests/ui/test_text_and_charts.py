@@ -84,3 +84,12 @@ def test_token_heatmap_keeps_repeated_tokens_apart():
         assert charts.token_heatmap(scores[:2, :2], pieces[:2], lang, "qk.heat_own").spec is c.spec
     # the axis shows the token after the 4-character position prefix, "|" inside a token included
     assert charts.pos_label(2, "a|b")[4:] == "a|b"
+
+
+def test_pieces_of_undrawn_scripts_carry_their_code_points():
+    from ui.text import with_code_points
+
+    assert with_code_points("##ing") == "##ing" and with_code_points("中文") == "中文" and with_code_points("▁Ω") == "▁Ω"
+    assert with_code_points("য") == "য (U+09AF)" and with_code_points("##ང") == "##ང (U+0F44)"
+    assert with_code_points("กขคฆง") == "กขคฆง (U+0E01 U+0E02 U+0E04 U+0E06 …)"
+    assert with_code_points("a\x00") == "a?"  # controls replaced, as everywhere

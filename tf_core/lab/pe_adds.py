@@ -108,6 +108,8 @@ class Recovery:
     word_cos: np.ndarray  # (P,) mean cos(W[t] + P[p] + T[0], W[t]): how much of the sum points along the word
     position_norms: np.ndarray  # (P,) |P[p]|
     word_norm: float  # median |W[t]| over the sample
+    table_position_norm: float  # median |P[p]| over the whole position table (position_norms covers the positions tried)
+    type_norm: float  # |T[0]|, the token-type row added with every position
     pieces: dict[int, str]  # the tokenizer's piece of every row id above (sampled or found nearest)
 
     def variant(self, name: str) -> np.ndarray:
@@ -203,6 +205,8 @@ def recover(encoder: TextEncoder, positions: int = limits.PEADD_POSITIONS.defaul
                         word_cos=word_cos.double().numpy(),
                         position_norms=emb.position.weight.detach()[pos].to("cpu", torch.float64).norm(dim=1).numpy(),
                         word_norm=float(words.double().norm(dim=1).median()),
+                        table_position_norm=float(emb.position.weight.detach().to("cpu", torch.float64).norm(dim=1).median()),
+                        type_norm=float(emb.token_type.weight.detach()[0].to("cpu", torch.float64).norm()),
                         pieces={int(i): encoder.tokenizer.id_to_token(int(i)) or f"#{int(i)}"
                                 for i in torch.cat([ids, arg.flatten()]).unique().tolist()})
 

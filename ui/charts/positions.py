@@ -199,7 +199,7 @@ def _position_lines_spec(lang: str, y_key: str, domain: tuple[str, ...], colours
     scale = alt.Scale(type="log") if log else (alt.Scale(domain=[-0.05, 1.05]) if unit else alt.Scale(zero=False))
     y = alt.Y("v:Q", title=y_title, scale=scale, axis=alt.Axis(values=DECADES, format="~g") if log else alt.Axis(format="~g"))
     colour = alt.Color("series:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
-                       legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=500))
+                       legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=320))
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=list(domain), range=[list(d) for d in dashes]), legend=None)
     tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("p:Q", title=t("pe.axis.position", lang)),
            alt.Tooltip("v:Q", title=y_title, format=".4g")]
@@ -280,167 +280,79 @@ def learned_norms(position_norms: np.ndarray, word_quantiles: np.ndarray, lang: 
     return VegaChart(_learned_spec(lang, domain, n), data)
 
 
-# --- lesson pe-variants -----------------------------------------------------------------------------------
-# One colour per kind, whichever kinds the learner shows (tf_core.positional.KINDS order; "none" in grey).
-KIND_COLOURS = {"none": THEORY, "sinusoidal": PALETTE[0], "learned": PALETTE[1], "relative": PALETTE[2],
-                "rope": PALETTE[3], "alibi": PALETTE[4]}
+# --- lesson pe-adds (app_pages/lessons/pe_adds.py) -------------------------------------------------------
+@functools.cache
+def _recovery_spec(lang: str, domain: tuple[str, ...], colours: tuple[str, ...], dashes: tuple[tuple[int, ...], ...]) -> dict:
+    x_title, y_title = t("pe.axis.position", lang), t("pea.acc.y", lang)
+    x = alt.X("p:Q", title=x_title, axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("acc:Q", title=y_title, scale=alt.Scale(domain=[-0.03, 1.03], nice=False), axis=alt.Axis(format=".0%"))
+    colour = alt.Color("series:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
+                       legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=320))
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=list(domain), range=[list(d) for d in dashes]), legend=None)
+    tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("p:Q", title=x_title), alt.Tooltip("acc:Q", title=y_title, format=".1%"),
+           alt.Tooltip("hits:N", title=t("pea.acc.hits", lang))]
+    lines = alt.Chart().mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, tooltip=tip)
+    points = alt.Chart().mark_point(filled=True, size=60).encode(x=x, y=y, color=colour, tooltip=tip)
+    return vega_spec(configure(alt.layer(lines, points).properties(height=280)))
+
+
+def recovery_lines(positions: np.ndarray, series: list[tuple[str, np.ndarray, str, bool]], sample: int, lang: str) -> VegaChart:
+    """The share of sampled tokens whose nearest row is their own, at each position tried: (label, shares
+    over the positions, colour, dashed) per reading; a tooltip gives the count out of ``sample``."""
+    pos = np.asarray(positions, dtype=np.int64)
+    rows = [(label, int(p), float(a), f"{round(float(a) * sample)} / {sample}")
+            for label, acc, _, _ in series for p, a in zip(pos, np.asarray(acc, float))]
+    domain = tuple(s[0] for s in series)
+    return VegaChart(_recovery_spec(lang, domain, tuple(s[2] for s in series), tuple((6, 4) if s[3] else (1, 0) for s in series)),
+                     pd.DataFrame(rows, columns=["series", "p", "acc", "hits"]))
 
 
 @functools.cache
-def _by_length_spec(lang: str, domain: tuple[str, ...], colours: tuple[str, ...], lengths: tuple[int, ...]) -> dict:
-    x_title, y_title = t("pev.axis.length", lang), t("pev.axis.loss", lang)
-    x = alt.X("L:Q", title=x_title, scale=alt.Scale(domain=[0, max(lengths) + 4], nice=False), axis=alt.Axis(values=list(lengths)))
-    y = alt.Y("loss:Q", title=y_title, scale=alt.Scale(zero=False))
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
-                       legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=3, labelLimit=300))
-    tip = [alt.Tooltip("kind:N", title=" "), alt.Tooltip("L:Q", title=x_title), alt.Tooltip("loss:Q", title=y_title, format=".4f"),
-           alt.Tooltip("ratio:Q", title=t("pev.axis.ratio", lang), format=".3f")]
-    lines = alt.Chart().mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=60, filled=True)).encode(
-        x=x, y=y, color=colour, tooltip=tip)
-    train = alt.Chart().transform_filter("datum.train").mark_rule(color=THEORY, strokeDash=[6, 4], strokeWidth=1.5).encode(x="L:Q")
-    label = alt.Chart().transform_filter("datum.train").transform_aggregate(L="min(L)").mark_text(
-        align="left", dx=4, dy=-4, baseline="top", y=0, color=THEORY, fontSize=13).encode(
-        x="L:Q", text=alt.value(t("pev.axis.trained", lang)))
-    return vega_spec(configure(alt.layer(train, label, lines).properties(height=270)))
+def _spread_spec(lang: str, domain: tuple[str, ...]) -> dict:
+    x = alt.X("d:Q", title=t("pea.ortho.x", lang), scale=alt.Scale(type="log", base=2), axis=alt.Axis(values=[2, 8, 32, 128, 512, 2048]))
+    y_title = t("pea.ortho.y", lang)
+    y = alt.Y("v:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format="~g"))
+    colour = alt.Color("series:N", scale=alt.Scale(domain=list(domain), range=[SCALED, RAW, PALETTE[2], PALETTE[3]]),
+                       legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=400))
+    tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("d:Q", title="d"), alt.Tooltip("v:Q", title=y_title, format=".4g")]
+    theory = alt.Chart().transform_filter("datum.line").mark_line(strokeWidth=1.5, strokeDash=[6, 4], color=THEORY).encode(
+        x=x, y=y, tooltip=tip)
+    points = alt.Chart().transform_filter("!datum.line").mark_point(filled=True, size=80).encode(x=x, y=y, color=colour, tooltip=tip)
+    return vega_spec(configure(alt.layer(theory, points).properties(height=300)))
 
 
-def loss_by_length(labels: list[str], kinds: list[str], lengths: np.ndarray, loss: np.ndarray, train_length: int,
-                   lang: str) -> VegaChart:
-    """Held-out loss (nats per character) against the evaluation length, one line per kind (a fixed
-    colour per kind), the training length dashed. ``loss``: (K, N) for the K kinds shown."""
-    lengths = np.asarray(lengths, dtype=int)
-    loss = np.asarray(loss, dtype=float)
-    at_train = loss[:, int(np.flatnonzero(lengths == train_length)[0])]
-    rows = [(label, int(L), float(loss[r, c]), float(loss[r, c] / at_train[r]), bool(L == train_length))
-            for r, label in enumerate(labels) for c, L in enumerate(lengths)]
-    data = pd.DataFrame(rows, columns=["kind", "L", "loss", "ratio", "train"])
-    colours = tuple(KIND_COLOURS[k] for k in kinds)
-    return VegaChart(_by_length_spec(lang, tuple(labels), colours, tuple(int(v) for v in lengths)), data)
+def cosine_spread(d: np.ndarray, rms: np.ndarray, theory: np.ndarray, max_abs: np.ndarray,
+                  table: list[tuple[str, int, float]], lang: str) -> VegaChart:
+    """The cosines of random directions against the width d (log-log): their root mean square (points) on
+    1/sqrt(d) (the dashed grey line), the largest |cos| of all pairs, and the real table's rows (label, d,
+    root mean square) as points of their own."""
+    labels = (t("pea.ortho.rms", lang), t("pea.ortho.max", lang))
+    rows = [(labels[0], int(k), float(v), False) for k, v in zip(d, rms)]
+    rows += [(labels[1], int(k), float(v), False) for k, v in zip(d, max_abs)]
+    rows += [(t("pea.ortho.theory", lang), int(k), float(v), True) for k, v in zip(d, theory)]
+    rows += [(label, int(k), float(v), False) for label, k, v in table]
+    domain = (*labels, *(label for label, _, _ in table))
+    return VegaChart(_spread_spec(lang, domain), pd.DataFrame(rows, columns=["series", "d", "v", "line"]))
 
 
 @functools.cache
-def _per_position_spec(lang: str, domain: tuple[str, ...], colours: tuple[str, ...], n: int) -> dict:
-    x_title, y_title = t("pe.axis.position", lang), t("pev.axis.loss", lang)
-    x = alt.X("p:Q", title=x_title, scale=alt.Scale(domain=[0, n - 1], nice=False))
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=list(domain), range=list(colours)),
-                       legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=3, labelLimit=300))
-    tip = [alt.Tooltip("kind:N", title=" "), alt.Tooltip("p:Q", title=x_title), alt.Tooltip("loss:Q", title=y_title, format=".3f")]
-    lines = alt.Chart().transform_filter("!datum.mark").mark_line(strokeWidth=2).encode(
-        x=x, y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour, tooltip=tip)
-    breaks = alt.Chart().transform_filter("datum.mark").mark_point(shape="triangle-down", size=160, filled=True).encode(
-        x=x, y="loss:Q", color=colour, tooltip=tip)
-    train = alt.Chart().transform_filter("datum.train").mark_rule(color=THEORY, strokeDash=[6, 4], strokeWidth=1.5).encode(x="p:Q")
-    return vega_spec(configure(alt.layer(train, lines, breaks).properties(height=300)))
+def _components_spec(lang: str) -> dict:
+    x = alt.X("p:Q", title=t("pe.axis.position", lang), axis=alt.Axis(tickMinStep=1))
+    y_title = t("pea.pc.y", lang)
+    colour = alt.Color("series:N", sort=alt.EncodingSortField("rank"), scale=alt.Scale(range=list(PALETTE[:4])),
+                       legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=300))
+    tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("p:Q", title=t("pe.axis.position", lang)),
+           alt.Tooltip("v:Q", title=y_title, format=".4f")]
+    lines = alt.Chart().mark_line(strokeWidth=1.8).encode(x=x, y=alt.Y("v:Q", title=y_title), color=colour, detail="rank:O", tooltip=tip)
+    return vega_spec(configure(lines.properties(height=300)))
 
 
-def per_position(labels: list[str], kinds: list[str], curves: np.ndarray, train_length: int, breaks: np.ndarray,
-                 lang: str) -> VegaChart:
-    """The mean loss at each position of the longest windows, one line per kind; a triangle where a
-    kind's curve breaks (tf_core.lab.pe_variants.break_position), the training length dashed."""
+def component_curves(curves: np.ndarray, explained: np.ndarray, lang: str) -> VegaChart:
+    """A learned position table's leading principal components: each one's coordinate at every position
+    (a line per component, its share of the variance in the legend)."""
     curves = np.asarray(curves, dtype=float)
-    K, n = curves.shape
-    rows = [(labels[r], p, float(curves[r, p]), False, p == train_length) for r in range(K) for p in range(n)]
-    rows += [(labels[r], int(b), float(curves[r, int(b)]), True, False) for r, b in enumerate(breaks) if b >= 0]
-    data = pd.DataFrame(rows, columns=["kind", "p", "loss", "mark", "train"])
-    return VegaChart(_per_position_spec(lang, tuple(labels), tuple(KIND_COLOURS[k] for k in kinds), n), data)
-
-
-@functools.cache
-def _rope_scores_spec(lang: str) -> dict:
-    x_title, y_title = t("pev.rope.m", lang), t("pev.rope.score", lang)
-    tip = [alt.Tooltip("m:Q", title=x_title), alt.Tooltip("s:Q", title=y_title, format=".15g")]
-    line = alt.Chart().mark_line(color=SCALED, strokeWidth=2).encode(
-        x=alt.X("m:Q", title=x_title), y=alt.Y("s:Q", title=y_title, axis=alt.Axis(format=".1e")),
-        tooltip=tip)
-    return vega_spec(configure(line.properties(height=220)))
-
-
-def rope_scores(m: np.ndarray, scores: np.ndarray, direct: float, lang: str) -> VegaChart:
-    """<RoPE(q, m), RoPE(k, m - k)> minus the score written with the offset alone, against the query's
-    absolute position m: float64 rounding only (its size is the point; the caption gives both)."""
-    data = pd.DataFrame({"m": np.asarray(m, dtype=int), "s": np.asarray(scores, dtype=float) - float(direct)})
-    return VegaChart(_rope_scores_spec(lang), data)
-
-
-def rope_helix(helix: np.ndarray, pairs: tuple[int, int], lang: str):
-    """Plotly 3-D: q's pair (x_i, x_{i+Dh/2}) as RoPE turns it at positions 0 .. T-1 (position upwards):
-    a helix whose turns are the pair's frequency; two pairs, a fast one and a slow one."""
-    import plotly.graph_objects as go
-
-    pos = plotly_escape(t("pe.axis.position", lang))
-    fig = go.Figure()
-    for (pair, xy), colour in zip(zip(pairs, np.asarray(helix, dtype=float)), (RAW, SCALED)):
-        name = plotly_escape(t("pev.rope.pair", lang, i=int(pair)))
-        fig.add_trace(go.Scatter3d(x=xy[:, 0], y=xy[:, 1], z=np.arange(len(xy)), mode="lines+markers", name=name,
-                                   line=dict(color=colour, width=5), marker=dict(size=2.5, color=colour),
-                                   hovertemplate=f"{name}<br>{pos} %{{z}}<br>x %{{x:.3f}}<br>y %{{y:.3f}}<extra></extra>"))
-    fig.update_layout(height=360, margin=dict(l=0, r=0, t=8, b=0), font=dict(size=FONT),
-                      legend=dict(orientation="h", y=1.0, x=0.0, font=dict(size=FONT)), hoverlabel=dict(font=dict(size=FONT)),
-                      scene=dict(xaxis_title="x_i", yaxis_title="x_{i+Dh/2}", zaxis_title=pos,
-                                 camera=dict(eye=dict(x=1.6, y=1.6, z=0.7))))
-    return fig
-
-
-@functools.cache
-def _slopes_spec(lang: str) -> dict:
-    x_title, y_title = t("pev.alibi.head", lang), t("pev.alibi.slope", lang)
-    tip = [alt.Tooltip("h:O", title=x_title), alt.Tooltip("slope:Q", title=y_title, format=".6g")]
-    bars = alt.Chart().mark_point(color=SCALED, filled=True, size=70).encode(  # points: a log axis has no bar base
-        x=alt.X("h:O", title=x_title, axis=alt.Axis(labelOverlap=True, labelAngle=0)),
-        y=alt.Y("slope:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(values=[2.0 ** -k for k in range(0, 9, 2)],
-                                                                                      format="~g")),
-        tooltip=tip)
-    return vega_spec(configure(bars.properties(height=220)))
-
-
-def alibi_slopes(slopes: np.ndarray, lang: str) -> VegaChart:
-    """ALiBi's slope per head (log axis: a geometric sequence is a straight staircase)."""
-    slopes = np.asarray(slopes, dtype=float)
-    return VegaChart(_slopes_spec(lang), pd.DataFrame({"h": np.arange(len(slopes)), "slope": slopes}))
-
-
-def bias_maps(maps: np.ndarray, heads: np.ndarray, lang: str, height: int = 260):
-    """Plotly: several (L, L) causal bias maps side by side on one colour scale (queries down, keys
-    across, hidden future keys blank), each titled with its head."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    maps = np.asarray(maps, dtype=float)
-    finite = maps[np.isfinite(maps)]
-    top = float(np.abs(finite).max(initial=0.0)) or 1.0
-    q, k, v = (plotly_escape(t(key, lang)) for key in ("pev.axis.query", "pev.axis.key", "pev.axis.bias"))
-    titles = [plotly_escape(t("pev.alibi.head_n", lang, h=int(h))) for h in heads]
-    fig = make_subplots(rows=1, cols=len(maps), subplot_titles=titles, horizontal_spacing=0.04)
-    for c, z in enumerate(maps, start=1):
-        fig.add_trace(go.Heatmap(z=z.astype(np.float32), zmin=-top, zmax=top, zmid=0.0, colorscale=DIVERGING,
-                                 showscale=c == len(maps), colorbar=dict(title=dict(text=v, side="right", font=dict(size=FONT)),
-                                                                        tickfont=dict(size=FONT), thickness=12),
-                                 hovertemplate=f"{q} %{{y}}<br>{k} %{{x}}<br>{v} %{{z:.4f}}<extra></extra>"), row=1, col=c)
-        fig.update_yaxes(autorange="reversed", tickfont=dict(size=FONT), row=1, col=c,
-                         title=dict(text=q, font=dict(size=FONT)) if c == 1 else None)
-        fig.update_xaxes(tickfont=dict(size=FONT), title=dict(text=k, font=dict(size=FONT)), row=1, col=c)
-    fig.update_annotations(font=dict(size=FONT))
-    fig.update_layout(height=height, margin=dict(l=8, r=8, t=28, b=8), font=dict(size=FONT), hoverlabel=dict(font=dict(size=FONT)))
-    return fig
-
-
-@functools.cache
-def _buckets_spec(lang: str) -> dict:
-    x_title, y_title = t("pev.t5.distance", lang), t("pev.t5.bucket", lang)
-    tip = [alt.Tooltip("d:Q", title=x_title), alt.Tooltip("b:Q", title=y_title), alt.Tooltip("zone:N", title=" ")]
-    zones = (t("pev.t5.exact", lang), t("pev.t5.log", lang), t("pev.t5.capped", lang))
-    colour = alt.Color("zone:N", scale=alt.Scale(domain=list(zones), range=[SCALED, RAW, THEORY]),
-                       legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=300))  # two per row: the half-width panel cuts three
-    points = alt.Chart().mark_point(filled=True, size=30).encode(
-        x=alt.X("d:Q", title=x_title), y=alt.Y("b:Q", title=y_title, axis=alt.Axis(tickMinStep=1)), color=colour, tooltip=tip)
-    line = alt.Chart().mark_line(interpolate="step-after", color=THEORY, strokeWidth=1).encode(x="d:Q", y="b:Q")
-    return vega_spec(configure(alt.layer(line, points).properties(height=240)))
-
-
-def t5_buckets(distance: np.ndarray, bucket: np.ndarray, exact: int, max_distance: int, lang: str) -> VegaChart:
-    """T5's bucket of every distance back: one bucket each below ``exact`` (blue), log-spaced up to
-    ``max_distance`` (orange), the last bucket shared from there on (grey)."""
-    d = np.asarray(distance, dtype=int)
-    zones = np.where(d < exact, t("pev.t5.exact", lang), np.where(d < max_distance, t("pev.t5.log", lang), t("pev.t5.capped", lang)))
-    data = pd.DataFrame({"d": d, "b": np.asarray(bucket, dtype=int), "zone": zones})
-    return VegaChart(_buckets_spec(lang), data)
+    m, n = curves.shape
+    labels = [t("pea.pc.label", lang, i=i + 1, share=f"{float(explained[i]):.1%}") for i in range(m)]
+    data = pd.DataFrame({"p": np.tile(np.arange(n), m), "v": curves.reshape(-1),
+                         "series": np.repeat(labels, n), "rank": np.repeat(np.arange(m), n)})
+    return VegaChart(_components_spec(lang), data)

@@ -60,6 +60,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "URL parameter {name}={value} is not valid here; using {used}.",
         "zh": "URL 参数 {name}={value} 无效，改用 {used}。",
     },
+    "notice.bad_items": {
+        "en": "URL parameter {name} names options that do not exist ({value}); using {used}.",
+        "zh": "URL 参数 {name} 含有不存在的选项（{value}），改用 {used}。",
+    },
     "notice.clamped": {
         "en": "URL parameter {name}={value} is outside [{lo}, {hi}]; using {used}.",
         "zh": "URL 参数 {name}={value} 超出范围 [{lo}, {hi}]，改用 {used}。",

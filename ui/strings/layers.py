@@ -21,7 +21,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "ffn.pos.title": {"en": "The same weights at every position: checked on a real model", "zh": "每个位置用同一套权重：在真实模型上验证"},
     "ffn.pos.layer": {"en": "layer", "zh": "层"},
-    "ffn.pos.y": {"en": "|all at once − one at a time| (log)", "zh": "|一次算全部 − 逐个位置算|（对数轴）"},
+    "ffn.pos.y": {"en": "|at once − one by one| (log)", "zh": "|一次全算 − 逐个位置算|（对数）"},
     "ffn.pos.diff": {"en": "largest difference over the positions", "zh": "各位置中的最大差值"},
     "ffn.pos.tol": {"en": "float32 tolerance", "zh": "float32 容差"},
     "ffn.pos.caption": {

@@ -199,7 +199,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "bn.drift.title": {"en": "Batch statistics against running statistics, by sequence length",
                        "zh": "按序列长度：批统计量偏离滑动统计量多远"},
     "bn.drift.x": {"en": "sequence length", "zh": "序列长度"},
-    "bn.drift.y": {"en": "|batch mean − running mean| / running std", "zh": "|批均值 − 滑动均值| / 滑动标准差"},
+    "bn.drift.y": {"en": "|batch − running mean| / running std", "zh": "|批均值 − 滑动均值| / 滑动标准差"},
     "bn.drift.trained": {"en": "the training length", "zh": "训练长度"},
     "bn.drift.shorter": {"en": "shorter, never trained at", "zh": "更短，训练中从未出现"},
     "bn.drift.longer": {"en": "longer: position rows never trained", "zh": "更长：位置向量从未训练"},

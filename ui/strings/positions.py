@@ -1,4 +1,4 @@
-"""Strings of app_pages/positions.py: lessons positional-encoding and embed-scale."""
+"""Strings of app_pages/positions.py: lessons positional-encoding, embed-scale, and pe-adds and pe-variants (app_pages/lessons/)."""
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -360,4 +360,101 @@ STRINGS: dict[str, dict[str, str]] = {
     "pev.and": {"en": ", ", "zh": "、"},
     "pev.nobody": {"en": "no kind", "zh": "没有任何编码"},
     # --- end of lesson: pe-variants ---
+    # --- lesson: pe-adds (app_pages/lessons/pe_adds.py) --------------------------------------------
+    "pea.running": {"en": "Searching the word table for each token + position…", "zh": "正在词表中为每个“词元 + 位置”查找最近的行…"},
+    "pea.no_model": {
+        "en": "No pretrained encoder is installed (this lesson reads one's tables). Install one of: {names}.",
+        "zh": "没有安装预训练编码器（本课读取它的嵌入表）。请安装其中之一：{names}。",
+    },
+    "pea.model_help": {
+        "en": "Whose word and position tables are used. MiniLM: 30,522 rows, ~0.5 s; e5-small: 250,037 rows, a few seconds (a progress bar shows).",
+        "zh": "使用哪个模型的词表和位置表。MiniLM：30,522 行，约 0.5 秒；e5-small：250,037 行，需要几秒（会显示进度条）。",
+    },
+    "pea.sample": {"en": "Tokens sampled", "zh": "采样词元数"},
+    "pea.sample_help": {
+        "en": "Word rows drawn at random (seeded) from the table; special tokens are never drawn nor found.",
+        "zh": "从词表中随机（按种子）抽取的词行；特殊词元既不会被抽到，也不会被当作最近的行。",
+    },
+    "pea.sample_work": {
+        "en": "Tokens × positions × rows of the table is capped too: here at most {hi} tokens at {positions} positions of a {rows}-row table.",
+        "zh": "词元数 × 位置数 × 表的行数也有上限：这里在 {positions} 个位置、{rows} 行的表上，最多 {hi} 个词元。",
+    },
+    "pea.positions": {"en": "Positions tried", "zh": "尝试的位置数"},
+    "pea.positions_help": {
+        "en": "Rows of the position table, evenly spread from the first (0) to the last (1: position 0 alone).",
+        "zh": "位置表中均匀分布的若干行，从第一行（0）到最后一行（取 1 时只有位置 0）。",
+    },
+    "pea.seed": {"en": "Seed", "zh": "随机种子"},
+    "pea.seed_help": {
+        "en": "Picks the sampled tokens, the synthetic N(0, 1/d) table of the sinusoid lines and the random directions.",
+        "zh": "决定抽到哪些词元、正弦曲线所用的合成 N(0, 1/d) 表，以及随机方向。",
+    },
+    "pea.measure": {"en": "Nearest by", "zh": "“最近”的度量"},
+    "pea.measure.cos": {"en": "cosine", "zh": "余弦"},
+    "pea.measure.dot": {"en": "dot product", "zh": "点积"},
+    "pea.measure.cos.word": {"en": "cosine similarity", "zh": "余弦相似度"},
+    "pea.measure.dot.word": {"en": "dot product", "zh": "点积"},
+    "pea.measure_help": {
+        "en": "Cosine compares directions; the dot product is what attention scores use, and a long row can win by its length alone. Both are computed; this picks which one is drawn.",
+        "zh": "余弦只比较方向；点积是注意力打分所用的量，较长的行可能仅凭长度胜出。两者都已算好，这里只选择显示哪一个。",
+    },
+    "pea.read.learned_raw": {"en": "learned, as added", "zh": "可学习的位置表，相加后"},
+    "pea.read.learned_ln": {"en": "learned, after LayerNorm", "zh": "可学习的位置表，层归一化后"},
+    "pea.read.sin_scaled": {"en": "sinusoid + √d · small table", "zh": "正弦编码 + √d · 小初始化的表"},
+    "pea.read.sin_plain": {"en": "sinusoid + small table, no √d", "zh": "正弦编码 + 小初始化的表，不乘 √d"},
+    "pea.acc.y": {"en": "word recovered", "zh": "找回原词的比例"},
+    "pea.acc.hits": {"en": "tokens", "zh": "词元数"},
+    "pea.fig.sin": {"en": "Sinusoid, word found: no √d → √d", "zh": "正弦编码找回原词：不乘 → 乘 √d"},
+    "pea.fig.sin_help": {
+        "en": "Share of token–position pairs whose nearest row is still their own word, for a seeded N(0, 1/{d}) table (small, as a table tied to the output layer often starts) plus the base-10,000 sinusoidal PE.",
+        "zh": "最近的行仍是自身的“词元–位置”对所占比例；表为按种子生成的 N(0, 1/{d})（与输出层共享权重的表常这样从小值开始），加上底数 10,000 的正弦位置编码。",
+    },
+    "pea.fig.cos": {"en": "cos(sum, word), lowest … highest", "zh": "cos(和, 词)，最低 … 最高"},
+    "pea.fig.cos_help": {
+        "en": "How much of the sum word + position (+ token type) still points along the word in {model}, averaged over the sampled tokens at each position tried (1 = all of it).",
+        "zh": "在 {model} 中，和向量“词 + 位置（+ 词元类型）”仍有多少指向原来的词：对每个尝试的位置，在采样词元上取平均（1 表示完全指向词）。",
+    },
+    "pea.fig.rand": {"en": "Random cos RMS, d = {d} / 1/√d", "zh": "随机余弦均方根，d = {d} / 1/√d"},
+    "pea.fig.rand_help": {
+        "en": "Root mean square of the cosines of every pair of {n} random Gaussian vectors, measured, against the exact 1/√d.",
+        "zh": "{n} 个随机高斯向量两两之间余弦的均方根（实测），与精确值 1/√d 对比。",
+    },
+    "pea.fig.pc": {"en": "Position table: first {k} PCs", "zh": "位置表前 {k} 个主成分"},
+    "pea.fig.pc_help": {
+        "en": "Share of the variance of {model}'s {rows} learned position rows (centred) along their leading principal components.",
+        "zh": "{model} 的 {rows} 行可学习位置向量（已中心化）的方差中，前几个主成分所占的比例。",
+    },
+    "pea.main.caption": {
+        "en": "{model}: {sample} tokens sampled (seed {seed}) from the {candidates} rows that are real pieces (no [PAD], [CLS], [unused…]), each added to the position row at {positions} positions from 0 to {last} and to the token-type row, as BERT builds its input; then the nearest row of the word table by {measure} (chance: {chance}). Median norms: word rows {word} (the sample), position rows {med} over the positions tried ({table_med} over all {rows}), position 0 {first}; the token-type row added with them {type}. The sinusoid lines: a seeded N(0, 1/{d}) table of the same size plus the sinusoidal PE at the same positions, the word multiplied by √d = {sqrt} or not. With no position added, a word row's largest dot product is with itself for {self_dot} of the sample.",
+        "zh": "{model}：从 {candidates} 个真实词片行（不含 [PAD]、[CLS] 等特殊词元）中抽取 {sample} 个词元（种子 {seed}），按 BERT 构造输入的方式，分别加上 0 到 {last} 之间 {positions} 个位置的位置行以及词元类型行；然后按{measure}在词表中找最近的行（随机猜中的概率：{chance}）。范数中位数：词行 {word}（样本中），位置行在所试位置上为 {med}（全部 {rows} 行为 {table_med}），位置 0 为 {first}；一同加上的词元类型行为 {type}。正弦曲线：按种子生成同样大小的 N(0, 1/{d}) 表，加上相同位置的正弦位置编码，词向量乘或不乘 √d = {sqrt}。不加位置时，样本中 {self_dot} 的词行与自身的点积在全表中最大。",
+    },
+    "pea.miss.title": {"en": "Which words were lost, and to what", "zh": "哪些词丢了，变成了什么"},
+    "pea.miss.caption": {
+        "en": "Of {total} token–position pairs, lost: learned table as added {learned_raw}, after LayerNorm {learned_ln}; sinusoid with √d {sin_scaled}, without {sin_plain}. The first {shown} are listed (the token, and the row found nearest instead).",
+        "zh": "在 {total} 个“词元–位置”对中，丢失的数目：可学习位置表相加后 {learned_raw}，层归一化后 {learned_ln}；正弦编码乘 √d {sin_scaled}，不乘 {sin_plain}。下表列出前 {shown} 个（原词元，以及被找成的最近行）。",
+    },
+    "pea.miss.reading": {"en": "reading", "zh": "情形"},
+    "pea.miss.token": {"en": "token", "zh": "词元"},
+    "pea.miss.found": {"en": "nearest instead", "zh": "找到的最近行"},
+    "pea.ortho.title": {"en": "Why it works: in many dimensions, unrelated directions are nearly orthogonal",
+                        "zh": "原因：维度很高时，互不相关的方向几乎正交"},
+    "pea.ortho.x": {"en": "dimensions d", "zh": "维度 d"},
+    "pea.ortho.y": {"en": "|cos| of two vectors", "zh": "两向量的 |余弦|"},
+    "pea.ortho.rms": {"en": "random directions: root mean square", "zh": "随机方向：均方根"},
+    "pea.ortho.max": {"en": "random directions: largest of all pairs", "zh": "随机方向：所有向量对中的最大值"},
+    "pea.ortho.theory": {"en": "1/√d (theory)", "zh": "1/√d（理论值）"},
+    "pea.ortho.table": {"en": "{model} word rows: root mean square", "zh": "{model} 词行：均方根"},
+    "pea.ortho.centered": {"en": "{model} word rows, mean removed", "zh": "{model} 词行，减去均值后"},
+    "pea.ortho.caption": {
+        "en": "{n} Gaussian vectors per width ({pairs} pairs, seed {seed}): the cosines average 0 and spread as 1/√d exactly in expectation (the dashed line); at d = {d} the measured root mean square is {rms} against {theory}, and the largest of all pairs {max}. So a position vector added to a word barely projects onto the other words' directions. {model}'s real word rows spread more ({table}, largest {table_max}): they share a common direction (mean cosine {mean}; {centered} with the mean row removed), and related words share more, which is why the nearest-row search is a stricter test than random vectors would be.",
+        "zh": "每个宽度取 {n} 个高斯向量（{pairs} 对，种子 {seed}）：余弦的均值为 0，期望离散程度恰为 1/√d（虚线）；在 d = {d} 时实测均方根为 {rms}，理论值 {theory}，所有对中最大为 {max}。所以加到词上的位置向量，在其他词方向上的投影很小。{model} 的真实词行更分散（{table}，最大 {table_max}）：它们共有一个方向（余弦均值 {mean}；减去平均行后为 {centered}），相关的词共享得更多，因此“找最近行”比随机向量的情形更严格。",
+    },
+    "pea.pc.title": {"en": "What {model}'s learned position table looks like", "zh": "{model} 学到的位置表是什么样子"},
+    "pea.pc.y": {"en": "coordinate along the component", "zh": "在该主成分上的坐标"},
+    "pea.pc.label": {"en": "component {i} ({share})", "zh": "第 {i} 主成分（{share}）"},
+    "pea.pc.period": {"en": "component {i}: {period} positions ({share} of its power)", "zh": "第 {i} 主成分：{period} 个位置（占其功率的 {share}）"},
+    "pea.pc.caption": {
+        "en": "Left: the cosine of every two of its {rows} position rows (d = {d}; drag to zoom): neighbours are alike ({near} at distance 1), rows {half} apart much less ({far} on average). Right: the first components' coordinates over the positions; the first {k} hold {share} of the variance. Strongest period of each curve: {periods}. Nothing in training asked for sinusoids: whatever structure is here was learned from text.",
+        "zh": "左：它的 {rows} 行位置向量两两之间的余弦（d = {d}，可拖动放大）：相邻位置相似（距离 1 时为 {near}），相距 {half} 的行相似得少得多（平均 {far}）。右：前几个主成分在各位置上的坐标；前 {k} 个主成分占方差的 {share}。每条曲线最强的周期：{periods}。训练中没有任何东西要求它是正弦形：这里的结构都是从文本中学到的。",
+    },
 }

@@ -174,7 +174,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "vec.ctx.layer": {"en": "table row, then layer (0 = embeddings + positions, after LayerNorm)",
                       "zh": "词表行，然后各层（0 = 词嵌入 + 位置嵌入，经层归一化）"},
     "vec.ctx.table": {"en": "table", "zh": "词表"},
-    "vec.ctx.cos": {"en": "cosine between two uses of the word", "zh": "该词两次出现之间的余弦相似度"},
+    "vec.ctx.cos": {"en": "cosine of the two uses", "zh": "该词两次出现的余弦相似度"},
     "vec.ctx.same": {"en": "same sense", "zh": "同一词义"},
     "vec.ctx.diff": {"en": "different senses", "zh": "不同词义"},
     "vec.ctx_caption": {
