@@ -1,6 +1,6 @@
 """How fast the app answers: first page, re-render on cache misses (browser and AppTest), memory.
 
-    python benchmarks/rerender.py [--runs 20] [--first-runs 20] [--only first browser text draw apptest]
+    python benchmarks/rerender.py [--runs 20] [--first-runs 20] [--only first browser text draw positions apptest]
 
 Prints figures and a summary against the targets (re-render p50 < 300 ms and p95 < 1 s; first page
 < 4 s); asserts nothing. Needs the browser test set-up (``bash scripts/install.sh test``):
@@ -25,6 +25,8 @@ What is measured:
                   keydown to the new tokens on screen, the URL updated and the script idle.
   draw            on causal-mask (SmolLM2), ArrowRight on the layer and head sliders of the attention
                   maps: controls that change only what is drawn (DRAW_CASES), each press a new pair.
+  positions       on pe-variants and pe-adds, a click on a number input's "+", a pill or a radio
+                  (POSITION_CASES): from the pointerdown to the new value in the URL, script idle.
   AppTest         streamlit.testing.v1.AppTest: ``set_value(v).run()`` on the same sliders, new
                   values each time (the script only, no browser, no websocket).
   server RSS      VmRSS of the server process and its children after the home page, after the
@@ -64,6 +66,7 @@ INSTRUMENT_JS = """() => {
   if (window.__tdl) return;
   window.__tdl = {key: null, states: []};
   document.addEventListener('keydown', () => { window.__tdl.key = performance.now(); }, true);
+  document.addEventListener('pointerdown', () => { window.__tdl.key = performance.now(); }, true);
   const app = document.querySelector('[data-testid="stApp"]');
   new MutationObserver(() => window.__tdl.states.push(
       [performance.now(), app.getAttribute('data-test-script-state')]))
@@ -522,8 +525,76 @@ def apptest_rerender(runs: int) -> dict[str, list[float]]:
     return out
 
 
+# --- browser re-render of the positions page's controls (issue 15) -----------------------------------
+# Number inputs (a click on their "+"), pills and radios (a click): every click asks for a value this
+# server has not drawn. pe-variants opens with 16 windows (its sweep, a queued job, is not what is timed
+# here: its figure is benchmarks/positions.py's); its view controls run in an st.fragment.
+INPUT_DONE_JS = """([param, old]) => {
+  const inUrl = new URLSearchParams(location.search).get(param);  // null where the value is the default
+  if (inUrl === old) return false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  return {now: performance.now(), value: inUrl};
+}"""
+# case -> (URL, [(widget key, URL parameter, how many clicks)]): "+" of a number input, else a toggle
+POSITION_CASES = {
+    "pe-variants views": ("/positions?q=pe-variants&lang=en&windows=16",
+                          [("pe-variants.k", "k", None), ("pe-variants.heads", "heads", None),
+                           ("pe-variants.buckets", "buckets", None), ("pe-variants.maxdist", "maxdist", None),
+                           ("pe-variants.side", "side", None)]),
+    "pe-variants kinds": ("/positions?q=pe-variants&lang=en&windows=16", [("pe-variants.kinds", "kinds", "pill")]),
+    "pe-adds measure": ("/positions?q=pe-adds&lang=en", [("pe-adds.measure", "measure", "radio")]),
+}
+
+
+def click_and_time(page, target, param: str) -> dict:
+    """Click ``target``; ms from the pointerdown to the URL's ``param`` changed with the script idle,
+    split as press_and_time splits it."""
+    old = bh.query(page.url).get(param)
+    page.evaluate("() => { window.__tdl.key = null; window.__tdl.states = []; }")
+    target.click()
+    done = page.wait_for_function(INPUT_DONE_JS, arg=[param, old], polling="raf", timeout=120_000).json_value()
+    tdl = page.evaluate("() => window.__tdl")
+    t_key = tdl["key"]
+    starts = [t for t, s in tdl["states"] if s == "running" and t >= t_key]
+    ends = [t for t, s in tdl["states"] if s == "notRunning" and starts and t >= starts[0]]
+    nan = float("nan")
+    return {"total": done["now"] - t_key, "to_start": (starts[0] - t_key) if starts else nan,
+            "script": (ends[-1] - starts[0]) if ends else nan, "after": (done["now"] - ends[-1]) if ends else nan}
+
+
+def positions_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[float]]:
+    """Each control of POSITION_CASES clicked ``runs`` times: a number input's "+" (at its cap, Reset
+    the lesson, untimed), a pill (the next kind toggled, off then on), a radio (the other option)."""
+    section(f"browser re-render of the positions page's controls ({runs} clicks per control)")
+    out: dict[str, list[float]] = {}
+    for case, (_, controls), page in lesson_pages(browser, log_dir, "positions", POSITION_CASES):
+        for key, param, how in controls:
+            box = page.locator(f".st-key-{key.replace('.', '-')}")
+            samples = []
+            for i in range(runs):
+                if how is None:
+                    plus = box.locator('[data-testid="stNumberInputStepUp"]')
+                    if plus.is_disabled():
+                        break
+                    samples.append(click_and_time(page, plus, param))
+                elif how == "pill":
+                    pills = box.locator('button:not([data-testid="stTooltipHoverTarget"] button)').filter(has_not=page.locator("svg"))
+                    samples.append(click_and_time(page, pills.nth(i // 2 % pills.count()), param))
+                else:
+                    labels = box.locator('[role="radiogroup"] label')
+                    samples.append(click_and_time(page, labels.nth((i + 1) % labels.count()), param))
+            out[f"{case} {param}"] = [r["total"] for r in samples]
+            print(f"  {case} {param:8s} click -> rendered   {fmt_ms(out[f'{case} {param}'])}", flush=True)
+            for part, what in (("to_start", "click -> script start"), ("script", "script start -> idle"),
+                               ("after", "idle -> on screen")):
+                print(f"      {what:22s} {fmt_ms([r[part] for r in samples if r[part] == r[part]])}", flush=True)
+    return out
+
+
 # --- main --------------------------------------------------------------------------------------------
-PARTS = ("first", "browser", "text", "draw", "apptest")
+PARTS = ("first", "browser", "text", "draw", "positions", "apptest")
 
 
 def verdict(ok: bool) -> str:
@@ -555,6 +626,7 @@ def main() -> None:
             rerender, rss = browser_rerender(browser, args.runs, log_dir) if "browser" in args.only else ({}, {})
             texts = text_rerender(browser, args.runs, log_dir) if "text" in args.only else {}
             draws = draw_rerender(browser, args.runs, log_dir) if "draw" in args.only else {}
+            positions = positions_rerender(browser, args.runs, log_dir) if "positions" in args.only else {}
         finally:
             browser.close()
 
@@ -591,6 +663,10 @@ def main() -> None:
                      verdict(p50(v) < TARGET_P50_MS and pct(v, 95) < TARGET_P95_MS)))
     for name, v in draws.items():
         rows.append((f"browser re-render, draw-only slider, {name} (ms)", p50(v), pct(v, 95),
+                     f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",
+                     verdict(p50(v) < TARGET_P50_MS and pct(v, 95) < TARGET_P95_MS)))
+    for name, v in positions.items():
+        rows.append((f"browser re-render, positions control, {name} (ms)", p50(v), pct(v, 95),
                      f"p50 < {TARGET_P50_MS}, p95 < {TARGET_P95_MS}",
                      verdict(p50(v) < TARGET_P50_MS and pct(v, 95) < TARGET_P95_MS)))
     if apptest:

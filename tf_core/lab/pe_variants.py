@@ -33,12 +33,14 @@ What the card compares with the paper, all defined here before any model was eva
 The lab reads the models the caller loaded (a dict, or a function kind -> model), so a page caches
 them once; it runs under ``torch.no_grad`` on the models' device and never changes them.
 
-Cost, measured on the shared 2-core machine (load ~3.5-4.5 from other jobs), a fresh process: the
-default sweep (6 kinds x 5 lengths x 16,384 characters, ~490k characters through the models) takes
-3.4-5.3 s on one torch thread, plus 1.2-2.2 s to load the six checkpoints (mostly first imports; a
-second load is ~12 ms): 4.7-7.4 s in all. On two threads the same sweep took 34-56 s there, OpenMP's
-threads waiting on the other jobs, so a caller should run it on one thread (what
-tf_core.device.interactive_threads gives a 2-core server).
+Cost (``python benchmarks/positions.py``, 2-core machine, idle, a fresh process): the default sweep
+(6 kinds x 5 lengths x 16,384 characters, ~490k characters through the models) takes 8.2 s median
+(p95 8.8 s, 20 runs) on two torch threads and 11.8 s (p95 13.2 s, 5 runs) on one; loading the six
+checkpoints takes ~0.1 s (tf_core.models.weights skips the meta-device initialisation that once
+cost ~2.6 s of first imports). The page runs it as a queued job on every core
+(tf_core.device.all_cores). Under other processes' load two threads can be far slower (OpenMP's
+threads wait for each other: 34-56 s was once seen on a shared machine at load ~4), which is why the
+tests pin their own thread count.
 """
 from __future__ import annotations
 
