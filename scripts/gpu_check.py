@@ -72,17 +72,19 @@ class Sizes:
     warmup: int
     new_tokens: tuple[int, ...]  # decode benchmark lengths
     decode_runs: int
+    pe_windows: int  # windows of the positions sweep (pe-variants), compared cpu vs device
     layers: int | None = None  # None: the real depth; else every random model gets this many blocks
     vocab: int | None = None  # None: the real vocabulary; else this many rows
 
 
 FULL = Sizes(numbers=400, gpt_chars=64, enc_tokens=128, prompt=64, greedy=32, bench_lengths=(16, 128, 512),
-             repeats=20, warmup=3, new_tokens=(64, 256), decode_runs=3)
+             repeats=20, warmup=3, new_tokens=(64, 256), decode_runs=3,
+             pe_windows=128)
 # The CPU run keeps every code path and the real widths, but 2 blocks and a 2,048-row vocabulary: at
 # the real depths, initialising, copying and running the random models in fp32, fp64 and bf16 took
 # most of a 190 s run on the 2-core machine (its checks now take ~8 s), and CI runs this in the suite.
 SMALL = Sizes(numbers=50, gpt_chars=32, enc_tokens=48, prompt=16, greedy=8, bench_lengths=(16, 64),
-              repeats=3, warmup=1, new_tokens=(8,), decode_runs=1, layers=2, vocab=2048)
+              repeats=3, warmup=1, new_tokens=(8,), decode_runs=1, pe_windows=2, layers=2, vocab=2048)
 
 
 @dataclass
@@ -201,6 +203,25 @@ def check_checkpoints(run: Run) -> None:
     fig = f"{s.gpt_chars} chars: device vs cpu {cpu_note}; cached vs uncached {cache_note}"
     run.say(torch.float32, f"tiny-gpt greedy: {fig}; text {text!r}")
     run.row("b tiny-gpt greedy", "PASS" if ok_cpu and ok_cache else "FAIL", f"logits {logits}; {fig}")
+
+
+def check_positions(run: Run) -> None:
+    """pe-variants' extrapolation sweep (the six shipped position models, every length) on the device
+    against the CPU: the same losses within float32's tolerance, and the device's sweep time."""
+    from tf_core.lab import pe_variants
+    w = run.sizes.pe_windows
+    cpu = pe_variants.extrapolation(pe_variants.load_models(device="cpu"), windows=w)
+    began = time.perf_counter()
+    models = pe_variants.load_models(device=run.device)
+    loaded = time.perf_counter() - began
+    dev = pe_variants.extrapolation(models, windows=w)
+    again = pe_variants.extrapolation(models, windows=w)
+    diff = float(abs(cpu.loss - dev.loss).max())
+    fig = (f"{len(dev.kinds)} models x {len(dev.lengths)} lengths, {w} windows: max |loss cpu - loss dev| "
+           f"{diff:.1e} nats; sweep {dev.seconds:.2f} s first, {again.seconds:.2f} s again (load {loaded:.2f} s); "
+           f"cpu {cpu.seconds:.2f} s on {cpu.threads} threads")
+    run.say(torch.float32, f"positions sweep: {fig}")
+    run.row("b positions sweep", "PASS" if diff < 1e-4 and (dev.break_at == cpu.break_at).all() else "FAIL", fig)
 
 
 # --------------------------------------------------------------------------------------- c: parity
@@ -384,6 +405,7 @@ def main() -> int:
             run.say("-", f"({check}: {time.perf_counter() - t:.1f} s)")
 
     attempt("b checkpoints", check_checkpoints, run)
+    attempt("b positions sweep", check_positions, run)
     for key in SHAPES:
         model = attempt(f"c parity {key}", check_encoder_parity, run, key)
         if model is not None:

@@ -104,7 +104,11 @@ if [ "${#carried[@]}" -gt 0 ]; then
   export PYTHONPATH="$tmp/site${PYTHONPATH:+:$PYTHONPATH}"
   echo "[gpu-check] carried wheels: $(basename -a "${carried[@]}" | tr '\n' ' ')"
 else
-  echo "[gpu-check] no .gpu-wheels here (run --fetch-wheels, carry .gpu-wheels): pytest runs without pytest-timeout"
+  if "$python" -c 'import pytest_timeout' 2>/dev/null; then
+    echo "[gpu-check] no .gpu-wheels here; the machine has its own pytest-timeout (the H200 image of 2026-12 does)"
+  else
+    echo "[gpu-check] no .gpu-wheels here (run --fetch-wheels, carry .gpu-wheels): pytest runs without pytest-timeout"
+  fi
 fi
 # Not exec: the trap removes the temporary folder after the run.
 "$python" scripts/gpu_check.py --device cuda

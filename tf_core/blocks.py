@@ -182,14 +182,22 @@ def init_weights(model: nn.Module, generator: torch.Generator, scheme: str = "xa
     The same for Pre-LN and Post-LN: the lessons compare placements, not initialisations."""
     if scheme not in INIT_SCHEMES:
         raise ValueError(f"unknown init scheme {scheme!r}; choose one of {INIT_SCHEMES}")
+    # The draws are made on the generator's device (the CPU's, from tasks.seeded) and copied to the
+    # parameter's: a CUDA parameter cannot draw from a CPU generator, and the same seed then gives
+    # the same weights on every device.
+    def drawn(p: torch.Tensor, fill) -> None:
+        host = torch.empty(p.shape, dtype=p.dtype, device=generator.device)
+        fill(host)
+        p.copy_(host)
+
     with torch.no_grad():
         for name, p in model.named_parameters():
             if p.dim() >= 2 and scheme == "small":
-                p.normal_(0.0, 0.02, generator=generator)
+                drawn(p, lambda t: t.normal_(0.0, 0.02, generator=generator))
             elif p.dim() >= 2 and isinstance(_owner(model, name), nn.Embedding):
-                p.normal_(0.0, 1.0, generator=generator)
+                drawn(p, lambda t: t.normal_(0.0, 1.0, generator=generator))
             elif p.dim() >= 2:
-                nn.init.xavier_normal_(p, generator=generator)
+                drawn(p, lambda t: nn.init.xavier_normal_(t, generator=generator))
             elif name.endswith("weight"):  # a norm's scale (gamma)
                 p.fill_(1.0)
             else:

@@ -131,8 +131,8 @@ def train(model: nn.Module, batches: Callable[[torch.Generator], tuple[torch.Ten
     """Train ``model`` (a :class:`tf_core.blocks.Stack`: ``model(x, drop)`` gives logits and
     ``layer_groups()`` its blocks) in place for ``steps`` Adam steps, from weights the seed sets.
 
-    ``batches(generator)`` returns one (inputs, targets) pair on the model's device from the batch
-    generator; ``lr_at(step)`` the learning rate of each 0-based step; ``dropout`` the rate at the
+    ``batches(generator)`` returns one (inputs, targets) pair from the batch generator (on any
+    device: they are moved to the model's); ``lr_at(step)`` the learning rate of each 0-based step; ``dropout`` the rate at the
     paper's places (0: none); ``init`` the scheme of :func:`tf_core.blocks.init_weights`. Returns the per-step series (:class:`TrainRun`)."""
     limits.TRAIN_STEPS.check("steps", steps)
     device = device or get_device()
@@ -153,7 +153,7 @@ def train(model: nn.Module, batches: Callable[[torch.Generator], tuple[torch.Ten
         for step in range(steps):
             for group in opt.param_groups:
                 group["lr"] = lr_s[step]
-            x, y = batches(batch_gen)
+            x, y = (t.to(device) for t in batches(batch_gen))  # a task's batches are drawn on the CPU
             loss = cross_entropy(model(x, drop), y)
             opt.zero_grad(set_to_none=True)
             loss.backward()

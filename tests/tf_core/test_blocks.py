@@ -94,6 +94,19 @@ def test_stack_rejects_too_long_input_and_bad_configs():
         StackConfig(vocab=1, max_len=4)
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device (scripts/gpu_check.sh runs it)")
+@pytest.mark.parametrize("scheme", ["xavier", "small"])
+def test_init_gives_the_same_weights_on_a_gpu(scheme):
+    # A CUDA parameter cannot draw from the CPU generator tasks.seeded returns; init_weights draws on
+    # the CPU and copies, so one seed is one model everywhere (this failed on the first GPU run).
+    cfg = StackConfig(vocab=12, max_len=6, n_layers=2)
+    cpu, gpu = Stack(cfg), Stack(cfg).to("cuda")
+    init_weights(cpu, seeded(4), scheme)
+    init_weights(gpu, seeded(4), scheme)
+    for (name, p), q in zip(cpu.named_parameters(), gpu.parameters()):
+        assert torch.equal(p, q.cpu()), name
+
+
 def test_init_is_fixed_by_the_generator_alone():
     cfg = StackConfig(vocab=12, max_len=6, n_layers=2)
     a, b = Stack(cfg), Stack(cfg)
@@ -104,9 +117,9 @@ def test_init_is_fixed_by_the_generator_alone():
     for (name, p), q in zip(a.named_parameters(), b.parameters()):
         assert torch.equal(p, q), name
     assert torch.equal(a.blocks[0].norm1.weight, torch.ones(64)) and torch.equal(a.blocks[0].ffn.up.bias, torch.zeros(256))
-    assert 0.9 < float(a.tok.weight.std()) < 1.1  # xavier scheme: embeddings N(0, 1)
+    assert 0.9 < float(a.tok.weight.detach().std()) < 1.1  # xavier scheme: embeddings N(0, 1)
     init_weights(a, seeded(9), "small")
-    assert 0.015 < float(a.tok.weight.std()) < 0.025
+    assert 0.015 < float(a.tok.weight.detach().std()) < 0.025
 
 
 def test_dropout_goes_through_the_stack_and_is_seeded():
