@@ -25,7 +25,8 @@ What is measured:
                   keydown to the new tokens on screen, the URL updated and the script idle.
   draw            on causal-mask (SmolLM2), ArrowRight on the layer and head sliders of the attention
                   maps: controls that change only what is drawn (DRAW_CASES), each press a new pair.
-  positions       on pe-variants and pe-adds, a click on a number input's "+", a pill or a radio
+  positions       every control of the positions page's four lessons but the text box and the sweep's
+                  (a number input's "+", a pill, a radio, a selectbox, a slider's ArrowRight)
                   (POSITION_CASES): from the pointerdown to the new value in the URL, script idle.
   AppTest         streamlit.testing.v1.AppTest: ``set_value(v).run()`` on the same sliders, new
                   values each time (the script only, no browser, no websocket).
@@ -537,8 +538,16 @@ INPUT_DONE_JS = """([param, old]) => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   return {now: performance.now(), value: inUrl};
 }"""
-# case -> (URL, [(widget key, URL parameter, how many clicks)]): "+" of a number input, else a toggle
+# case -> (URL, [(widget key, URL parameter, how)]): how is None for the "+" of a number input, "pill",
+# "radio", "select" (the next option of a selectbox) or "slider" (ArrowRight on a slider or select slider)
 POSITION_CASES = {
+    "positional-encoding": ("/positions?q=positional-encoding&lang=en",
+                            [("positional-encoding.d", "d", "slider"), ("positional-encoding.length", "length", "slider"),
+                             ("positional-encoding.base", "base", "slider"), ("positional-encoding.k", "k", None),
+                             ("positional-encoding.seed", "seed", None)]),
+    "embed-scale": ("/positions?q=embed-scale&lang=en",
+                    [("embed-scale.d", "d", "slider"), ("embed-scale.init", "init", "select"),
+                     ("embed-scale.scale", "scale", "radio"), ("embed-scale.seed", "seed", None)]),
     "pe-variants views": ("/positions?q=pe-variants&lang=en&windows=16",
                           [("pe-variants.k", "k", None), ("pe-variants.heads", "heads", None),
                            ("pe-variants.buckets", "buckets", None), ("pe-variants.maxdist", "maxdist", None),
@@ -548,12 +557,12 @@ POSITION_CASES = {
 }
 
 
-def click_and_time(page, target, param: str) -> dict:
-    """Click ``target``; ms from the pointerdown to the URL's ``param`` changed with the script idle,
-    split as press_and_time splits it."""
+def act_and_time(page, act, param: str) -> dict:
+    """Run ``act()`` (a click or a key press); ms from its pointerdown or keydown to the URL's ``param``
+    changed with the script idle, split as press_and_time splits it."""
     old = bh.query(page.url).get(param)
     page.evaluate("() => { window.__tdl.key = null; window.__tdl.states = []; }")
-    target.click()
+    act()
     done = page.wait_for_function(INPUT_DONE_JS, arg=[param, old], polling="raf", timeout=120_000).json_value()
     tdl = page.evaluate("() => window.__tdl")
     t_key = tdl["key"]
@@ -565,9 +574,10 @@ def click_and_time(page, target, param: str) -> dict:
 
 
 def positions_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[float]]:
-    """Each control of POSITION_CASES clicked ``runs`` times: a number input's "+" (at its cap, Reset
-    the lesson, untimed), a pill (the next kind toggled, off then on), a radio (the other option)."""
-    section(f"browser re-render of the positions page's controls ({runs} clicks per control)")
+    """Each control of POSITION_CASES changed ``runs`` times: a number input's "+" (stops at its cap), a
+    pill (the next kind toggled, off then on), a radio or selectbox (the next option), a slider (ArrowRight;
+    at its end Home, untimed, then on)."""
+    section(f"browser re-render of the positions page's controls ({runs} changes per control)")
     out: dict[str, list[float]] = {}
     for case, (_, controls), page in lesson_pages(browser, log_dir, "positions", POSITION_CASES):
         for key, param, how in controls:
@@ -578,16 +588,30 @@ def positions_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[floa
                     plus = box.locator('[data-testid="stNumberInputStepUp"]')
                     if plus.is_disabled():
                         break
-                    samples.append(click_and_time(page, plus, param))
+                    samples.append(act_and_time(page, plus.click, param))
                 elif how == "pill":
                     pills = box.locator('button:not([data-testid="stTooltipHoverTarget"] button)').filter(has_not=page.locator("svg"))
-                    samples.append(click_and_time(page, pills.nth(i // 2 % pills.count()), param))
-                else:
+                    samples.append(act_and_time(page, pills.nth(i // 2 % pills.count()).click, param))
+                elif how == "radio":
                     labels = box.locator('[role="radiogroup"] label')
-                    samples.append(click_and_time(page, labels.nth((i + 1) % labels.count()), param))
+                    samples.append(act_and_time(page, labels.nth((i + 1) % labels.count()).click, param))
+                elif how == "select":
+                    box.locator('[data-baseweb="select"]').click()
+                    options = page.locator('[role="option"]')
+                    options.first.wait_for()
+                    chosen = [j for j in range(options.count()) if options.nth(j).get_attribute("aria-selected") == "true"]
+                    nxt = options.nth(((chosen[0] if chosen else 0) + 1) % options.count())
+                    samples.append(act_and_time(page, nxt.click, param))
+                else:  # slider
+                    knob = box.locator('[role="slider"]')
+                    if knob.get_attribute("aria-valuenow") == knob.get_attribute("aria-valuemax"):
+                        knob.focus()
+                        act_and_time(page, lambda: page.keyboard.press("Home"), param)
+                    knob.focus()
+                    samples.append(act_and_time(page, lambda: page.keyboard.press("ArrowRight"), param))
             out[f"{case} {param}"] = [r["total"] for r in samples]
-            print(f"  {case} {param:8s} click -> rendered   {fmt_ms(out[f'{case} {param}'])}", flush=True)
-            for part, what in (("to_start", "click -> script start"), ("script", "script start -> idle"),
+            print(f"  {case} {param:8s} change -> rendered  {fmt_ms(out[f'{case} {param}'])}", flush=True)
+            for part, what in (("to_start", "input -> script start"), ("script", "script start -> idle"),
                                ("after", "idle -> on screen")):
                 print(f"      {what:22s} {fmt_ms([r[part] for r in samples if r[part] == r[part]])}", flush=True)
     return out

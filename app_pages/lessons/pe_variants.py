@@ -3,9 +3,9 @@ T5-style relative, RoPE, ALiBi) evaluated live at one to four times their traini
 scheme puts position: RoPE's score checked to depend on the offset alone, ALiBi's slopes and bias maps, T5's
 buckets and the trained relative model's bias, MiniLM's learned table compared row with row.
 
-The evaluation (windows, seed) is the expensive run and starts a full rerun; the views' controls (the offset,
-ALiBi's heads, T5's buckets and distance, the maps' side) sit in their own fragment (:func:`views`), so moving
-one redraws the views alone. Which kinds the loss charts draw is a drawing choice (in the URL, out of every
+The evaluation (windows, seed) is the expensive run and starts a full rerun; each view control (the offset,
+ALiBi's heads, T5's buckets and distance, the maps' side) sits in a fragment holding only what depends on it
+(the comment above :func:`rope_scores_view`), so moving one redraws that alone. Which kinds the loss charts draw is a drawing choice (in the URL, out of every
 cache key; a change reruns the lesson, every run a cache hit). The card quotes the sweep and the RoPE check at the default offset, neither of which a view control moves.
 """
 from __future__ import annotations
@@ -125,15 +125,16 @@ def table(loaded, kinds, lang: str) -> None:
     st.markdown("\n".join(rows))
 
 
-def rope_section(qid: str, check, seed: int, lang: str) -> None:
-    left, right = st.columns(2, gap="medium")
-    with left:
-        lesson.chart(charts.rope_scores(check.m, check.scores, check.direct, lang), key=f"{qid}.chart.rope")
-        lesson.note(t("pev.rope.caption", lang, d=check.d_head, seed=seed, k=check.k, n=len(check.m), m0=int(check.m[0]),
-                      m1=int(check.m[-1]), direct=num(check.direct, 6), dev=num(check.max_deviation)))
-    with right:
-        lesson.plotly(charts.rope_helix(check.helix, check.helix_pairs, lang), key=f"{qid}.chart.helix")
-        lesson.note(t("pev.rope.helix", lang, a=check.helix_pairs[0], b=check.helix_pairs[1], top=check.helix.shape[1] - 1))
+def rope_scores_section(qid: str, check, seed: int, lang: str) -> None:
+    lesson.chart(charts.rope_scores(check.m, check.scores, check.direct, lang), key=f"{qid}.chart.rope")
+    lesson.note(t("pev.rope.caption", lang, d=check.d_head, seed=seed, k=check.k, n=len(check.m), m0=int(check.m[0]),
+                  m1=int(check.m[-1]), direct=num(check.direct, 6), dev=num(check.max_deviation)))
+
+
+def helix_section(qid: str, check, lang: str) -> None:
+    """q's pairs turning across positions: drawn from the seed alone (no view control moves it)."""
+    lesson.plotly(charts.rope_helix(check.helix, check.helix_pairs, lang), key=f"{qid}.chart.helix")
+    lesson.note(t("pev.rope.helix", lang, a=check.helix_pairs[0], b=check.helix_pairs[1], top=check.helix.shape[1] - 1))
 
 
 def alibi_section(qid: str, a, lang: str) -> None:
@@ -146,16 +147,16 @@ def alibi_section(qid: str, a, lang: str) -> None:
                   shown=", ".join(str(int(h)) for h in a.heads), side=a.side))
 
 
-def t5_section(qid: str, b, lang: str) -> None:
-    left, right = st.columns([1, 2], gap="medium")
-    with left:
-        lesson.chart(charts.t5_buckets(b.distance, b.bucket, b.exact, b.max_distance, lang), key=f"{qid}.chart.buckets")
-        lesson.note(t("pev.t5.caption", lang, buckets=b.buckets, maxdist=b.max_distance, exact_last=b.exact - 1,
-                      last=int(b.bucket[-1])))
-    with right:
-        lesson.plotly(charts.bias_maps(b.trained_maps, b.trained_heads, lang), key=f"{qid}.chart.t5")
-        lesson.note(t("pev.t5.maps", lang, buckets=b.trained_buckets, maxdist=b.trained_max_distance,
-                      shown=", ".join(str(int(h)) for h in b.trained_heads)))
+def t5_buckets_section(qid: str, b, lang: str) -> None:
+    lesson.chart(charts.t5_buckets(b.distance, b.bucket, b.exact, b.max_distance, lang), key=f"{qid}.chart.buckets")
+    lesson.note(t("pev.t5.caption", lang, buckets=b.buckets, maxdist=b.max_distance, exact_last=b.exact - 1,
+                  last=int(b.bucket[-1])))
+
+
+def t5_maps_section(qid: str, b, lang: str) -> None:
+    lesson.plotly(charts.bias_maps(b.trained_maps, b.trained_heads, lang), key=f"{qid}.chart.t5")
+    lesson.note(t("pev.t5.maps", lang, buckets=b.trained_buckets, maxdist=b.trained_max_distance,
+                  shown=", ".join(str(int(h)) for h in b.trained_heads)))
 
 
 def learned_section(qid: str, lab, lang: str) -> None:
@@ -186,33 +187,55 @@ def _view_values(qid: str, names: tuple[str, ...]) -> dict[str, int]:
     return {p.name: params.clamp(p.key(qid), p.bounds.lo, p.bounds.hi) for p in VIEWS if p.name in names}
 
 
-# The views have controls of their own, in two fragments: a change reruns its fragment only (the sweep
-# above and the card do not depend on them; benchmarks/rerender.py --only positions times a change).
-# On such a rerun Streamlit calls the fragment again with the arguments of the last full run.
+# The views' controls rerun only what depends on them, each in its own fragment (benchmarks/rerender.py
+# --only positions times a change): the offset k redraws RoPE's score check (not the helix, which the
+# seed alone sets); ALiBi's heads redraw its slopes and maps; T5's buckets and distance redraw the bucket
+# chart; the maps' side, shared by ALiBi's and the trained T5 model's maps, reruns the fragment holding
+# those two (and the inner ones). On a fragment's own rerun Streamlit calls it with the arguments of the
+# run that last drew it.
 @st.fragment
-def rope_view(qid: str, seed: int, lab, lang: str) -> None:
+def rope_scores_view(qid: str, seed: int, lab, lang: str) -> None:
     v = _view_values(qid, ("k",))
-    st.subheader(t("pev.rope.title", lang), divider="gray")
-    c_k, _ = st.columns([1, 3], vertical_alignment="bottom", gap="small")
-    _number(c_k, qid, "k", limits.PE_OFFSET, lang, "pev.k")
-    rope_section(qid, rope(v["k"], seed, lab), seed, lang)
+    _number(st, qid, "k", limits.PE_OFFSET, lang, "pev.k")
+    rope_scores_section(qid, rope(v["k"], seed, lab), seed, lang)
     params.write_url(qid, qid, PARAMS, lang)  # on this fragment's own reruns too
 
 
 @st.fragment
-def bias_view(qid: str, relative_model, lab, lang: str) -> None:
-    """ALiBi and T5 in one fragment: the map size is a control of both."""
-    v = _view_values(qid, ("heads", "side", "buckets", "maxdist"))
-    st.subheader(t("pev.alibi.title", lang), divider="gray")
-    c_heads, c_side, _ = st.columns([1, 1, 2], vertical_alignment="bottom", gap="small")
+def alibi_view(qid: str, side: int, lab, lang: str) -> None:
+    v = _view_values(qid, ("heads",))
+    c_heads, _ = st.columns([1, 3], vertical_alignment="bottom", gap="small")
     _number(c_heads, qid, "heads", limits.ALIBI_HEADS, lang, "pev.heads")
-    _number(c_side, qid, "side", limits.PE_BIAS_LENGTH, lang, "pev.side")
-    alibi_section(qid, alibi(v["heads"], v["side"], lab), lang)
-    st.subheader(t("pev.t5.title", lang), divider="gray")
-    c_buckets, c_max, _ = st.columns([1, 1, 2], vertical_alignment="bottom", gap="small")
+    alibi_section(qid, alibi(v["heads"], side, lab), lang)
+    params.write_url(qid, qid, PARAMS, lang)
+
+
+@st.fragment
+def t5_buckets_view(qid: str, relative_model, side: int, lab, lang: str) -> None:
+    v = _view_values(qid, ("buckets", "maxdist"))
+    c_buckets, c_max = st.columns(2, vertical_alignment="bottom", gap="small")
     _number(c_buckets, qid, "buckets", limits.T5_BUCKETS, lang, "pev.buckets")
     _number(c_max, qid, "maxdist", limits.T5_MAX_DISTANCE, lang, "pev.maxdist")
-    t5_section(qid, t5(v["buckets"], v["maxdist"], v["side"], relative_model, lab), lang)
+    t5_buckets_section(qid, t5(v["buckets"], v["maxdist"], side, relative_model, lab), lang)
+    params.write_url(qid, qid, PARAMS, lang)
+
+
+@st.fragment
+def bias_view(qid: str, relative_model, lab, lang: str) -> None:
+    """ALiBi and T5: the maps' side is this fragment's control; heads, buckets and distance are its inner
+    fragments'."""
+    side = _view_values(qid, ("side",))["side"]
+    st.subheader(t("pev.alibi.title", lang), divider="gray")
+    c_side, _ = st.columns([1, 3], vertical_alignment="bottom", gap="small")
+    _number(c_side, qid, "side", limits.PE_BIAS_LENGTH, lang, "pev.side")
+    alibi_view(qid, side, lab, lang)
+    st.subheader(t("pev.t5.title", lang), divider="gray")
+    left, right = st.columns(2, gap="medium")
+    with left:
+        t5_buckets_view(qid, relative_model, side, lab, lang)
+    with right:
+        # the trained model's maps depend on the side alone (t5_buckets_view's buckets and distance are the learner's)
+        t5_maps_section(qid, t5(limits.T5_BUCKETS.default, limits.T5_MAX_DISTANCE.default, side, relative_model, lab), lang)
     params.write_url(qid, qid, PARAMS, lang)
 
 
@@ -268,7 +291,12 @@ def body(qid: str, lang: str, lab) -> None:
     lesson.note(t("pev.caveat", lang, train=r.train_length))
     positions_chart(qid, r, shown, lab, lang)
     table(loaded, KINDS, lang)
-    rope_view(qid, seed, lab, lang)
+    st.subheader(t("pev.rope.title", lang), divider="gray")
+    left, right = st.columns(2, gap="medium")
+    with left:
+        rope_scores_view(qid, seed, lab, lang)
+    with right:
+        helix_section(qid, rope(limits.PE_OFFSET.default, seed, lab), lang)
     bias_view(qid, loaded["relative"], lab, lang)
     learned_section(qid, lab, lang)
     lesson.finish(qid, sections, (lab.extrapolation, lab.rope_offset), PARAMS, lang)
