@@ -596,15 +596,15 @@ def positions_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[floa
                     labels = box.locator('[role="radiogroup"] label')
                     samples.append(act_and_time(page, labels.nth((i + 1) % labels.count()).click, param))
                 elif how == "select":
-                    box.locator('[data-baseweb="select"]').click()
+                    box.locator('[role="combobox"]').click()  # Streamlit's selectbox: a react-aria combobox
                     options = page.locator('[role="option"]')
                     options.first.wait_for()
                     chosen = [j for j in range(options.count()) if options.nth(j).get_attribute("aria-selected") == "true"]
                     nxt = options.nth(((chosen[0] if chosen else 0) + 1) % options.count())
                     samples.append(act_and_time(page, nxt.click, param))
                 else:  # slider
-                    knob = box.locator('[role="slider"]')
-                    if knob.get_attribute("aria-valuenow") == knob.get_attribute("aria-valuemax"):
+                    knob = box.locator("input[type=range]")  # Streamlit's slider (bh.slider)
+                    if knob.input_value() == knob.get_attribute("max"):
                         knob.focus()
                         act_and_time(page, lambda: page.keyboard.press("Home"), param)
                     knob.focus()

@@ -11,6 +11,7 @@ small synthetic data (no model runs):
 A chart builder added to ui/charts/ without a case here fails ``test_every_builder_has_a_case``."""
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from types import SimpleNamespace
@@ -254,6 +255,38 @@ def zero_layers(spec: dict) -> list[tuple[dict, str]]:
 
 def test_every_builder_has_a_case():
     assert builders() == set(CASES), "a chart builder of ui/charts/ has no case here (or a case lost its builder)"
+
+
+@functools.cache
+def vega_lite_validator():
+    """A validator of the Vega-Lite schema Altair ships (the version the app's specs declare), built once:
+    the app's vega_spec skips Altair's own validation (~0.3 s of every lesson run), so it happens here."""
+    import jsonschema
+    from altair.utils import schemapi
+    from altair.vegalite.v6.schema import core
+
+    schema = core.load_schema()
+    url = schemapi._get_json_schema_draft_url(schema)
+    cls = jsonschema.validators.validator_for({"$schema": url})
+    return cls(schemapi._prepare_references_in_schema(schema), registry=schemapi._get_referencing_registry(schema, url))
+
+
+def schema_errors(spec: dict) -> list[str]:
+    """Where ``spec`` breaks the Vega-Lite schema (its data, passed beside the spec, stood in for by an empty list)."""
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+            for e in vega_lite_validator().iter_errors({**spec, "data": {"values": []}})]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_spec_is_valid_vega_lite(lang):
+    bad = {label: errors for label, _, chart in all_charts(lang) if (errors := schema_errors(chart.spec))}
+    assert not bad, bad
+
+
+def test_schema_check_catches_a_bad_spec():
+    _, _, chart = next(all_charts("en"))
+    assert not schema_errors(chart.spec)
+    assert schema_errors({**chart.spec, "mark": {"type": "linez"}})
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
