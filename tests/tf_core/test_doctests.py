@@ -20,6 +20,7 @@ EXAMPLES = (
     "tf_core.cache",
     "tf_core.device",
     "tf_core.dropout",
+    "tf_core.flops",
     "tf_core.lab.batch_lengths",
     "tf_core.lab.decoder_prompt",
     "tf_core.lab.encoder",
