@@ -67,8 +67,8 @@ def flop_lines(cost: flops.BlockFlops) -> list[str]:
 def measured_lines(n: int, d: int, heads: int, batch: int, repeats: int, seed: int) -> list[str]:
     device = get_device()
     info = describe(device)
-    threads = torch.get_num_threads()
-    where = f"cpu, {threads} thread{'s' * (threads != 1)}" if info.type == "cpu" else f"{info.type} {info.name}".strip()
+    where = (f"cpu, {info.threads} thread{'s' * (info.threads != 1)}" if info.type == "cpu"
+             else f"{info.type} {info.name}".strip())
     g = torch.Generator().manual_seed(seed)
     q, k, v = (torch.randn(batch, heads, n, d // heads, generator=g).to(device) for _ in range(3))  # (B, H, T, Dh)
     lines = [f"Measured on {where}, float32, torch {torch.__version__}; q, k, v ({batch}, {heads}, {n}, {d // heads}), "
