@@ -50,10 +50,13 @@ def hf_reference(encoder: TextEncoder):
     return model
 
 
+@functools.lru_cache(maxsize=1)
 def hf_smollm2(path=None):
     """SmolLM2-135M-Instruct as Hugging Face's LlamaForCausalLM, float32, eager attention, built by
     transformers' own GGUF code from the same file: its config parser (AutoConfig with gguf_file)
     and its reader, dequantiser and q/k un-permutation (load_gguf_checkpoint), independent of ours.
+    Built once per test process (~13 s on 2 cores; test_llama and test_lab_weight_tying both use it):
+    callers only read it (eval mode, no gradients), never change it.
     Why not AutoModelForCausalLM.from_pretrained(gguf_file=...): transformers 5 requires accelerate
     for that, which nothing else here needs; the steps below are what it runs, on the meta device."""
     import gguf

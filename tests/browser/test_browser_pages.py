@@ -158,8 +158,8 @@ def _slider(page, key: str, lang: str):
 
 
 @pytest.mark.parametrize("name,qid,lang,width,height", RENDERS)
-def test_page_renders(server, new_page, name, qid, lang, width, height):
-    page = new_page(width, height)
+def test_page_renders(server, reused_page, name, qid, lang, width, height):
+    page = reused_page(width, height)
     lesson = name not in NOT_LESSONS
     _open(page, server + _path(name, qid, lang), lesson=lesson)
 
