@@ -11,7 +11,14 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("TF_CORE_DEVICE", "cpu")  # tests run on the CPU; CUDA checks skip themselves
 # The app gives light requests fewer torch threads than torch's default (tf_core.device.configure_threads);
 # the suite keeps torch's default, so an AppTest run does not slow the tests that follow it.
-if "TF_CORE_THREADS" not in os.environ:
+# Under pytest-xdist (the README's `-n 2`) each worker runs torch on one thread: two workers of two threads
+# each on 2 cores make OpenMP's threads wait for each other (tf_core/limits.py, TRAIN_THREADS).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    import torch
+
+    torch.set_num_threads(1)
+    os.environ["TF_CORE_THREADS"] = "1"
+elif "TF_CORE_THREADS" not in os.environ:
     import torch
 
     os.environ["TF_CORE_THREADS"] = str(torch.get_num_threads())

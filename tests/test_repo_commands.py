@@ -15,7 +15,7 @@ def readme_commands() -> list[str]:
 def test_readme_opens_with_the_two_commands():
     commands = readme_commands()
     assert commands[0] == "bash scripts/install.sh && .venv/bin/python -m streamlit run app.py"
-    assert commands[1] == "bash scripts/install.sh test && .venv/bin/python -m pytest"
+    assert commands[1] == "bash scripts/install.sh test && .venv/bin/python -m pytest -n 2 --dist loadfile"
 
 
 def test_ci_runs_the_readme_test_command_exactly():
