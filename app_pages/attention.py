@@ -1,14 +1,16 @@
 """Topic page: attention heads, run on a real pretrained encoder and the learner's own sentence.
 
 Lessons: `multi-head` (why several heads of d/h) and `qk-separate` (why Q and K have their own
-projections). ``?q`` picks one; a switch under the title moves between them and carries the
-sentence, the model, the layer and the head over.
+projections), and `dot-vs-additive` (why dot-product rather than additive scores: timed and counted,
+no model; it lives in app_pages/lessons/dot_vs_additive.py). ``?q`` picks one; a switch under the title
+moves between them and carries the sentence, the model, the layer and the head over.
 """
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
+from app_pages.lessons import dot_vs_additive
 from tf_core import limits
 from ui import encoders, images, lesson, params
 from ui.charts import attention as charts
@@ -26,7 +28,7 @@ PARAMS = (
 )
 # qk-separate computes one layer per run: its layer is an index, its head may be "auto"
 QK_PARAMS = (*PARAMS[:2], params.Param("layer", limits.ENCODER_LAYER), PARAMS[3])
-LESSONS = {"multi-head": PARAMS, "qk-separate": QK_PARAMS}
+LESSONS = {"multi-head": PARAMS, "qk-separate": QK_PARAMS, "dot-vs-additive": dot_vs_additive.PARAMS}
 
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
@@ -303,10 +305,8 @@ def qk_lesson() -> None:
 @st.fragment
 def lesson_body() -> None:
     """Everything below the title; editing the sentence or a slider reruns only this."""
-    if LESSON == "multi-head":
-        multi_head_lesson()
-    else:
-        qk_lesson()
+    {"multi-head": multi_head_lesson, "qk-separate": qk_lesson,
+     "dot-vs-additive": lambda: dot_vs_additive.body(LESSON, lang, lab)}[LESSON]()
 
 
 lesson_body()

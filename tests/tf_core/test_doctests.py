@@ -23,6 +23,7 @@ EXAMPLES = (
     "tf_core.flops",
     "tf_core.lab.batch_lengths",
     "tf_core.lab.decoder_prompt",
+    "tf_core.lab.dot_vs_additive",
     "tf_core.lab.encoder",
     "tf_core.lab.multi_head",
     "tf_core.lab.padding_mask",

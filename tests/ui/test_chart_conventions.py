@@ -67,6 +67,13 @@ def scaling_result():
     return lab.run(dk=64, n=12, seed=0)
 
 
+@functools.cache
+def dva_result():
+    """A small real run of lesson dot-vs-additive (n = 16: milliseconds), shared by its three builders' cases."""
+    from tf_core.lab import dot_vs_additive as lab
+    return lab.run(n=16, d_k=8, d_a=4, repeats=2)
+
+
 def walk_result() -> SimpleNamespace:
     steps = [SimpleNamespace(key=k, dims=("T", "D"), shape=(6, 8), token_norm=1.5, mean=0.0, std=1.0)
              for k in ("embed_word", "q", "ffn_up")]
@@ -101,6 +108,10 @@ CASES = {
     "attention.head_distance": lambda lang: [attention.head_distance(
         np.abs(np.subtract.outer(np.arange(4.0), np.arange(4.0))) / 3, 1, lang)],
     "attention.head_ablation": lambda lang: [attention.head_ablation(np.linspace(0, 0.3, 6), PIECES, lang)],
+    # --- cases of lesson dot-vs-additive ---
+    "attention.score_times": lambda lang: [attention.score_times(dva_result(), lang)],
+    "attention.cost_lines": lambda lang: [attention.cost_lines(dva_result(), lang, m) for m in ("flops", "rate")],
+    "attention.saturation": lambda lang: [attention.saturation(dva_result(), lang, m) for m in attention.SATURATION_METRICS],
     "architecture.walk_flow": lambda lang: [architecture.walk_flow(walk_result(), lang)],
     "architecture.feature_heatmap": lambda lang: [architecture.feature_heatmap(with_zero((6, 8), signed=True), PIECES, lang)],
     "architecture.histogram": lambda lang: [architecture.histogram(np.array([1, 4, 2]), np.array([0.0, 1, 2, 3]), lang)],

@@ -1,4 +1,4 @@
-"""Strings of app_pages/attention.py: lessons multi-head and qk-separate."""
+"""Strings of app_pages/attention.py: lessons multi-head, qk-separate and dot-vs-additive (app_pages/lessons/dot_vs_additive.py)."""
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -143,5 +143,114 @@ STRINGS: dict[str, dict[str, str]] = {
         "their maximum on the token itself, against {diag_own} with the model's own W_K.",
         "zh": "第 {layer} 层的全部 {heads} 个头：共享投影时每个分数矩阵在精确运算下都是对称的（不对称度最多 "
         "{asym_shared_max}，{verdict}）；平均 {diag_shared} 的行最大值落在自身，而模型自己的 W_K 下为 {diag_own}。",
+    },
+    # --- lesson dot-vs-additive ---------------------------------------------------------------------
+    "dva.running": {"en": "Timing dot-product and additive scores at every n…", "zh": "正在对每个 n 计时点积分数与加性分数…"},
+    "dva.speed.faster": {"en": "ran {x} times as fast as the additive scores", "zh": "的速度是加性分数的 {x} 倍"},
+    "dva.speed.same": {"en": "ran about as fast as the additive scores ({x} times their speed)",
+                       "zh": "与加性分数差不多快（速度为其 {x} 倍）"},
+    "dva.speed.slower": {"en": "ran slower than the additive scores ({x} times their speed)",
+                         "zh": "反而比加性分数慢（速度只有其 {x} 倍）"},
+    "dva.n": {"en": "Longest n timed", "zh": "计时的最大 n"},
+    "dva.n_help": {"en": "n queries against n keys; the chart times every n of 8, 16, 32, … below it, then n itself. "
+                   "The same n is the number of keys in each softmax row of the saturation curves.",
+                   "zh": "n 个查询对 n 个键；图中对小于它的 8、16、32……逐一计时，最后是 n 本身。"
+                   "饱和曲线中每个 softmax 行的键数也是这个 n。"},
+    "dva.dk": {"en": "d_k (query and key width)", "zh": "d_k（查询与键的维度）"},
+    "dva.dk_help": {"en": "The width of q and k. The saturation curves run over every power of two up to the cap and mark this one.",
+                    "zh": "q 和 k 的维度。饱和曲线覆盖上限以内的所有 2 的幂，并标出这个值。"},
+    "dva.da": {"en": "d_a (additive hidden width)", "zh": "d_a（加性注意力的隐藏维度）"},
+    "dva.da_help": {"en": "The width of W₁q + W₂k and of v: additive attention builds an n × n × d_a tensor.",
+                    "zh": "W₁q + W₂k 以及 v 的维度：加性注意力要构造一个 n × n × d_a 的张量。"},
+    "dva.repeats": {"en": "Timed repeats", "zh": "计时重复次数"},
+    "dva.repeats_help": {"en": "Timed calls per way and per n, after one warm-up call; the chart shows their median and range.",
+                         "zh": "每种算法、每个 n 在一次预热调用之后计时的次数；图中显示中位数与范围。"},
+    "dva.seed": {"en": "Seed", "zh": "随机种子"},
+    "dva.seed_help": {"en": "Draws q, k, W₁, W₂ and v (the timing and the saturation curves use their own streams).",
+                      "zh": "用于抽取 q、k、W₁、W₂ 和 v（计时与饱和曲线各用自己的随机流）。"},
+    "dva.way.dot": {"en": "dot product QKᵀ/√d_k", "zh": "点积 QKᵀ/√d_k"},
+    "dva.way.additive": {"en": "additive, W₁Q and W₂K precomputed", "zh": "加性，W₁Q 与 W₂K 预先算好"},
+    "dva.way.naive": {"en": "additive, W[q; k] for every pair", "zh": "加性，对每一对计算 W[q; k]"},
+    "dva.axis.n": {"en": "n (queries = keys)", "zh": "n（查询数 = 键数）"},
+    "dva.time.y": {"en": "ms per call (median)", "zh": "每次调用的毫秒数（中位数）"},
+    "dva.time.range": {"en": "fastest … slowest, ms", "zh": "最快 … 最慢，毫秒"},
+    "dva.flops.y": {"en": "counted FLOPs", "zh": "计数的 FLOPs"},
+    "dva.rate.y": {"en": "counted GFLOP/s (FLOPs / median time)", "zh": "计数的 GFLOP/s（FLOPs / 时间中位数）"},
+    "dva.fig.time": {"en": "Time at n = {n}: dot → additive", "zh": "n = {n} 时的耗时：点积 → 加性"},
+    "dva.fig.time_help": {"en": "Median of the timed calls; one call computes all n × n scores, float32 on {device}.",
+                          "zh": "计时调用的中位数；一次调用算出全部 n × n 个分数，float32，在 {device} 上。"},
+    "dva.fig.rate": {"en": "GFLOP/s at n = {n}: dot / additive", "zh": "n = {n} 时的 GFLOP/s：点积 / 加性"},
+    "dva.fig.rate_help": {"en": "Counted FLOPs (matrix products only) divided by the median time: how fast each way gets "
+                          "through the work a FLOP count sees.",
+                          "zh": "计数的 FLOPs（只算矩阵乘法）除以时间中位数：每种算法完成 FLOP 计数所统计的那部分工作有多快。"},
+    "dva.fig.std": {"en": "Score std at d_k = {dk}: dot / scaled / additive", "zh": "d_k = {dk} 时的分数标准差：点积 / 缩放 / 加性"},
+    "dva.fig.std_help": {"en": "Standard deviation over all query-key pairs: the unscaled dot product, the same divided by √d_k, "
+                         "additive attention. Theory for the first: √d_k = {theory}; additive scores never leave ±‖v‖₁ = ±{v_l1}.",
+                         "zh": "对所有查询-键对统计的标准差，依次为：不缩放的点积、除以 √d_k 后的点积、加性注意力。第一项的理论值为 "
+                         "√d_k = {theory}；加性分数永远不会超出 ±‖v‖₁ = ±{v_l1}。"},
+    "dva.fig.entropy": {"en": "Entropy at d_k = {dk}: unscaled → scaled", "zh": "d_k = {dk} 时的熵：未缩放 → 缩放"},
+    "dva.fig.entropy_help": {"en": "Softmax entropy of the dot-product scores, mean over the rows, in nats; equal weights "
+                             "over the n = {n} keys give log n = {ent_max}; "
+                             "additive scores give {ent_add}.",
+                             "zh": "点积分数经 softmax 后的熵，对各行取平均，单位奈特；对 n = {n} 个键平均分配权重时为 "
+                             "log n = {ent_max}；加性分数为 {ent_add}。"},
+    "dva.time.caption": {
+        "en": "Median time of one call at each n, the bar from the fastest to the slowest of {repeats} timed "
+        "{repeats:call|calls} after a warm-up call, float32 on {device}; the three ways take turns, so a burst of load hits "
+        "them alike. At n = {n}: dot product {t_dot} ms, additive {t_add} ms. The per-pair form is timed only where its "
+        "n²·(2d_k + 1)·d_a multiply-adds stay under {naive_work} and its largest tensor under {naive_elements} numbers: "
+        "up to n = {naive_n} here, {t_naive} ms against {t_add_naive_n} ms for the precomputed form.",
+        "zh": "每个 n 下一次调用的时间中位数，竖线从最快到最慢，共 {repeats} 次计时调用（之前先预热一次），float32，在 "
+        "{device} 上；三种算法轮流执行，突发的负载对它们的影响相同。n = {n} 时：点积 {t_dot} 毫秒，加性 {t_add} 毫秒。"
+        "逐对计算的写法只在其 n²·(2d_k + 1)·d_a 次乘加不超过 {naive_work}、最大张量不超过 {naive_elements} 个数时计时：这里最多到 n = {naive_n}，"
+        "耗时 {t_naive} 毫秒，预先计算的写法为 {t_add_naive_n} 毫秒。",
+    },
+    "dva.cost.title": {"en": "Counted FLOPs against measured time", "zh": "计数的 FLOPs 与实测时间"},
+    "dva.cost.caption": {
+        "en": "Left: FLOPs as tf_core.flops counts them (a multiply-add is 2, only matrix products count, as in PyTorch's "
+        "FlopCounterMode, which the tests run on these very functions); the per-pair form is counted at every n, timed or "
+        "not. At n = {n}: {flops_dot} for the dot product, {flops_add} for additive attention, {flops_naive} per pair. "
+        "Right: those FLOPs divided by the median time: {rate_dot} GFLOP/s for the dot product, {rate_add} for additive "
+        "attention at n = {n}. What the count leaves out is element-wise work: the sums and the tanh over additive "
+        "attention's n × n × d_a tensor ({mem_add} MB in float32, against {mem_dot} MB for the score matrix).",
+        "zh": "左图：按 tf_core.flops 的规则计数的 FLOPs（一次乘加算 2，只统计矩阵乘法，与 PyTorch 的 FlopCounterMode 一致，"
+        "测试正是在这些函数上用它核对的）；逐对写法在每个 n 都计数，无论是否计时。n = {n} 时：点积 {flops_dot}，加性 "
+        "{flops_add}，逐对 {flops_naive}。右图：这些 FLOPs 除以时间中位数，n = {n} 时点积为 {rate_dot} GFLOP/s，加性为 "
+        "{rate_add}。计数没有包括的是逐元素的工作：加性注意力在 n × n × d_a 张量上的加法和 tanh(·)（float32 下 {mem_add} MB，"
+        "分数矩阵为 {mem_dot} MB）。",
+    },
+    "dva.col.ms.dot": {"en": "dot, ms", "zh": "点积，毫秒"},
+    "dva.col.ms.additive": {"en": "additive, ms", "zh": "加性，毫秒"},
+    "dva.col.ms.naive": {"en": "per pair, ms", "zh": "逐对，毫秒"},
+    "dva.col.flops.dot": {"en": "dot, FLOPs", "zh": "点积，FLOPs"},
+    "dva.col.flops.additive": {"en": "additive, FLOPs", "zh": "加性，FLOPs"},
+    "dva.col.flops.naive": {"en": "per pair, FLOPs", "zh": "逐对，FLOPs"},
+    "dva.col.mem": {"en": "n × n × d_a tensor, MB", "zh": "n × n × d_a 张量，MB"},
+    "dva.sat.title": {"en": "Quality: what happens to the softmax as d_k grows", "zh": "效果：d_k 增大时 softmax 发生了什么"},
+    "dva.sat.x": {"en": "d_k (key width)", "zh": "d_k（键的维度）"},
+    "dva.sat.std": {"en": "std of the scores", "zh": "分数的标准差"},
+    "dva.sat.pmax": {"en": "largest softmax weight", "zh": "softmax 的最大权重"},
+    "dva.sat.entropy": {"en": "softmax entropy, nats", "zh": "softmax 的熵（奈特）"},
+    "dva.sat.dot": {"en": "dot, unscaled", "zh": "点积，未缩放"},
+    "dva.sat.scaled": {"en": "dot, scaled", "zh": "点积，缩放后"},
+    "dva.sat.additive": {"en": "additive", "zh": "加性"},
+    "dva.sat.theory": {"en": "√d_k (theory)", "zh": "√d_k（理论）"},
+    "dva.sat.bound": {"en": "‖v‖₁ bound", "zh": "上界 ‖v‖₁"},
+    "dva.sat.uniform": {"en": "equal weights 1/n", "zh": "平均分配 1/n"},
+    "dva.sat.log_n": {"en": "equal weights log n", "zh": "平均分配 log n"},
+    "dva.sat.chosen": {"en": "your d_k", "zh": "你选的 d_k"},
+    "dva.sat.caption": {
+        "en": "{queries} random queries against the n = {n} keys, components N(0, 1); W₁, W₂ with N(0, 1/d_k) entries and v "
+        "with N(0, 1/d_a) (d_a = {da}); statistics in float64. At d_k = {dk}: score std {std_dot} unscaled (theory √d_k = "
+        "{std_theory}), {std_scaled} scaled, {std_add} additive, whose scores cannot leave ±‖v‖₁ = ±{v_l1} at any d_k "
+        "(largest seen {add_max}); largest weight {pmax_dot} / {pmax_scaled} / {pmax_add}; entropy {ent_dot} / "
+        "{ent_scaled} / {ent_add} nats (equal weights: log n = {ent_max}). This measures the mechanism Vaswani et al. "
+        "name, not translation quality: the quality comparison is the literature's, as the answers below say.",
+        "zh": "{queries} 个随机查询对 n = {n} 个键，各分量服从 N(0, 1)；W₁、W₂ 的元素服从 N(0, 1/d_k)，v 的元素服从 "
+        "N(0, 1/d_a)（d_a = {da}）；统计量用 float64 计算。d_k = {dk} 时：分数标准差未缩放为 {std_dot}（理论值 √d_k = "
+        "{std_theory}），缩放后 {std_scaled}，加性 {std_add}，加性分数在任何 d_k 下都不会超出 ±‖v‖₁ = ±{v_l1}"
+        "（实测最大 {add_max}）；最大权重 {pmax_dot} / {pmax_scaled} / {pmax_add}；熵 {ent_dot} / {ent_scaled} / "
+        "{ent_add} 奈特（平均分配时 log n = {ent_max}）。这里测的是 Vaswani 等人指出的机制，而不是翻译效果："
+        "效果上的比较来自文献，见下方的回答。",
     },
 }
