@@ -1,6 +1,7 @@
 """How fast the app answers: first page, re-render on cache misses (browser and AppTest), memory.
 
     python benchmarks/rerender.py [--runs 20] [--first-runs 20] [--only first browser text draw positions apptest]
+                                  [--split-cores]
 
 Prints figures and a summary against the targets (re-render p50 < 300 ms and p95 < 1 s; first page
 < 4 s); asserts nothing. Needs the browser test set-up (``bash scripts/install.sh test``):
@@ -56,6 +57,9 @@ sys.path.insert(0, str(ROOT))
 import browser_helpers as bh  # noqa: E402
 from ui.i18n import STRINGS  # noqa: E402
 
+# --split-cores: the server on the first half of the usable cores, this process, Playwright and
+# Chromium on the rest (a learner's browser runs on their own machine, not on the server's cores).
+SERVER_CPUS: set[int] | None = None
 TARGET_P50_MS = 300
 TARGET_P95_MS = 1000
 TARGET_FIRST_S = 4.0
@@ -167,7 +171,7 @@ class Server:
 
     def __enter__(self):
         self.t_popen = time.perf_counter()
-        self.proc = bh.start_server(self.port, self.log)
+        self.proc = bh.start_server(self.port, self.log, cpus=SERVER_CPUS)
         return self
 
     def wait_healthy(self) -> float:
@@ -198,6 +202,9 @@ def environment() -> None:
     print(f"python      {platform.python_version()} ({sys.executable})")
     print(f"torch       {torch_info[0]}   intra-op threads {torch_info[1]}   inter-op threads {torch_info[2]}"
           "   (a fresh child process)")
+    if SERVER_CPUS is not None:
+        print(f"cores       server on {sorted(SERVER_CPUS)}, benchmark + Chromium on {sorted(os.sched_getaffinity(0))}"
+              " (--split-cores)")
     print(f"TF_CORE_DEVICE {os.environ.get('TF_CORE_DEVICE', '(unset: auto)')}")
     print(f"streamlit   {streamlit.__version__}   playwright {pw_version}   {chromium.stdout.strip()}")
     print(f"machine     {platform.machine()}   os.cpu_count() {os.cpu_count()}   "
@@ -631,7 +638,16 @@ def main() -> None:
     ap.add_argument("--first-runs", type=int, default=20, help="fresh server starts per first-page URL")
     ap.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
                     help="measure only these parts (default: all)")
+    ap.add_argument("--split-cores", action="store_true",
+                    help="pin the server to the first half of the usable cores and the browser to the rest")
     args = ap.parse_args()
+    if args.split_cores:
+        global SERVER_CPUS
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) < 2:
+            sys.exit("--split-cores needs at least 2 usable cores")
+        SERVER_CPUS = set(cores[: len(cores) // 2])
+        os.sched_setaffinity(0, set(cores[len(cores) // 2:]))  # Playwright and Chromium inherit it
     print("command: " + shlex.join(getattr(sys, "orig_argv", [sys.executable, *sys.argv])), flush=True)
     print(f"cwd:     {os.getcwd()}")
     t_start = time.perf_counter()

@@ -63,8 +63,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """``streamlit run app.py`` in its own process group, output to ``log_path``."""
+def start_server(port: int, log_path: Path, env: dict[str, str] | None = None,
+                 cpus: set[int] | None = None) -> subprocess.Popen:
+    """``streamlit run app.py`` in its own process group, output to ``log_path``; ``cpus``: the cores it
+    may run on (its threads and children inherit them), default all."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "wb")
     cmd = [
@@ -77,6 +79,7 @@ def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -
         return subprocess.Popen(
             cmd, cwd=ROOT, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
+            preexec_fn=None if cpus is None else (lambda: os.sched_setaffinity(0, cpus)),
         )
     finally:
         log.close()  # the child holds its own copy of the descriptor
