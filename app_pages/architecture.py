@@ -1,12 +1,15 @@
 """Topic page: encoder, decoder, variants. Lesson `encoder`: the learner's sentence through one
 block of a real pretrained encoder, step by step (shapes, statistics, what the residual and
 LayerNorm change). Lesson `cross-attention`: the repo's own trained encoder-decoder translating the
-learner's number into Chinese numerals, and where each output step looks in the source."""
+learner's number into Chinese numerals, and where each output step looks in the source. Lesson
+`variants` (the variants a modern decoder uses, measured; SmolLM2 as the real example) lives in
+app_pages/lessons/variants.py."""
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
+from app_pages.lessons import variants
 from tf_core import limits
 from ui import encoders, lesson, params
 from ui.charts import architecture as charts
@@ -32,7 +35,7 @@ XATTN = (
     params.Param("layer", limits.XATTN_LAYER),
     params.Param("head", limits.XATTN_HEAD),
 )
-LESSONS = {"encoder": PARAMS, "cross-attention": XATTN}
+LESSONS = {"encoder": PARAMS, "cross-attention": XATTN, "variants": variants.PARAMS}
 
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
@@ -306,6 +309,8 @@ def lesson_body() -> None:
     """Everything below the title; editing the sentence or a control reruns only this."""
     if LESSON == "cross-attention":
         xattn_lesson()
+    elif LESSON == "variants":
+        variants.body(LESSON, lang, lab)
     else:
         encoder_lesson()
 

@@ -96,8 +96,15 @@ def _lr_dropout(enc):
     lab.dropout_runs(enc, SENTENCE, limits.SEED.default)
 
 
+def _variants(_):
+    from tf_core.lab import variants as lab
+
+    lab.run()  # the page's timed run (decode steps, norms, FFNs, SmolLM2's header) at the defaults
+    lab.train_ffns(limits.SEED.default, limits.VAR_STEPS.default)
+
+
 LESSONS = {"ln-vs-bn": _ln_vs_bn, "batchnorm": _batchnorm, "residual": _residual, "ffn": _ffn,
-           "weight-tying": _weight_tying, "lr-dropout": _lr_dropout}
+           "weight-tying": _weight_tying, "lr-dropout": _lr_dropout, "variants": _variants}
 
 
 def environment() -> None:

@@ -3,6 +3,14 @@ attention core catches up with the rest, and explicit attention against PyTorch'
 this machine (time: tf_core.device.time_call; peak memory: tf_core.memory.peak_bytes).
 
     python scripts/cost.py --n 256 --d 384 --heads 6 --d-ff 1536 [--batch 1] [--repeats 20]
+    python scripts/cost.py --lesson complexity [--n 1024 --d 256 --heads 4 --repeats 3 --seed 0]
+    python scripts/cost.py --lesson block-cost [--n 2048 --d 256 --heads 4 --d-ff 1024 --repeats 3 --seed 0]
+
+``--lesson`` runs that lesson's lab (tf_core/lab/complexity.py, tf_core/lab/block_cost.py) with the page's
+defaults for every size not given, on the app's caps (tf_core/limits.py), and prints the figures its page
+shows: per n, both ways' median time, spread and peak memory, the fits and the reshape walk; or every part's
+median time, the core-over-rest ratios, the measured crossings against n = 2d + d_ff, the parameters. The
+page's run waits in the worker's line with every core (tf_core.device.all_cores); so does this one.
 
 A script, not ``python -m tf_core.flops``: the core does not print (tests/test_repo_commands.py).
 The measured part runs on the process's device (TF_CORE_DEVICE overrides), in float32, on
@@ -84,16 +92,117 @@ def measured_lines(n: int, d: int, heads: int, batch: int, repeats: int, seed: i
     return lines
 
 
+def complexity_lines(r) -> list[str]:
+    """What the complexity lesson shows, from its lab's result."""
+    lines = [f"lesson complexity: n={r.n}, d={r.d}, heads={r.heads}, repeats={r.repeats}, seed={r.seed}; {where(r.device)}, "
+             f"{r.dtype}, one sequence; median (min .. max) of the timed calls after a warm-up; peak memory from "
+             f"{r.memory_method}"]
+    lines.append(f"  {'n':>6}  {'explicit ms':>24}  {'SDPA ms':>24}  {'explicit peak':>14}  {'SDPA peak':>12}")
+    for i, n in enumerate(r.grid_n):
+        cells = []
+        for way in ("explicit", "sdpa"):
+            lo, hi = (x[i] * 1e3 for x in r.spread(way))
+            cells.append(f"{r.median(way)[i] * 1e3:9.3f} ({lo:.3f} .. {hi:.3f})")
+        lines.append(f"  {n:>6}  {cells[0]:>24}  {cells[1]:>24}  {r.peak['explicit'][i] / 2**20:10.2f} MiB  "
+                     f"{r.peak['sdpa'][i] / 2**20:8.2f} MiB")
+    for way, label in (("explicit", "explicit"), ("sdpa", "SDPA")):
+        t, m = r.fit(way, "time"), r.fit(way, "memory")
+        lines.append(f"  {label}: time fit a + b n + c n^2 = {t[0]:.3g} + {t[1]:.3g} n + {t[2]:.3g} n^2 s (n^2 term "
+                     f"{r.quadratic_share(way, 'time'):.0%} at n={r.n}); memory fit c = {m[2]:.3g} B, {m[2] / r.heads:.3g} "
+                     f"bytes per n² per head, b = {m[1]:.3g} B per token; from n={r.grid_n[-2]} to {r.n}: time x"
+                     f"{r.growth(way, 'time'):.3g}, memory x{r.growth(way, 'memory'):.3g} (n^2 alone x{r.quadratic_growth:.3g})")
+    lines.append(f"  at n={r.n}: explicit / SDPA time {r.speedup:.3g}; one (h, n, n) float32 matrix "
+                 f"{r.weights_bytes / 2**20:.2f} MiB; max |explicit - SDPA| {r.path_diff:.3g} (outputs up to {r.output_scale:.3g})")
+    lines.append(f"Reshape walk at (1, {r.n}, {r.d}), {r.heads} heads; output vs nn.MultiheadAttention: max |diff| "
+                 f"{r.walk_vs_torch:.3g}")
+    for i, s in enumerate(r.walk):
+        kind = ("view" if s.view else "new") + (", contiguous" if s.contiguous else ", strided")
+        shape = f"({', '.join(s.dims.split())}) = {s.shape}"
+        lines.append(f"  {i + 1:>2}. {s.code:<34} {shape:<38} {s.elements:>12,}  {kind}")
+    return lines
+
+
+def block_cost_lines(r) -> list[str]:
+    """What the block-cost lesson shows, from its lab's result."""
+    lines = [f"lesson block-cost: n={r.n}, d={r.d}, heads={r.heads}, d_ff={r.d_ff}, repeats={r.repeats}, seed={r.seed}; "
+             f"{where(r.device)}, {r.dtype}, one sequence; median ms of the timed rounds after a warm-up round"]
+    parts = ("qkv", "core_explicit", "core_sdpa", "out_proj", "ffn")
+    lines.append(f"  {'n':>6}" + "".join(f"  {p:>13}" for p in parts) + f"  {'core/rest expl':>14}  {'SDPA':>6}  {'FLOPs':>6}")
+    for i, n in enumerate(r.grid_n):
+        lines.append(f"  {n:>6}" + "".join(f"  {r.median(p)[i] * 1e3:13.3f}" for p in parts)
+                     + f"  {r.ratio('core_explicit')[i]:14.3g}  {r.ratio('core_sdpa')[i]:6.3g}  {r.ratio('flops')[i]:6.3g}")
+    for core, label in (("core_explicit", "explicit core"), ("core_sdpa", "SDPA core")):
+        c = r.crossing(core)
+        at = f"n = {c.n:,.0f}" if c.side == "within" else ("n < " if c.side == "below" else "n > ") + f"{r.grid_n[0 if c.side == 'below' else -1]:,}"
+        lines.append(f"  crossing, {label}: {at} measured, {r.verdict(core)} (FLOPs: n = 2d + d_ff = {r.crossing_flops:,}, "
+                     f"{r.crossing_flops / r.d:g} d; the FFN alone: n = d_ff = {r.crossing_flops_ffn:,})")
+    share, counted = r.shares("core_explicit"), r.shares("core_explicit", "flops")
+    lines.append(f"  explicit core's share of the time: {share['core_explicit'][0]:.0%} at n={r.grid_n[0]}, "
+                 f"{share['core_explicit'][-1]:.0%} at n={r.n} (of the FLOPs: {counted['core_explicit'][0]:.1%}, "
+                 f"{counted['core_explicit'][-1]:.0%})")
+    lines.append(f"  counted GFLOP/s at n={r.n}: rest {r.rate('rest')[-1] / 1e9:.3g}, explicit core "
+                 f"{r.rate('core_explicit')[-1] / 1e9:.3g}, SDPA core {r.rate('core_sdpa')[-1] / 1e9:.3g}; parts timed apart "
+                 f"sum to {r.chain_ratio:.0%} of the chained block")
+    p = r.params
+    lines.append(f"  parameters (counted from the weights): attention 4d^2 = {p['attention_weights']:,} "
+                 f"(+ {p['attention_biases']:,} biases), FFN 2*d*d_ff = {p['ffn_weights']:,} (+ {p['ffn_biases']:,} biases)")
+    return lines
+
+
+def where(info) -> str:
+    """The device a result ran on, as the page says it."""
+    if info.type == "cpu":
+        return f"cpu, {info.threads} thread{'s' * (info.threads != 1)}"
+    return f"{info.type} {info.name}".strip()
+
+
+def lesson_lines(lesson: str, args) -> list[str]:
+    """Run a lesson's lab as its page does (queued work: every core) and describe it."""
+    from tf_core import limits
+    from tf_core.device import all_cores
+
+    given = lambda value, bounds: bounds.default if value is None else value  # noqa: E731
+    with all_cores():
+        if lesson == "complexity":
+            from tf_core.lab import complexity
+
+            r = complexity.run(n=given(args.n, limits.CX_N), d=given(args.d, limits.CX_D),
+                               heads=given(args.heads, limits.CX_HEADS), repeats=given(args.repeats, limits.CX_REPEATS),
+                               seed=args.seed)
+            return complexity_lines(r)
+        from tf_core.lab import block_cost
+
+        d = given(args.d, limits.BC_D)
+        if args.d_ff is not None and args.d_ff % d:
+            raise ValueError(f"--d-ff {args.d_ff} must be a multiple of d = {d} for this lesson")
+        r = block_cost.run(n=given(args.n, limits.BC_N), d=d, heads=given(args.heads, limits.BC_HEADS),
+                           ff=limits.BC_FF.default if args.d_ff is None else args.d_ff // d,
+                           repeats=given(args.repeats, limits.BC_REPEATS), seed=args.seed)
+        return block_cost_lines(r)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python scripts/cost.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=256, help="tokens per sequence")
-    parser.add_argument("--d", type=int, default=384, help="model width d")
-    parser.add_argument("--heads", type=int, default=6, help="heads (d must divide by it)")
+    parser.add_argument("--lesson", choices=("complexity", "block-cost"), default=None,
+                        help="print that lesson's figures (its lab, the page's defaults for the sizes not given)")
+    parser.add_argument("--n", type=int, default=None, help="tokens per sequence (default 256; a lesson's: its page's)")
+    parser.add_argument("--d", type=int, default=None, help="model width d (default 384)")
+    parser.add_argument("--heads", type=int, default=None, help="heads, d must divide by it (default 6)")
     parser.add_argument("--d-ff", type=int, default=None, help="FFN inner width (default 4 d)")
     parser.add_argument("--batch", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=20, help="timed calls of each attention")
+    parser.add_argument("--repeats", type=int, default=None, help="timed calls of each attention (default 20)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    if args.lesson is not None:
+        configure_threads()
+        try:
+            lines = lesson_lines(args.lesson, args)
+        except ValueError as exc:  # a size outside the lesson's caps (tf_core/limits.py)
+            parser.error(str(exc))
+        print("\n".join(lines))
+        return 0
+    args.n, args.d = 256 if args.n is None else args.n, 384 if args.d is None else args.d
+    args.heads, args.repeats = 6 if args.heads is None else args.heads, 20 if args.repeats is None else args.repeats
     d_ff = 4 * args.d if args.d_ff is None else args.d_ff
     if min(args.n, args.d, args.heads, d_ff, args.batch, args.repeats) < 1:
         parser.error("every size and --repeats must be positive")

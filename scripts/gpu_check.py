@@ -7,7 +7,8 @@ Checks, in this order (figures first: a GPU window is short, and the core tests 
   c. parity on random-weight models of the real shapes (no real model file reaches the GPU machine):
      our Encoder as all-MiniLM-L6-v2 and as multilingual-e5-small, our Llama as SmolLM2-135M; the same
      float32 weights on the CPU and on the device; cached = uncached greedy decoding on the device;
-  d. benchmarks on those shapes: encoder forward, Llama prefill and decode (fp32, bf16);
+  d. benchmarks on those shapes: encoder forward, Llama prefill and decode (fp32, bf16); the cost page's two
+     lessons (tf_core/lab/complexity.py, block_cost.py) at their caps, through their labs;
   a. ``pytest tests/tf_core`` with TF_CORE_DEVICE set to the device and the real model packages hidden,
      so CI runs the very test set the GPU machine runs. Most core tests build their tensors on the CPU
      whatever TF_CORE_DEVICE says: there they check the GPU machine's torch and Python; the attention
@@ -348,6 +349,40 @@ def bench_decode(run: Run, model: Llama) -> None:
         run.row(f"d decode smollm2 {str(dtype)[6:]}", "-", "tokens/s cached/uncached, " + ", ".join(cells))
 
 
+def bench_cost_lessons(run: Run) -> None:
+    """The cost page's two lessons run by their labs on the device (float32), at their caps on the GPU (smaller on
+    the CPU run): the figures their pages show there, and the explicit and fused paths agreeing."""
+    from tf_core.device import get_device
+    from tf_core.lab import block_cost, complexity
+
+    if get_device().type != run.device.type:  # the labs run on the process device (TF_CORE_DEVICE or the best found)
+        run.row("d cost lessons", "SKIP", f"the labs run on {get_device()}, not {run.device}")
+        return
+    full = run.sizes.layers is None
+    n = limits.CX_N.hi if full else 256
+    cx = complexity.run(n=n, d=limits.CX_D.hi, heads=limits.CX_HEADS.hi, repeats=3)
+    c = cx.fit("explicit", "memory")
+    run.say(torch.float32, f"complexity n={cx.n} d={cx.d} heads={cx.heads}: explicit {cx.median('explicit')[-1] * 1e3:.3f} ms, "
+                           f"SDPA {cx.median('sdpa')[-1] * 1e3:.3f} ms; peak {cx.peak['explicit'][-1] / 2**20:.1f} / "
+                           f"{cx.peak['sdpa'][-1] / 2**20:.1f} MiB ({cx.memory_method}); explicit memory fit "
+                           f"{c[2] / cx.heads:.3g} B per n² per head; |explicit - SDPA| {cx.path_diff:.1e}, walk vs "
+                           f"nn.MultiheadAttention {cx.walk_vs_torch:.1e}")
+    bc = block_cost.run(n=limits.BC_N.hi if full else 256, d=limits.BC_D.hi if full else 64, heads=limits.BC_HEADS.default,
+                        repeats=3)
+    cross = {core: bc.crossing(core) for core in block_cost.CORES}
+    said = {core: (f"n = {x.n:,.0f}" if x.side == "within" else x.side) + f" ({bc.verdict(core)})" for core, x in cross.items()}
+    run.say(torch.float32, f"block-cost n={bc.n} d={bc.d} heads={bc.heads} d_ff={bc.d_ff}: core/rest at n "
+                           f"{bc.ratio('core_explicit')[-1]:.3g} explicit, {bc.ratio('core_sdpa')[-1]:.3g} SDPA, "
+                           f"{bc.ratio('flops')[-1]:.3g} FLOPs; crossing explicit {said['core_explicit']}, SDPA "
+                           f"{said['core_sdpa']}, FLOPs n = {bc.crossing_flops:,}; GFLOP/s rest "
+                           f"{bc.rate('rest')[-1] / 1e9:.3g}, core {bc.rate('core_explicit')[-1] / 1e9:.3g}, SDPA "
+                           f"{bc.rate('core_sdpa')[-1] / 1e9:.3g}")
+    ok = cx.path_diff <= 1e-4 * max(1.0, cx.output_scale) and bc.core_diff <= 1e-4 * max(1.0, bc.core_scale)
+    run.row("d cost lessons", "PASS" if ok else "FAIL",
+            f"complexity {cx.median('explicit')[-1] * 1e3:.2f}/{cx.median('sdpa')[-1] * 1e3:.2f} ms at n={cx.n}; "
+            f"block-cost crossing {said['core_explicit']} / {said['core_sdpa']} vs {bc.crossing_flops}")
+
+
 # --------------------------------------------------------------------------------------- a: core tests
 
 def core_tests(run: Run, extra: list[str]) -> None:
@@ -415,6 +450,7 @@ def main() -> int:
     if model is not None:
         attempt("d decode smollm2", bench_decode, run, model)
     del model
+    attempt("d cost lessons", bench_cost_lessons, run)
     if dev.type == "cuda":
         run.say("-", f"peak GPU memory {torch.cuda.max_memory_allocated(dev) / 2**30:.2f} GiB")
     attempt("a core tests", core_tests, run, args.pytest_args.split())

@@ -104,6 +104,25 @@ DVA_NAIVE_ELEMENTS = DVA_N.hi * DVA_N.hi * DVA_DA.hi
 # Queries whose softmax rows (over the n keys) are averaged in the saturation curves, at every d_k of the grid.
 DVA_QUERIES = 64
 
+# --- Lessons `complexity` and `block-cost` (page cost; tf_core/lab/complexity.py, tf_core/lab/block_cost.py) ---
+# Both time one sequence (batch 1) at every n of a doubling grid up to the learner's n, in float32. What the caps
+# protect: the explicit attention path holds two (heads, n, n) float32 matrices at once (scores and weights),
+# 2 x 8 x 2048² x 4 B = 268 MB at the caps of n and heads (SDPA's fused kernel on the CPU: a few MB), and a
+# rerun's time. Measured on the idle 2-core machine, 2 torch threads (the worker's): explicit attention at
+# n = 2048, d = 512, 8 heads ~0.18 s a call, SDPA ~0.06 s; the block's parts at the same sizes (d_ff = 4d) ~0.3 s a
+# round. Whole runs (each lab's docstring): complexity ~0.3 s at the defaults, ~2.8 s at the caps; block-cost ~1.8 s
+# and ~3.8 s; on one thread (a test run) ~5 s and ~7 s at the caps; more while other programs keep the cores busy.
+CX_N = IntRange(64, 2048, 1024)  # the longest n timed (the grid starts at 16: at least three points to fit)
+CX_D = IntRange(8, 512, 256)  # model width d; the heads split it, so d must divide by the heads
+CX_HEADS = IntRange(1, 8, 4)  # heads h, of d / h each; the (h, n, n) weights grow with h
+CX_REPEATS = IntRange(1, 5, 5)  # timed calls per way and n, after one warm-up call (5: a median robust to two slow calls)
+BC_N = IntRange(64, 2048, 2048)  # the longest n timed (the grid starts at 32)
+BC_D = IntRange(8, 512, 256)
+BC_HEADS = IntRange(1, 8, 4)
+BC_FF = IntRange(1, 4, 4)  # d_ff / d: 4 is the paper's (at 8 the FFN alone took ~0.1 s a call at the caps)
+BC_REPEATS = IntRange(1, 5, 5)  # timed rounds of every part at every n, after one warm-up round (as CX_REPEATS)
+# --- end of lessons `complexity` and `block-cost` ---
+
 # Lessons that run a pretrained encoder on the learner's sentence.
 # Tokens per sentence, special tokens included: an all-heads overview draws layers x heads maps of
 # T x T cells, and 128 keeps it readable and a cache miss well under a second on a 2-core CPU.
@@ -362,6 +381,16 @@ LRD_LR = FloatRange(1e-4, 0.1, 1e-2)
 # Dropout passes of the encoder averaged for the expectation (one MiniLM forward each: ~15 ms at ~15 tokens).
 LRD_PASSES = IntRange(1, 64, 16)
 # --- end of lesson `lr-dropout` ---
+
+# --- Lesson `variants` (page architecture; tf_core/lab/variants.py). n: SmolLM2's cache length, and each attention
+# variant's decode step timed at every option up to n (at 8,192 the timed multi-head cache is 75 MB, a step ~30 ms on
+# 2 cores); norms and FFNs timed on min(n, VAR_TIMED_TOKENS) tokens (an FFN call on 1,024 ~30 ms); VAR_STEPS: Adam
+# steps of each live FFN run (ReLU, SwiGLU; ~0.8 s each at 60 on 2 cores) ---
+VAR_LENGTH = IntRange(64, 8_192, 4_096)
+VAR_LENGTH_OPTIONS = (64, 128, 256, 512, 1_024, 2_048, 4_096, 8_192)
+VAR_REPEATS = IntRange(1, 9, 5)  # timed calls per (variant, length) after one warm-up call
+VAR_DECODE_LAYERS, VAR_TIMED_TOKENS, VAR_STAT_TOKENS = 2, 1_024, 64  # timed blocks; timed tokens; statistics tokens
+VAR_STEPS, VAR_LR = IntRange(1, 300, 60), 1e-2
 
 # --- Lesson `pe-variants`, the length-extrapolation experiment (tf_core/models/position_lm.py,
 # tf_core/lab/pe_variants.py; trained by `python -m tf_core.train positions`) ---

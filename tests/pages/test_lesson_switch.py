@@ -105,6 +105,7 @@ def short_training_runs():
         mp.setattr(limits, "FFN_STEPS", limits.IntRange(1, 200, 2))
         mp.setattr(limits, "TIE_STEPS", limits.IntRange(1, 300, 2))
         mp.setattr(limits, "LRD_STEPS", limits.IntRange(10, 30, 10))
+        mp.setattr(limits, "VAR_STEPS", limits.IntRange(1, 300, 2))  # variants: its two FFN runs
         mp.setattr(limits, "PE_WINDOWS", limits.IntRange(1, 16, 8))  # pe-variants' sweep: 1,024 windows take ~30 s
         yield
 

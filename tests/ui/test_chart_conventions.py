@@ -22,11 +22,15 @@ import pytest
 from tf_core.device import SPIKE_FACTOR
 from tf_core.lab.kv_cache import clip_steps
 from ui.charts import architecture, attention, decoding, layers, masks, norms, positions, positions_variants, scaling, shared, tokens
+from ui.charts import architecture_variants
+from ui.charts import cost
 from ui.charts import layers as layer_charts  # `layers` is shadowed by the spec walker below
 from ui.charts.shared import MIN_FONT, ZERO_FILL, ZERO_STROKE, VegaChart
 from ui.i18n import t
 
-MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers, positions, positions_variants)
+MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers, positions, positions_variants,
+           architecture_variants)
+MODULES += (cost,)  # page cost (lessons complexity, block-cost)
 PIECES = ("<s>", "The", "a|b", "<b>x</b>", "注意", "🤖")
 
 
@@ -74,6 +78,34 @@ def dva_result():
     return lab.run(n=16, d_k=8, d_a=4, repeats=2)
 
 
+def variants_result() -> SimpleNamespace:
+    """What decode_times reads of a tf_core.lab.variants result: every way at three lengths, two repeats."""
+    grid = np.array([64, 128, 256])
+    seconds = {w: np.array([[0.002, 0.003], [0.0025, 0.004], [0.003 * k, 0.005 * k]]) for k, w in enumerate(architecture_variants.WAYS, 1)}
+    return SimpleNamespace(grid=grid, decode_median=lambda w: np.median(seconds[w], axis=1),
+                           decode_spread=lambda w: (seconds[w].min(axis=1), seconds[w].max(axis=1)))
+
+
+def norm_stats() -> SimpleNamespace:
+    ratio = np.linspace(-3, 3, 7)
+    return SimpleNamespace(ratio=ratio, theory=ratio / np.sqrt(1 + ratio ** 2),
+                           out_mean={"layer": np.full(7, 1e-8), "rms": ratio / np.sqrt(1 + ratio ** 2)})
+
+
+@functools.cache
+def cx_result():
+    """A small real run of lesson complexity (n = 64, d = 8: milliseconds), shared by its builders' cases."""
+    from tf_core.lab import complexity as lab
+    return lab.run(n=64, d=8, heads=2, repeats=2)
+
+
+@functools.cache
+def bc_result():
+    """A small real run of lesson block-cost (n = 128, d = 8: milliseconds), shared by its builders' cases."""
+    from tf_core.lab import block_cost as lab
+    return lab.run(n=128, d=8, heads=2, ff=1, repeats=2)
+
+
 def walk_result() -> SimpleNamespace:
     steps = [SimpleNamespace(key=k, dims=("T", "D"), shape=(6, 8), token_norm=1.5, mean=0.0, std=1.0)
              for k in ("embed_word", "q", "ffn_up")]
@@ -108,6 +140,12 @@ CASES = {
     "attention.head_distance": lambda lang: [attention.head_distance(
         np.abs(np.subtract.outer(np.arange(4.0), np.arange(4.0))) / 3, 1, lang)],
     "attention.head_ablation": lambda lang: [attention.head_ablation(np.linspace(0, 0.3, 6), PIECES, lang)],
+    # --- cases of lessons complexity and block-cost (page cost) ---
+    "cost.measured_vs_n": lambda lang: [cost.measured_vs_n(cx_result(), lang, m) for m in ("time", "memory")],
+    "cost.walk_sizes": lambda lang: [cost.walk_sizes(cx_result(), lang)],
+    "cost.crossing_ratio": lambda lang: [cost.crossing_ratio(bc_result(), lang)],
+    "cost.time_split": lambda lang: [cost.time_split(bc_result(), lang, b) for b in cost.SPLIT_BASES],
+    "cost.part_times": lambda lang: [cost.part_times(bc_result(), lang)],
     # --- cases of lesson dot-vs-additive ---
     "attention.score_times": lambda lang: [attention.score_times(dva_result(), lang)],
     "attention.cost_lines": lambda lang: [attention.cost_lines(dva_result(), lang, m) for m in ("flops", "rate")],
@@ -117,6 +155,15 @@ CASES = {
     "architecture.histogram": lambda lang: [architecture.histogram(np.array([1, 4, 2]), np.array([0.0, 1, 2, 3]), lang)],
     "architecture.cross_heatmap": lambda lang: [architecture.cross_heatmap(tril(4)[:, :3] / tril(4)[:, :3].sum(1, keepdims=True),
                                                                            PIECES[:4], PIECES[:3], lang)],
+    # --- cases of lesson variants ---
+    "architecture_variants.decode_times": lambda lang: [architecture_variants.decode_times(variants_result(), lang)],
+    "architecture_variants.cache_sizes": lambda lang: [architecture_variants.cache_sizes(
+        np.array([64, 128, 8192]), {"mha": np.array([1e6, 2e6, 1e8]), "gqa": np.array([3e5, 6e5, 4e7]), "mqa": np.array([1e5, 2e5, 1e7])},
+        100, {"mha": 1.5e6, "gqa": 5e5, "mqa": 1.6e5}, lang)],
+    "architecture_variants.norm_means": lambda lang: [architecture_variants.norm_means(norm_stats(), lang)],
+    "architecture_variants.time_bars": lambda lang: [architecture_variants.time_bars(
+        [("<b>x</b>", "注意", np.array([1e-4, 2e-4])), ("a", "b", np.array([3e-4]))], "us", lang),
+        architecture_variants.time_bars([("a", "a", np.array([0.02, 0.03]))], "ms", lang)],
     "decoding.parallel_per_position": lambda lang: [decoding.parallel_per_position(par_result(), lang)],
     "decoding.layer_timeline": lambda lang: [decoding.layer_timeline(par_result(), lang)],
     "decoding.decode_steps": lambda lang: [decoding.decode_steps(kv_result(), lang)],
