@@ -204,16 +204,14 @@ def cache_section(r, v: dict[str, str], lab, qid: str, lang: str) -> None:
     kv = {"mha": s.n_heads, "gqa": s.n_kv_heads, "mqa": 1}
     ways = charts.CACHE_WAYS  # GQA's cache is one, however it is read
     sizes = {w: np.array([lab.smol_cache_bytes(s, int(n), kv[w]) for n in lengths]) for w in ways}
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        lesson.chart(charts.cache_sizes(lengths, sizes, r.length, {w: r.smol_bytes(w) for w in ways}, lang), key=f"{qid}.chart.cache")
-    with right:
-        st.dataframe({
-            t("var.cache.col.n", lang): [f"{int(n):,}" for n in r.grid for _ in ways],
-            t("var.cache.col.way", lang): [t(f"var.kv.{w}", lang) for _ in r.grid for w in ways],
-            t("var.cache.col.measured", lang): [f"{int(r.cache_nbytes[w][i]):,}" for i in range(len(r.grid)) for w in ways],
-            t("var.cache.col.formula", lang): [f"{int(r.cache_formula[w][i]):,}" for i in range(len(r.grid)) for w in ways],
-        }, hide_index=True, width="stretch", height=300)
+    # the chart, then the table at full width: beside the chart its four columns were cut at 1366 px
+    lesson.chart(charts.cache_sizes(lengths, sizes, r.length, {w: r.smol_bytes(w) for w in ways}, lang), key=f"{qid}.chart.cache")
+    st.dataframe({
+        t("var.cache.col.n", lang): [f"{int(n):,}" for n in r.grid for _ in ways],
+        t("var.cache.col.way", lang): [t(f"var.kv.{w}", lang) for _ in r.grid for w in ways],
+        t("var.cache.col.measured", lang): [f"{int(r.cache_nbytes[w][i]):,}" for i in range(len(r.grid)) for w in ways],
+        t("var.cache.col.formula", lang): [f"{int(r.cache_formula[w][i]):,}" for i in range(len(r.grid)) for w in ways],
+    }, hide_index=True, width="stretch", height=300)
     lesson.note(t("var.cache.caption", lang, layers=s.n_layers, dh=s.d_head, kv=s.n_kv_heads, length=v["length"],
                   gqa=v["smol_gqa_mb"], mha=v["smol_mha_mb"], share=v["kv_share"], check=v["formula_check"]))
 
