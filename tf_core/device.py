@@ -183,10 +183,14 @@ def time_call(
     device: torch.device | None = None,
     repeats: int = 20,
     warmup: int = 2,
+    number: int = 1,
 ) -> Timing:
-    """Time ``fn()`` ``repeats`` times, synchronising the device before and after each call."""
-    if repeats < 1:
-        raise ValueError("repeats must be >= 1")
+    """Time ``fn()`` ``repeats`` times, synchronising the device before and after each sample. A sample is
+    ``number`` calls back to back, divided by ``number``: seconds per call. For a call of tens of
+    microseconds (attention at n = 16) one call per sample measures the clock, the synchronisation (a
+    GPU's is itself ~10 µs) and the scheduler as much as the call; see :func:`calls_per_sample`."""
+    if repeats < 1 or number < 1:
+        raise ValueError("repeats and number must be >= 1")
     device = device or get_device()
     for _ in range(warmup):
         fn()
@@ -194,10 +198,51 @@ def time_call(
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fn()
+        for _ in range(number):
+            fn()
         synchronize(device)
-        samples.append(time.perf_counter() - start)
+        samples.append((time.perf_counter() - start) / number)
     return Timing(tuple(samples))
+
+
+SAMPLE_FLOPS = 2**24  # a timed sample holds at least ~16.8 MFLOP of counted work: ~1 ms on one core of a 2-core CPU
+MAX_CALLS_PER_SAMPLE = 64  # ... in at most this many calls
+
+
+def calls_per_sample(flops: int, target: int = SAMPLE_FLOPS, cap: int = MAX_CALLS_PER_SAMPLE) -> int:
+    """How many calls of ``flops`` counted FLOPs one timed sample makes (``time_call``'s ``number``): enough
+    for ``target`` FLOPs, 1 to ``cap``. Short calls are then timed in bursts long enough for the clock
+    and the synchronisation not to count, long ones one by one.
+
+        >>> calls_per_sample(2**20), calls_per_sample(2**30), calls_per_sample(1)
+        (16, 1, 64)
+    """
+    return max(1, min(cap, -(-target // max(1, int(flops)))))
+
+
+def grid_up_to(grid, n: int) -> list[int]:
+    """The sizes a cost lesson times for a chosen ``n``: the values of ``grid`` below it, then ``n``.
+
+        >>> grid_up_to((16, 32, 64, 128), 64), grid_up_to((16, 32, 64, 128), 100)
+        ([16, 32, 64], [16, 32, 64, 100])
+    """
+    return [g for g in grid if g < n] + [n]
+
+
+class SecondsPerSize:
+    """Median and spread of a result whose ``seconds`` maps a key to (G, repeats) seconds per call, one
+    row per timed size (NaN rows: not timed at that size). Mixed into the cost lessons' results."""
+
+    seconds: dict[str, np.ndarray]
+
+    def median(self, key: str) -> np.ndarray:
+        """(G,) median seconds per call (NaN where not timed)."""
+        rows = self.seconds[key]
+        return np.array([statistics.median(row) if not np.isnan(row[0]) else np.nan for row in rows])
+
+    def spread(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """(G,) fastest and slowest of the repeats."""
+        return self.seconds[key].min(axis=1), self.seconds[key].max(axis=1)
 
 
 def speed_change(ratio: float) -> str:

@@ -79,6 +79,8 @@ def values(r, lang: str) -> dict[str, str]:
         "walk_diff": num(r.walk_vs_torch), "path_diff": num(r.path_diff), "out_scale": num(r.output_scale),
         "scores_elems": f"{r.heads * r.n * r.n:,}", "act_elems": f"{r.n * r.d:,}", "n_over_dh": num(r.n / r.d_head),
         "method": t(f"cx.method.{'cuda' if r.memory_method.startswith('cuda') else 'profiler'}", lang),
+        "sdpa_kept": t(f"cx.sdpa.{'stored' if r.sdpa_stored_matrix else 'tiles'}", lang),
+        "sdpa_kept_caption": t(f"cx.sdpa.{'stored' if r.sdpa_stored_matrix else 'tiles'}_caption", lang),
     }
 
 

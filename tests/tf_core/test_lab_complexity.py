@@ -4,6 +4,7 @@ tf_core.attention.multi_head_attention (shapes, views, values), the quadratic fi
 of every cap, and the run's result (progress, shapes, peaks, what the explicit path stores)."""
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import math
 from pathlib import Path
@@ -130,12 +131,22 @@ def result():
 
 def test_run_reports_progress_after_every_call_weighed_by_its_size(result):
     r, ticks = result
-    total = lab.ComplexityResult.work(96, 2)
-    # both ways at the 4 n: warm-up, 2 repeats, the memory, each n² units; then the walk at 96
-    assert total == 2 * (2 + 2) * (16**2 + 32**2 + 64**2 + 96**2) + 96**2
+    total = lab.ComplexityResult.work(96, 12, 3, 2)
+    # at d = 12 every n here is short: a timed sample is a burst of calls, 64 (the cap) up to n = 64 and at 96
+    # ceil(2^24 / (4 x 96² x 12)) = 38
+    number = {16: 64, 32: 64, 64: 64, 96: 38}
+    assert {m: lab.calls_at(m, 12, 3) for m in number} == number
+    # both ways at the 4 n: warm-up, 2 samples, the memory, each call n² units; then the walk at 96
+    assert total == sum(2 * (2 * c + 2) * m**2 for m, c in number.items()) + 96**2
     assert len(ticks) == 2 * 4 * (2 + 2) + 1 and {t for _, t in ticks} == {total}
     done = [d for d, _ in ticks]
     assert done[-1] == total and done[:2] == [16**2, 2 * 16**2] and all(b > a for a, b in zip(done, done[1:]))
+    assert done[2] - done[1] == 64 * 16**2  # the first timed sample
+
+
+def test_a_short_call_is_timed_in_bursts_and_a_long_one_alone():
+    # 4 x 16² x 256 = 2^18 FLOPs a call: 64 calls make 2^24; 4 x 32² x 256 = 2^20: 16 calls
+    assert [lab.calls_at(m, 256, 4) for m in (16, 32, 64, 128, 1024)] == [64, 16, 4, 1, 1]
 
 
 def test_run_times_and_measures_every_n(result):
@@ -208,3 +219,21 @@ def test_cli_prints_the_lessons_figures(capsys):
     for text in ("lesson complexity", "n=64, d=12, heads=3", "explicit", "SDPA", "median", "peak", "fit",
                  "bytes per n² per head", "nn.MultiheadAttention", "thread", "(1, 3, 64, 64)"):
         assert text in out, text
+
+
+def test_whether_sdpa_stored_a_matrix_is_read_from_its_measured_peaks(result):
+    """The page says SDPA stores no n × n matrix only when the peaks show it: on the CPU its flash kernel
+    does not; peaks of a math fallback (one float32 (h, n, n) matrix per call) flip the flag."""
+    r, _ = result
+    assert not r.sdpa_stored_matrix
+    n = r.grid_n.astype(np.int64)
+    fallback = dataclasses.replace(r, peak={**r.peak, "sdpa": 4 * r.heads * n * n + 4 * n * r.d})
+    assert fallback.sdpa_stored_matrix and fallback.fit("sdpa", "memory")[2] / r.heads == pytest.approx(4, rel=0.05)
+
+
+def test_sdpa_forced_onto_its_math_path_is_measured_storing_the_matrix():
+    """The same run with PyTorch's SDPA held to its math backend (the fallback some devices get): its
+    measured peaks grow like a stored (h, n, n) matrix and the flag says so."""
+    with sdpa_kernel(SDPBackend.MATH):
+        r = lab.run(n=256, d=32, heads=2, repeats=1, seed=0)
+    assert r.sdpa_stored_matrix

@@ -17,7 +17,8 @@ to the learner's n, float32 on the process's device, one sequence. The core is t
 explicit path (tf_core.attention: the (h, n, n) scores and weights written out, as the FLOP count
 describes it) and PyTorch's fused SDPA. One n after the other, every part is called once to warm up,
 then ``repeats`` rounds time each part once, the parts taking turns (tf_core.device.time_call, which
-synchronises a GPU). The measured crossing is where the median time of the core equals the sum of the
+synchronises a GPU); a sample of a short call is a burst of calls divided by their number
+(tf_core.device.calls_per_sample, at least SAMPLE_FLOPS of counted work). The measured crossing is where the median time of the core equals the sum of the
 other three parts' medians, interpolated on log axes between the two n of the grid around it. At n the
 four parts are also timed chained (up to CHAIN_REPEATS calls), as one block runs them (explicit core), to check that timing them
 apart does not change what they cost. LayerNorm and the residual sums are left out: element-wise,
@@ -40,7 +41,7 @@ import torch.nn.functional as F
 
 from tf_core import flops, limits
 from tf_core.attention import merge_heads, scaled_dot_product_attention, split_heads
-from tf_core.device import DeviceInfo, describe, get_device, time_call
+from tf_core.device import DeviceInfo, SecondsPerSize, calls_per_sample, describe, get_device, grid_up_to, time_call
 from tf_core.progress import Progress
 
 GRID = (32, 64, 128, 256, 512, 1024, 2048)  # the n timed: those below the chosen n, then n
@@ -57,7 +58,7 @@ def grid_for(n: int) -> list[int]:
     >>> grid_for(64), grid_for(300)
     ([32, 64], [32, 64, 128, 256, 300])
     """
-    return [g for g in GRID if g < n] + [n]
+    return grid_up_to(GRID, n)
 
 
 # --------------------------------------------------------------------------- the block's parts
@@ -161,7 +162,7 @@ def crossing(grid_n, ratio) -> Crossing:
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class BlockCostResult:
+class BlockCostResult(SecondsPerSize):
     """Time of every part against n, the counted FLOPs and parameters, and the crossings."""
 
     n: int  # the longest n timed
@@ -185,19 +186,12 @@ class BlockCostResult:
     @staticmethod
     def work(n: int, d: int, heads: int, d_ff: int, repeats: int) -> int:
         """Units of work :func:`run` reports (its progress total): a call counts its FLOPs (tf_core.flops), for
-        every part at every n of the grid a warm-up and the repeats, then the chained block's calls at n.
-        Weighed so, the bar moves with the time spent, and the many calls at short n (a fraction of a
-        millisecond each) do not redraw it while they are being timed."""
-        per_n = sum(sum(_part_flops(m, d, heads, d_ff).values()) for m in grid_for(n))
-        return (1 + repeats) * per_n + min(repeats, CHAIN_REPEATS) * flops.block(n, d, heads, d_ff).total
-
-    def median(self, part: str) -> np.ndarray:
-        """(G,) median seconds per call of one part."""
-        return np.array([statistics.median(row) for row in self.seconds[part]])
-
-    def spread(self, part: str) -> tuple[np.ndarray, np.ndarray]:
-        """(G,) fastest and slowest of the repeats."""
-        return self.seconds[part].min(axis=1), self.seconds[part].max(axis=1)
+        every part at every n of the grid a warm-up and the repeats (each sample a burst of
+        calls_per_sample calls), then the chained block's calls at n. Weighed so, the bar moves with the
+        time spent, and the many calls at short n (a fraction of a millisecond each) do not redraw it one
+        by one."""
+        per_n = sum(u * (1 + repeats * calls_per_sample(u)) for m in grid_for(n) for u in _part_flops(m, d, heads, d_ff).values())
+        return per_n + min(repeats, CHAIN_REPEATS) * flops.block(n, d, heads, d_ff).total
 
     @property
     def rest(self) -> np.ndarray:
@@ -300,10 +294,11 @@ def run(n: int = limits.BC_N.default, d: int = limits.BC_D.default, heads: int =
             for part, fn in calls.items():
                 fn()  # warm-up: the first call allocates and picks its kernels
                 progress.tick(units[part])
+            number = {part: calls_per_sample(u) for part, u in units.items()}
             for r in range(repeats):
                 for part, fn in calls.items():
-                    seconds[part][i, r] = time_call(fn, device, repeats=1, warmup=0).samples[0]
-                    progress.tick(units[part])
+                    seconds[part][i, r] = time_call(fn, device, repeats=1, warmup=0, number=number[part]).samples[0]
+                    progress.tick(number[part] * units[part])
         core_diff = float((o - attention_core(q, k, v, heads, fused=True)).abs().max())
         core_scale = float(o.abs().max())
         del q, k, v, o, calls

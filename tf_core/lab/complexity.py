@@ -7,14 +7,18 @@ attention is computed with reshapes.
 
 Time: O(n²·d) for the two products (tf_core/flops.py counts them). Memory: the explicit path
 (tf_core.attention, which returns the weights the app draws) holds the (B, H, n, n) scores and weights at
-once, O(H·n²); PyTorch's fused ``scaled_dot_product_attention`` never stores an n × n matrix (on the CPU
-its flash kernel works through tiles and keeps the output and one log-sum-exp per row), so its memory is
-O(n·d) while its time stays O(n²·d).
+once, O(H·n²); PyTorch's fused ``scaled_dot_product_attention`` does not store an n × n matrix (on the
+CPU its flash kernel works through tiles and keeps the output and one log-sum-exp per row), so its memory
+is O(n·d) while its time stays O(n²·d) — where PyTorch picks a fused kernel: on a device where it falls
+back to its math path, the measured peaks say so (:attr:`ComplexityResult.sdpa_stored_matrix`).
 
 Measured, not estimated: float32 on the process's device, one sequence (B = 1); q, k, v drawn from
 ``seed`` at the longest n and cut to each n of the grid (a contiguous copy each). One n after the other,
 each way is called once to warm up, then ``repeats`` rounds time each way once, the two taking turns, so a
-burst of load from another program hits both alike (tf_core.device.time_call, which synchronises a GPU).
+burst of load from another program hits both alike (tf_core.device.time_call, which synchronises a GPU). A
+sample at a short n is a burst of calls (:func:`calls_at`, at least tf_core.device.SAMPLE_FLOPS of work)
+divided by their number: one call there takes tens of microseconds, about what the clock and a GPU's
+synchronisation cost.
 Each n is timed as a block, caches warm with its own sizes: interleaving every n instead made the short
 ones several times slower right after a long one (its n × n matrices flush the caches) on this 2-core CPU. Then one more
 call per (way, n) measures its peak memory (tf_core.memory.peak_bytes: the CUDA allocator's peak, or on
@@ -36,7 +40,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,13 +48,14 @@ import torch.nn.functional as F
 
 from tf_core import flops, limits
 from tf_core.attention import MultiHeadParams, scaled_dot_product_attention
-from tf_core.device import DeviceInfo, describe, get_device, time_call
+from tf_core.device import DeviceInfo, SecondsPerSize, calls_per_sample, describe, get_device, grid_up_to, time_call
 from tf_core.memory import peak_bytes
 from tf_core.progress import Progress
 
 GRID = (16, 32, 64, 128, 256, 512, 1024, 2048)  # the n timed: those below the chosen n, then n
 WAYS = ("explicit", "sdpa")
 MEASURES = ("time", "memory")
+STORED_MATRIX = 2.0  # bytes per n² per head in a fitted peak: half of one float32 n × n matrix
 
 
 def grid_for(n: int) -> list[int]:
@@ -60,7 +64,17 @@ def grid_for(n: int) -> list[int]:
     >>> grid_for(64), grid_for(100)
     ([16, 32, 64], [16, 32, 64, 100])
     """
-    return [g for g in GRID if g < n] + [n]
+    return grid_up_to(GRID, n)
+
+
+def call_flops(n: int, d: int, heads: int) -> int:
+    """Counted FLOPs of one attention call at n (either way): Q Kᵀ and weights · V."""
+    return flops.attention_scores(n, d, heads) + flops.attention_values(n, d, heads)
+
+
+def calls_at(n: int, d: int, heads: int) -> int:
+    """Calls per timed sample at n (tf_core.device.calls_per_sample)."""
+    return calls_per_sample(call_flops(n, d, heads))
 
 
 # --------------------------------------------------------------------------- the two timed ways
@@ -180,7 +194,7 @@ def torch_reference(x: torch.Tensor, params: MultiHeadParams, n_heads: int) -> t
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class ComplexityResult:
+class ComplexityResult(SecondsPerSize):
     """Time and peak memory of both ways against n, their fits, and the reshape walk."""
 
     n: int  # the longest n timed
@@ -201,24 +215,16 @@ class ComplexityResult:
     device: DeviceInfo
 
     @staticmethod
-    def work(n: int, repeats: int) -> int:
+    def work(n: int, d: int, heads: int, repeats: int) -> int:
         """Units of work :func:`run` reports (its progress total): a call at n counts n² (the size of its
-        scores), for each way at each n of the grid a warm-up, the repeats and a memory measurement; then the
-        walk at n. Weighed so, the bar moves with the time spent, and the many calls at short n (a fraction
-        of a millisecond each) do not redraw it while they are being timed."""
-        return sum(len(WAYS) * (repeats + 2) * m * m for m in grid_for(n)) + n * n
+        scores), for each way at each n of the grid a warm-up, the repeats (each sample :func:`calls_at`
+        calls) and a memory measurement; then the walk at n. Weighed so, the bar moves with the time spent,
+        and the many calls at short n (a fraction of a millisecond each) do not redraw it one by one."""
+        return sum(len(WAYS) * (repeats * calls_at(m, d, heads) + 2) * m * m for m in grid_for(n)) + n * n
 
     @property
     def d_head(self) -> int:
         return self.d // self.heads
-
-    def median(self, way: str) -> np.ndarray:
-        """(G,) median seconds per call."""
-        return np.array([statistics.median(row) for row in self.seconds[way]])
-
-    def spread(self, way: str) -> tuple[np.ndarray, np.ndarray]:
-        """(G,) fastest and slowest of the repeats."""
-        return self.seconds[way].min(axis=1), self.seconds[way].max(axis=1)
 
     def measured(self, way: str, measure: str) -> np.ndarray:
         """(G,) median seconds ("time") or peak bytes ("memory")."""
@@ -260,6 +266,14 @@ class ComplexityResult:
         """Median time of the explicit path over SDPA's, at n."""
         return float(self.median("explicit")[-1] / self.median("sdpa")[-1])
 
+    @property
+    def sdpa_stored_matrix(self) -> bool:
+        """Whether SDPA's measured peaks grew like a stored n × n matrix: its fitted n² term at least
+        STORED_MATRIX bytes per head. The fused kernels (flash on the CPU, flash or memory-efficient on CUDA)
+        fit ~0; where PyTorch picks its math fallback (some devices, dtypes or shapes) they fit ~4 or more,
+        and a page must not say SDPA never stores one."""
+        return bool(self.fit("sdpa", "memory")[2] / self.heads >= STORED_MATRIX)
+
 
 # --------------------------------------------------------------------------- the run
 def _check(n: int, d: int, heads: int, repeats: int, seed: int) -> tuple[int, int, int, int, int]:
@@ -278,7 +292,7 @@ def run(n: int = limits.CX_N.default, d: int = limits.CX_D.default, heads: int =
     """Time explicit attention and SDPA at every n of the grid up to ``n`` and measure their peak memory,
     then walk multi-head attention through its reshapes at (1, n, d). ValueError on an argument outside
     tf_core.limits or a d that does not divide by the heads. on_progress(done, total) after each call,
-    total = ComplexityResult.work(n, repeats).
+    total = ComplexityResult.work(n, d, heads, repeats).
 
     >>> r = run(n=64, d=8, heads=2, repeats=1)
     >>> r.grid_n.tolist(), r.flops.tolist()
@@ -288,7 +302,7 @@ def run(n: int = limits.CX_N.default, d: int = limits.CX_D.default, heads: int =
     """
     n, d, heads, repeats, seed = _check(n, d, heads, repeats, seed)
     device = get_device()
-    progress = Progress(ComplexityResult.work(n, repeats), on_progress)
+    progress = Progress(ComplexityResult.work(n, d, heads, repeats), on_progress)
     grid = grid_for(n)
     g = torch.Generator().manual_seed(seed)
     Q, K, V = (torch.randn((1, heads, n, d // heads), generator=g) for _ in range(3))  # (B, H, T, Dh) each
@@ -302,10 +316,11 @@ def run(n: int = limits.CX_N.default, d: int = limits.CX_D.default, heads: int =
             for way in WAYS:
                 calls[way, i]()  # warm-up: the first call allocates and picks its kernels
                 progress.tick(grid[i] ** 2)
+            number = calls_at(grid[i], d, heads)
             for r in range(repeats):
                 for way in WAYS:
-                    seconds[way][i, r] = time_call(calls[way, i], device, repeats=1, warmup=0).samples[0]
-                    progress.tick(grid[i] ** 2)
+                    seconds[way][i, r] = time_call(calls[way, i], device, repeats=1, warmup=0, number=number).samples[0]
+                    progress.tick(number * grid[i] ** 2)
         for (way, i), fn in calls.items():
             measured = peak_bytes(fn, device)
             peak[way][i], method = measured.bytes, measured.method
@@ -323,7 +338,7 @@ def run(n: int = limits.CX_N.default, d: int = limits.CX_D.default, heads: int =
     return ComplexityResult(
         n=n, d=d, heads=heads, repeats=repeats, seed=seed, grid_n=np.array(grid, dtype=np.int64), seconds=seconds,
         peak=peak, memory_method=method,
-        flops=np.array([flops.attention_scores(m, d, heads) + flops.attention_values(m, d, heads) for m in grid], dtype=np.int64),
+        flops=np.array([call_flops(m, d, heads) for m in grid], dtype=np.int64),
         walk=steps, walk_vs_torch=walk_vs_torch, path_diff=path_diff, output_scale=scale, dtype="float32",
         device=describe(device),
     )

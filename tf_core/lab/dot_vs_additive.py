@@ -16,8 +16,8 @@ times both, and the naive way at the n where it stays affordable (limits.DVA_NAI
 the counted FLOPs beside the times: counted FLOPs over measured time shows how fast each way gets
 through the work a FLOP count sees (the additive score's element-wise sums and tanh are not in it).
 
-Timing (tf_core.device.time_call, one sample per call): float32 on the process's device, inputs drawn
-from ``seed`` (the first g rows of one (n, d_k) draw at each n = g of the grid); every (way, n) is
+Timing (tf_core.device.time_call; a sample of a short call is a burst of calls, calls_per_sample, divided
+by their number): float32 on the process's device, inputs drawn from ``seed`` (the first g rows of one (n, d_k) draw at each n = g of the grid); every (way, n) is
 called once to warm up, then ``repeats`` rounds time each (way, n) once, interleaved, so a burst of load
 from another program hits every way alike. The page reports the median and the spread (min, max).
 The timed functions are the ones below, whose FLOPs the tests count with FlopCounterMode.
@@ -38,14 +38,13 @@ independent components is itself an independent sample, as in tf_core/lab/scalin
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from tf_core import flops, limits
-from tf_core.device import DeviceInfo, describe, get_device, time_call
+from tf_core.device import DeviceInfo, SecondsPerSize, calls_per_sample, describe, get_device, grid_up_to, time_call
 from tf_core.lab.scaling import softmax_row_stats
 from tf_core.progress import Progress
 
@@ -94,12 +93,21 @@ def naive_affordable(n: int, d_k: int, d_a: int) -> bool:
 
 def grid_for(n: int) -> list[int]:
     """The n timed for a chosen n: the GRID values below it, then n."""
-    return [g for g in GRID if g < n] + [n]
+    return grid_up_to(GRID, n)
+
+
+def way_flops(way: str, n: int, d_k: int, d_a: int) -> int:
+    """Counted FLOPs of one call of a way at n (tf_core.flops)."""
+    if way == "dot":
+        return flops.dot_scores(n, d_k)
+    if way == "additive":
+        return flops.additive_scores(n, d_k, d_a)
+    return flops.additive_scores_naive(n, d_k, d_a)
 
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class DotVsAdditiveResult:
+class DotVsAdditiveResult(SecondsPerSize):
     """Timings and counted FLOPs against n; softmax saturation against d_k."""
 
     n: int  # the longest sequence timed, and the keys of each softmax row of the saturation curves
@@ -132,14 +140,6 @@ class DotVsAdditiveResult:
     def timed(self, way: str) -> np.ndarray:
         """(G,) bool: the n at which ``way`` was timed."""
         return ~np.isnan(self.seconds[way][:, 0])
-
-    def median(self, way: str) -> np.ndarray:
-        """(G,) median seconds per call (NaN where not timed)."""
-        return np.array([statistics.median(row) if not np.isnan(row[0]) else np.nan for row in self.seconds[way]])
-
-    def spread(self, way: str) -> tuple[np.ndarray, np.ndarray]:
-        """(G,) fastest and slowest of the repeats."""
-        return self.seconds[way].min(axis=1), self.seconds[way].max(axis=1)
 
     def flop_rate(self, way: str) -> np.ndarray:
         """(G,) counted FLOPs per second of median time: how much of its time a way spends on counted work."""
@@ -194,9 +194,10 @@ def _timings(n: int, d_k: int, d_a: int, repeats: int, seed: int, device: torch.
                 fn()  # warm-up: the first call allocates and picks its kernels
                 progress.tick()
         naive = additive_scores_naive(Q[:grid[0]], K[:grid[0]], w1, w2, v)  # (g0, g0): tiny at the smallest n
+        number = {(way, i): calls_per_sample(way_flops(way, grid[i], d_k, d_a)) for way, i in calls}
         for r in range(repeats):
             for (way, i), fn in calls.items():
-                seconds[way][i, r] = time_call(fn, device, repeats=1, warmup=0).samples[0]
+                seconds[way][i, r] = time_call(fn, device, repeats=1, warmup=0, number=number[way, i]).samples[0]
                 progress.tick()
     diff = float((efficient - naive).abs().max())
     return np.array(grid, dtype=np.int64), seconds, diff, float(efficient.abs().max())
@@ -254,12 +255,10 @@ def run(n: int = limits.DVA_N.default, d_k: int = limits.DVA_DK.default, d_a: in
     progress = Progress(DotVsAdditiveResult.calls(n, d_k, d_a, repeats), on_progress)
     grid, seconds, diff, scale = _timings(n, d_k, d_a, repeats, seed, device, progress)
     dk_grid, sat, v_l1 = _saturation(n, d_k, d_a, seed)
-    count = {"dot": lambda m: flops.dot_scores(m, d_k), "additive": lambda m: flops.additive_scores(m, d_k, d_a),
-             "naive": lambda m: flops.additive_scores_naive(m, d_k, d_a)}
     size = {"dot": lambda m: m * m, "additive": lambda m: m * m * d_a, "naive": lambda m: m * m * max(2 * d_k, d_a)}
     return DotVsAdditiveResult(
         n=n, d_k=d_k, d_a=d_a, repeats=repeats, seed=seed, grid_n=grid, seconds=seconds,
-        flops={way: np.array([count[way](int(m)) for m in grid], dtype=np.int64) for way in WAYS},
+        flops={way: np.array([way_flops(way, int(m), d_k, d_a) for m in grid], dtype=np.int64) for way in WAYS},
         largest_tensor={way: np.array([size[way](int(m)) for m in grid], dtype=np.int64) for way in WAYS},
         max_naive_diff=diff, score_scale=scale, dtype="float32", device=describe(device),
         queries=limits.DVA_QUERIES, dk_grid=dk_grid, std=sat["std"], pmax=sat["pmax"], entropy=sat["entropy"],

@@ -42,8 +42,8 @@ Measured by :func:`run` (one job, in the worker's line on the page):
   biases, d_ff + d of them, SwiGLU none). :func:`train_ffns` trains one small causal stack of each
   live (tf_core.live_training, the next-character task) and returns both losses.
 
-Timing (tf_core.device.time_call, one sample per call, the device synchronised): each call is made once
-to warm up, then ``repeats`` rounds time every variant once, interleaved, so a burst of load from
+Timing (tf_core.device.time_call, the device synchronised; a norm's sample is a burst of calls divided by
+their number, :func:`norm_calls_per_sample`, as one call takes ~0.1 ms): each call is made once to warm up, then ``repeats`` rounds time every variant once, interleaved, so a burst of load from
 another program hits all of them alike; the page reports the median and the fastest and slowest.
 """
 from __future__ import annotations
@@ -60,7 +60,7 @@ import torch.nn.functional as F
 from tf_core import limits
 from tf_core.blocks import FFN, BlockConfig, Stack, StackConfig, init_weights, parameter_count
 from tf_core.cache import KVCache, kv_cache_bytes
-from tf_core.device import DeviceInfo, describe, get_device, time_call
+from tf_core.device import DeviceInfo, calls_per_sample, describe, get_device, time_call
 from tf_core.norms import LayerNorm, RMSNorm
 from tf_core.progress import Progress
 
@@ -300,16 +300,30 @@ class VariantsResult:
 
 
 # --------------------------------------------------------------------------- the run
-def _interleaved(calls: dict, repeats: int, device: torch.device, progress: Progress, warm_up: bool = True) -> dict:
-    """key -> (repeats,) seconds: every call once to warm up (unless the caller did), then ``repeats`` rounds
-    of every call once."""
+NORM_FLOPS_PER_NUMBER = 4  # at least: square, sum, scale by 1/rms, the gain (LayerNorm adds more)
+
+
+def norm_calls_per_sample(tokens: int) -> int:
+    """Calls per timed sample of a norm on (tokens, D_MODEL): tf_core.device.calls_per_sample of a floor of
+    its FLOPs (NORM_FLOPS_PER_NUMBER per number).
+
+        >>> norm_calls_per_sample(1024), norm_calls_per_sample(64)
+        (8, 64)
+    """
+    return calls_per_sample(NORM_FLOPS_PER_NUMBER * tokens * D_MODEL)
+
+
+def _interleaved(calls: dict, repeats: int, device: torch.device, progress: Progress, warm_up: bool = True,
+                 number: int = 1) -> dict:
+    """key -> (repeats,) seconds per call: every call once to warm up (unless the caller did), then
+    ``repeats`` rounds of every call once (``number`` calls a sample)."""
     for fn in calls.values() if warm_up else ():
         fn()
         progress.tick()
     seconds = {key: np.zeros(repeats) for key in calls}
     for r in range(repeats):
         for key, fn in calls.items():
-            seconds[key][r] = time_call(fn, device, repeats=1, warmup=0).samples[0]
+            seconds[key][r] = time_call(fn, device, repeats=1, warmup=0, number=number).samples[0]
             progress.tick()
     return seconds
 
@@ -354,7 +368,7 @@ def _per_token(tokens: int, repeats: int, seed: int, device: torch.device, progr
         init_weights(ffns[act], torch.Generator().manual_seed(seed + 4), "small")
         ffns[act].to(device)
     with torch.inference_mode():
-        norm_s = _interleaved(norm_calls, repeats, device, progress)
+        norm_s = _interleaved(norm_calls, repeats, device, progress, number=norm_calls_per_sample(tokens))
         ffn_s = _interleaved({act: (lambda f=f: f(x)) for act, f in ffns.items()}, repeats, device, progress)
     return norm_s, ffn_s, {act: parameter_count(f) for act, f in ffns.items()}
 

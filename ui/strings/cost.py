@@ -37,6 +37,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "cx.time.range": {"en": "fastest … slowest", "zh": "最快 … 最慢"},
     "cx.method.profiler": {"en": "the PyTorch profiler's allocation events", "zh": "PyTorch 性能分析器记录的内存分配事件"},
     "cx.method.cuda": {"en": "the CUDA allocator's peak statistic", "zh": "CUDA 分配器的峰值统计"},
+    # Which SDPA kernel ran is read from the measured peaks (tf_core.lab.complexity, sdpa_stored_matrix).
+    "cx.sdpa.tiles": {"en": "but did not store the n × n weights here", "zh": "但在这里没有保存 n × n 的权重"},
+    "cx.sdpa.stored": {"en": "and here stored n × n matrices too (on this device PyTorch chose its math fallback)",
+                       "zh": "而且在这里同样保存了 n × n 的矩阵（在这个设备上 PyTorch 选了数学回退实现）"},
+    "cx.sdpa.tiles_caption": {"en": "its fused kernel worked through tiles and stored no n × n matrix",
+                              "zh": "它的融合算子分块计算，没有保存任何 n × n 的矩阵"},
+    "cx.sdpa.stored_caption": {"en": "on this device PyTorch chose its math fallback, which stores n × n matrices as the explicit "
+                                     "path does, so the fused kernels' saving is not measured here",
+                               "zh": "在这个设备上 PyTorch 选了数学回退实现，它和显式写法一样保存 n × n 的矩阵，所以这里测不到融合算子省下的内存"},
     "cx.fig.time": {"en": "Time at n = {n}: explicit → SDPA", "zh": "n = {n} 时的耗时：显式 → SDPA"},
     "cx.fig.time_help": {"en": "Median of {repeats} timed {repeats:call|calls} of self-attention over n tokens, float32 on {device}.",
                          "zh": "对 n 个词元做一次自注意力，计时 {repeats} 次取中位数，float32，在 {device} 上。"},
@@ -69,12 +78,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Peak memory of one call: the most bytes its tensors held at once, measured from {method}, not estimated. "
         "The explicit path's fit gives {mem_c_head} bytes per n² per head: two float32 numbers, because the scores and the "
         "softmax weights exist together for a moment; and {mem_b} bytes per token, its output (4·d). SDPA's fit gives "
-        "{mem_c_head_sdpa} bytes per n² per head: a fused kernel that never stores an n × n matrix. From n = {n_prev} to {n} "
+        "{mem_c_head_sdpa} bytes per n² per head: {sdpa_kept_caption}. From n = {n_prev} to {n} "
         "the explicit path's peak grew ×{m_growth}, SDPA's ×{m_growth_sdpa}. At n = {n}: {m_explicit} MiB against "
         "{m_sdpa} MiB, {mem_ratio} times as much; grey dashed, one (h, n, n) float32 matrix ({weights_mib} MiB at n = {n}).",
         "zh": "一次调用的峰值内存：张量同时占用的最多字节数，依据{method}实测，而不是估算。显式写法的拟合给出每个头每 n² "
         "{mem_c_head} 字节，即两个 float32 数：分数和 softmax 权重会有一段时间同时存在；另有每个词元 {mem_b} 字节，是它的输出（4·d）。"
-        "SDPA 的拟合给出每个头每 n² {mem_c_head_sdpa} 字节：融合算子从不保存 n × n 的矩阵。从 n = {n_prev} 到 {n}，显式写法的峰值增长为 "
+        "SDPA 的拟合给出每个头每 n² {mem_c_head_sdpa} 字节：{sdpa_kept_caption}。从 n = {n_prev} 到 {n}，显式写法的峰值增长为 "
         "×{m_growth}，SDPA 为 ×{m_growth_sdpa}。n = {n} 时：{m_explicit} MiB 对 {m_sdpa} MiB，是后者的 {mem_ratio} 倍；"
         "灰色虚线为一个 (h, n, n) 的 float32 矩阵（n = {n} 时 {weights_mib} MiB）。",
     },
