@@ -7,7 +7,7 @@ this machine (time: tf_core.device.time_call; peak memory: tf_core.memory.peak_b
     python scripts/cost.py --lesson block-cost [--n 2048 --d 256 --heads 4 --d-ff 1024 --repeats 3 --seed 0]
 
 ``--lesson`` runs that lesson's lab (tf_core/lab/complexity.py, tf_core/lab/block_cost.py) with the page's
-defaults for every size not given, on the app's caps (tf_core/limits.py), and prints the figures its page
+defaults for every size not given, on the app's caps (tf_core/limits/), and prints the figures its page
 shows: per n, both ways' median time, spread and peak memory, the fits and the reshape walk; or every part's
 median time, the core-over-rest ratios, the measured crossings against n = 2d + d_ff, the parameters. The
 page's run waits in the worker's line with every core (tf_core.device.all_cores); so does this one.
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         configure_threads()
         try:
             lines = lesson_lines(args.lesson, args)
-        except ValueError as exc:  # a size outside the lesson's caps (tf_core/limits.py)
+        except ValueError as exc:  # a size outside the lesson's caps (tf_core/limits/)
             parser.error(str(exc))
         print("\n".join(lines))
         return 0

@@ -12,7 +12,7 @@ os.environ.setdefault("TF_CORE_DEVICE", "cpu")  # tests run on the CPU; CUDA che
 # The app gives light requests fewer torch threads than torch's default (tf_core.device.configure_threads);
 # the suite keeps torch's default, so an AppTest run does not slow the tests that follow it.
 # Under pytest-xdist (the README's `-n 2`) each worker runs torch on one thread: two workers of two threads
-# each on 2 cores make OpenMP's threads wait for each other (tf_core/limits.py, TRAIN_THREADS).
+# each on 2 cores make OpenMP's threads wait for each other (tf_core/limits/, TRAIN_THREADS).
 if os.environ.get("PYTEST_XDIST_WORKER"):
     import torch
 

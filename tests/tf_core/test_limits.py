@@ -133,3 +133,20 @@ def test_scalar_caps_are_positive_integers():
     # the scaling lesson's d_k grid is powers of two up to the cap
     assert limits.SCALING_DK.lo == 1
     assert limits.SCALING_DK.hi & (limits.SCALING_DK.hi - 1) == 0
+
+
+def test_every_cap_is_defined_in_exactly_one_topic_module_and_read_from_the_package():
+    """The package star-imports its topic modules: a name defined in two of them would silently take the
+    later one's value. Every cap is defined once and the package holds that very object."""
+    import importlib
+    import pkgutil
+
+    owners: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(limits.__path__):
+        module = importlib.import_module(f"tf_core.limits.{info.name}")
+        for name, value in vars(module).items():
+            if name.isupper():
+                owners.setdefault(name, []).append(info.name)
+                assert getattr(limits, name) is value, name
+    assert len(owners) > 100 and not {n: m for n, m in owners.items() if len(m) > 1}
+    assert {n for n in vars(limits) if n.isupper()} == set(owners) | {"SEED"}

@@ -36,7 +36,7 @@ from tf_core.dropout import Dropout
 from tf_core.live_training import StepReport, TrainRun, constant, fixed_threads, noam, train
 from tf_core.tasks import load as load_task
 
-# The stack trained live: the width, heads and FFN of the measurements in tf_core/limits.py, and
+# The stack trained live: the width, heads and FFN of the measurements in tf_core/limits/, and
 # windows of LENGTH characters, BATCH windows per step, reversed.
 D_MODEL, HEADS, D_FF, LENGTH, BATCH = 64, 4, 256, 8, 32
 TASK = "reverse"
