@@ -180,15 +180,15 @@ def variant_map(r, v: dict[str, str], lang: str) -> None:
     widths = [2, 4, 3, 4]
     for column, name in zip(st.columns(widths), ("variant", "change", "lessons", "smol")):
         column.markdown(f"**{t(f'var.map.col.{name}', lang)}**")
-    for key, ids in MAP:
-        c_name, c_change, c_links, c_smol = st.columns(widths, vertical_alignment="center")
+    for key, ids in MAP:  # a box per row: its links stack, and centred beside one line they read as the next row's
+        c_name, c_change, c_links, c_smol = st.container(border=True).columns(widths, vertical_alignment="top")
         c_name.markdown(f"**{t(f'var.map.{key}.name', lang)}**")
         c_change.markdown(t(f"var.map.{key}.change", lang))
         with c_links:
             for qid in ids:
                 q = cur.get(qid)
                 if qid == "variants":
-                    st.markdown(t("var.map.here", lang))
+                    st.markdown(":material/arrow_downward: " + t("var.map.here", lang))
                 elif q is None or not q.built:
                     st.markdown(t("var.map.coming", lang, title=q.short(lang) if q else qid))
                 else:
@@ -209,7 +209,7 @@ def cache_section(r, v: dict[str, str], lab, qid: str, lang: str) -> None:
     st.dataframe({
         t("var.cache.col.n", lang): [f"{int(n):,}" for n in r.grid for _ in ways],
         t("var.cache.col.way", lang): [t(f"var.kv.{w}", lang) for _ in r.grid for w in ways],
-        t("var.cache.col.measured", lang): [f"{int(r.cache_nbytes[w][i]):,}" for i in range(len(r.grid)) for w in ways],
+        t("var.cache.col.measured", lang, layers=r.layers): [f"{int(r.cache_nbytes[w][i]):,}" for i in range(len(r.grid)) for w in ways],
         t("var.cache.col.formula", lang): [f"{int(r.cache_formula[w][i]):,}" for i in range(len(r.grid)) for w in ways],
     }, hide_index=True, width="stretch", height=300)
     lesson.note(t("var.cache.caption", lang, layers=s.n_layers, dh=s.d_head, kv=s.n_kv_heads, length=v["length"],
@@ -236,7 +236,9 @@ def ffn_section(r, f, v: dict[str, str], qid: str, lang: str) -> None:
     with left:
         lesson.chart(shared.loss_curves([(names[x.act], x.loss, x.diverged_at) for x in f.runs], lang), key=f"{qid}.chart.loss")
     with right:
-        lesson.chart(charts.time_bars([(names[a], names[a], r.ffn_seconds[a]) for a in ACTS], "ms", lang), key=f"{qid}.chart.ffn_times")
+        order = [x.act for x in f.runs]  # the loss chart's colours, run by run
+        lesson.chart(charts.time_bars([(names[a], names[a], r.ffn_seconds[a]) for a in order], "ms", lang, colours=shared.PALETTE),
+                     key=f"{qid}.chart.ffn_times")
     relu, swiglu = f.get("relu"), f.get("swiglu")
     lesson.note(t("var.ffn.caption", lang, d=f.d_model, layers=f.n_layers, relu_dff=relu.d_ff, swiglu_dff=swiglu.d_ff,
                   relu_ffn=f"{relu.ffn_params:,}", swiglu_ffn=f"{swiglu.ffn_params:,}", lr=v["lr"], loss_relu=v["loss_relu"],

@@ -15,7 +15,7 @@ from ui.i18n import t
 
 WAYS = ("mha", "gqa", "gqa_grouped", "mqa")  # tf_core.lab.variants.WAYS, named here so that no chart imports torch
 CACHE_WAYS = ("mha", "gqa", "mqa")  # the caches: GQA's is one, however it is read
-WAY_COLOURS = {"mha": PALETTE[3], "gqa": PALETTE[1], "gqa_grouped": PALETTE[5], "mqa": PALETTE[2]}  # vermillion, blues, green
+WAY_COLOURS = {"mha": PALETTE[3], "gqa": PALETTE[1], "gqa_grouped": PALETTE[4], "mqa": PALETTE[2]}  # vermillion, blue, reddish purple (light blue read as the same line on a projector), green
 LENGTH_TICKS = [64, 128, 256, 512, 1024, 2048, 4096, 8192]
 HEIGHT = 300
 MS_TICKS = sorted({*DECADES, 0.2, 0.5, 2, 5, 20, 50, 200, 500})  # a step takes ~0.1 ms (GPU) to ~50 ms
@@ -68,7 +68,7 @@ def _cache_spec(lang: str) -> dict:
         color=_way_colour(lang, ways=CACHE_WAYS, prefix="var.kv"), tooltip=tip)
     points = alt.Chart().transform_filter("datum.you").mark_point(size=120, filled=True).encode(
         x=_length_axis(lang), y=alt.Y("mb:Q", scale=alt.Scale(type="log")),
-        color=_way_colour(lang, legend=False, ways=CACHE_WAYS, prefix="var.kv"), tooltip=tip)
+        color=_way_colour(lang, ways=CACHE_WAYS, prefix="var.kv"), tooltip=tip)  # the lines' legend: a null one drops it
     rule = alt.Chart().transform_filter("datum.you").transform_aggregate(n="min(n)").mark_rule(
         color=THEORY, strokeDash=[6, 4], strokeWidth=1.5).encode(x=_length_axis(lang))
     label = alt.Chart().transform_filter("datum.you").transform_aggregate(n="min(n)").mark_text(
@@ -125,14 +125,17 @@ def _bars_spec(lang: str, unit: str, groups: tuple[str, ...], colours: tuple[str
     return vega_spec(configure(alt.layer(bars, spread).properties(height=alt.Step(40))))
 
 
-def time_bars(rows: list[tuple[str, str, np.ndarray]], unit: str, lang: str) -> VegaChart:
+def time_bars(rows: list[tuple[str, str, np.ndarray]], unit: str, lang: str, colours: tuple[str, ...] | None = None) -> VegaChart:
     """One horizontal bar per timed call: (label, group, seconds of the repeats); the bar at the median, a
-    black rule from the fastest to the slowest. ``unit``: "us" or "ms"; each group gets its colour."""
+    black rule from the fastest to the slowest. ``unit``: "us" or "ms"; each group gets its colour, in order
+    from ``colours`` (default: the palette from its second colour), so a chart beside another of the same
+    groups can match its colours."""
     scale = 1e6 if unit == "us" else 1e3
     out = []
     for label, group, seconds in rows:
         s = np.asarray(seconds, dtype=float) * scale
         out.append((label, group, float(np.median(s)), float(s.min()), float(s.max()), f"{s.min():.3g} … {s.max():.3g}"))
     groups = tuple(dict.fromkeys(g for _, g, _ in rows))
-    return VegaChart(_bars_spec(lang, unit, groups, tuple(PALETTE[1:1 + len(groups)])),
+    colours = tuple(colours or PALETTE[1:])
+    return VegaChart(_bars_spec(lang, unit, groups, colours[:len(groups)]),
                      pd.DataFrame(out, columns=["label", "group", "value", "lo", "hi", "range"]))

@@ -103,6 +103,7 @@ N_TICKS = [8, 16, 32, 64, 128, 256, 512]
 DK_TICKS = [1, 4, 16, 64, 256]
 STD_TICKS = [0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32]  # the unscaled std reaches √512 ≈ 23
 COST_HEIGHT = 320
+SMALL_PLOT = 200  # plot height of the charts whose title and legend come on top (configure's fit_x)
 SATURATION_METRICS = ("std", "pmax", "entropy")
 
 
@@ -114,7 +115,9 @@ def _n_axis(lang: str) -> alt.X:
 def _way_colour(lang: str, legend: bool = True) -> alt.Color:
     domain = [t(f"dva.way.{w}", lang) for w in WAYS]
     return alt.Color("series:N", scale=alt.Scale(domain=domain, range=[WAY_COLOURS[w] for w in WAYS]),
-                     legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=400) if legend else None)
+                     # two columns across the top: a vertical list took half of the chart's height from its plot
+                     legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=400)
+                     if legend else None)
 
 
 @functools.cache
@@ -127,7 +130,7 @@ def _times_spec(lang: str) -> dict:
         x=_n_axis(lang), y=y, color=_way_colour(lang), tooltip=tip)
     spread = alt.Chart().mark_rule(strokeWidth=2).encode(
         x=_n_axis(lang), y=alt.Y("lo:Q", title=y_title, scale=alt.Scale(type="log")), y2="hi:Q",
-        color=_way_colour(lang, legend=False), tooltip=tip)
+        color=_way_colour(lang), tooltip=tip)  # the same legend as the lines': a null one in a layer hides both
     return vega_spec(configure(alt.layer(spread, lines).properties(height=COST_HEIGHT)))
 
 
@@ -154,7 +157,7 @@ def _cost_spec(lang: str, measure: str) -> dict:
            alt.Tooltip("value:Q", title=y_title, format="," if measure == "flops" else ".3g")]
     lines = alt.Chart().mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60, filled=True)).encode(
         x=_n_axis(lang), y=y, color=_way_colour(lang), tooltip=tip)
-    return vega_spec(configure(lines.properties(title=y_title, height=COST_HEIGHT)))
+    return vega_spec(configure(lines.properties(title=y_title, height=SMALL_PLOT), fit_x=True))
 
 
 def cost_lines(r, lang: str, measure: str) -> VegaChart:
@@ -198,7 +201,7 @@ def _saturation_spec(lang: str, metric: str) -> dict:
     lines = curves.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, tooltip=tip)
     chosen = alt.Chart().transform_filter(alt.datum.kind == "chosen").mark_rule(color=CHOSEN, strokeWidth=1.5, strokeDash=[2, 3]).encode(
         x=x, tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("dk:Q", title="d_k")])
-    return vega_spec(configure(alt.layer(lines, chosen).properties(title=y_title, height=280)))
+    return vega_spec(configure(alt.layer(lines, chosen).properties(title=y_title, height=SMALL_PLOT), fit_x=True))
 
 
 def saturation(r, lang: str, metric: str) -> VegaChart:

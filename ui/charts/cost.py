@@ -22,6 +22,7 @@ SPLIT_BASES = ("time", "time_sdpa", "flops")
 N_TICKS = [16, 32, 64, 128, 256, 512, 1024, 2048]
 BYTE_TICKS = [2.0 ** k for k in range(10, 31, 2)]  # 1 KiB ... 1 GiB, every 4x
 HEIGHT = 330
+PLOT, SMALL_PLOT = 280, 200  # plot heights of the charts whose title and legend come on top (configure's fit_x)
 BYTE_LABEL = ("datum.value >= 1073741824 ? format(datum.value / 1073741824, '~g') + ' GiB' : datum.value >= 1048576 ? "
               "format(datum.value / 1048576, '~g') + ' MiB' : format(datum.value / 1024, '~g') + ' KiB'")
 
@@ -178,7 +179,7 @@ def _split_spec(lang: str, basis: str) -> dict:
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("part:N", title=" "), alt.Tooltip("n:O", title="n"),
                  alt.Tooltip("share:Q", title=title, format=".1%"), alt.Tooltip("detail:N", title=" ")])
-    return vega_spec(configure(bars.properties(title=title, height=HEIGHT)))
+    return vega_spec(configure(bars.properties(title=title, height=SMALL_PLOT), fit_x=True))
 
 
 def time_split(r, lang: str, basis: str) -> VegaChart:
@@ -210,7 +211,7 @@ def _parts_spec(lang: str) -> dict:
     spread = alt.Chart().mark_rule(strokeWidth=2).encode(
         x=_n_axis(lang), y=alt.Y("lo:Q", scale=alt.Scale(type="log")), y2="hi:Q",
         color=colour, tooltip=tip)
-    return vega_spec(configure(alt.layer(spread, lines).properties(title=y_title, height=HEIGHT)))
+    return vega_spec(configure(alt.layer(spread, lines).properties(title=y_title, height=PLOT), fit_x=True))
 
 
 def part_times(r, lang: str) -> VegaChart:

@@ -74,6 +74,7 @@ class Configured:
     into a dict."""
 
     chart: alt.TopLevelMixin
+    fit_x: bool = False  # see configure
 
 
 def vega_spec(chart: alt.TopLevelMixin | Configured) -> dict:
@@ -82,10 +83,12 @@ def vega_spec(chart: alt.TopLevelMixin | Configured) -> dict:
 
     Altair does not validate the spec against the Vega-Lite schema here (that took ~0.3 s of a
     lesson's run, every run): tests/ui/test_chart_conventions.py validates every builder's spec."""
-    config = None
+    config, fit_x = None, False
     if isinstance(chart, Configured):
-        chart, config = chart.chart, CONFIG
+        chart, config, fit_x = chart.chart, CONFIG, chart.fit_x
     spec = chart.to_dict(validate=False)
+    if fit_x:
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     spec.pop("datasets", None)
     for part in [spec, *spec.get("layer", [])]:
         if part.get("data") == {"name": "empty"}:
@@ -97,11 +100,16 @@ def vega_spec(chart: alt.TopLevelMixin | Configured) -> dict:
     return spec
 
 
-def configure(chart: alt.TopLevelMixin) -> Configured:
+def configure(chart: alt.TopLevelMixin, fit_x: bool = False) -> Configured:
     """Fonts for a projector: no text in a chart under ``MIN_FONT`` px (Vega's defaults are 10-11 px).
     Set (:data:`CONFIG`) for axes, legends, titles, facet headers and text marks; a builder that sets a
-    size of its own keeps it at ``MIN_FONT`` or more (tests/ui/test_chart_conventions.py walks every spec)."""
-    return Configured(chart)
+    size of its own keeps it at ``MIN_FONT`` or more (tests/ui/test_chart_conventions.py walks every spec).
+
+    ``fit_x``: the chart fills its column's width and its height is the plot's, its title and legend
+    added above (Vega-Lite's "fit-x"). Streamlit's default for a stretched chart, "fit", squeezes title,
+    legend and axes into the height instead: a chart with a title and a legend of two rows kept a
+    140-px plot of its 330 px."""
+    return Configured(chart, fit_x)
 
 
 def zero_cells(x: alt.X, y: alt.Y, tooltip: list, field: str, lang: str, masked: str | None = None,

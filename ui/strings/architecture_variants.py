@@ -84,7 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "var.axis.mb": {"en": "SmolLM2's KV cache (MB, float32)", "zh": "SmolLM2 的键值缓存（MB，float32）"},
     "var.axis.ratio": {"en": "token's mean ÷ its standard deviation", "zh": "词元的均值 ÷ 标准差"},
     "var.axis.out_mean": {"en": "mean of the token after the norm", "zh": "归一化后词元的均值"},
-    "var.axis.time": {"en": "one call ({unit}, median; bar: range)", "zh": "一次调用（{unit}，中位数；竖线：范围）"},
+    "var.axis.time": {"en": "one call ({unit}, median; black line: range)", "zh": "一次调用（{unit}，中位数；黑线：范围）"},
     "var.unit.us": {"en": "µs", "zh": "微秒"},
     "var.unit.ms": {"en": "ms", "zh": "毫秒"},
     "var.norm.layer": {"en": "LayerNorm", "zh": "层归一化"},
@@ -153,7 +153,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "n = {length} 时：{gqa} MB 对 {mha} MB（为其 {share}）。计时所用各块的缓存按张量实测：{check}。"},
     "var.cache.col.n": {"en": "n (tokens)", "zh": "n（词元）"},
     "var.cache.col.way": {"en": "variant", "zh": "变体"},
-    "var.cache.col.measured": {"en": "bytes measured (n + 1 positions)", "zh": "实测字节数（n + 1 个位置）"},
+    "var.cache.col.measured": {"en": "bytes measured, the {layers} timed blocks (n + 1 positions)",
+                               "zh": "实测字节数，计时用的 {layers} 个块（n + 1 个位置）"},
     "var.cache.col.formula": {"en": "formula", "zh": "公式"},
     "var.norm.title": {"en": "RMSNorm against LayerNorm", "zh": "RMSNorm 与层归一化"},
     "var.norm.caption": {
