@@ -104,7 +104,7 @@ def values(r, f, lab, lang: str) -> dict[str, str]:
         "swiglu_verdict": t(f"var.loss.{f.loss_change}", lang),
         "attn_mha": f"{r.attn_weights['mha']:,}", "attn_gqa": f"{r.attn_weights['gqa']:,}",
         "cache_mha_mb": mb(r.cache_nbytes["mha"][-1]), "cache_gqa_mb": mb(r.cache_nbytes["gqa"][-1]), "layers": str(r.layers),
-        "short_n": f"{int(r.grid[0]):,}", "t_mha_short": ms(med["mha"][0]), "t_gqa_short": ms(med["gqa"][0]),
+        "short_n": f"{int(r.grid[0]):,}", "t_mha_short": ms(med["mha"][0]), "t_gqa_short": ms(med["gqa_grouped"][0]),
         "t_mha": ms(med["mha"][-1]), "t_gqa": ms(med["gqa"][-1]), "t_gqa_grouped": ms(med["gqa_grouped"][-1]),
         "t_mqa": ms(med["mqa"][-1]),
         "stat_tokens": str(len(st_.in_mean)), "ln_mean": num(st_.max_abs_mean("layer")), "rms_mean": num(st_.max_abs_mean("rms")),

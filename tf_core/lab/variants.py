@@ -33,10 +33,11 @@ Measured by :func:`run` (one job, in the worker's line on the page):
   and not LayerNorm's; scaling changes neither. Both with their gain 1 and bias 0 (what the
   normalisation itself does), eps 1e-5 (SmolLM2's), float32 on the CPU (tf_core.norms, equal to
   PyTorch's modules). Timed: PyTorch's own kernels (F.layer_norm, F.rms_norm) and the formulas written
-  out (tf_core.norms), on T = min(n, VAR_TIMED_TOKENS) tokens. Stated: on the CPU (torch 2.13, 2 cores)
-  the written-out LayerNorm spends most of its time in torch's variance reduction over the last
-  dimension (~1.7 ms for 1,024 x 576, where a mean takes ~0.02 ms), so that gap says more about the
-  kernel a formula calls than about the one extra pass over the numbers.
+  out (tf_core.norms), on T = min(n, VAR_TIMED_TOKENS) tokens. The written-out LayerNorm takes its
+  variance as the mean of squared deviations: torch's own x.var (a one-pass Welford reduction) took
+  ~1.7-3.3 ms on 1,024 x 576 on the CPU (torch 2.13) where the two passes take ~0.2 ms, and made that
+  comparison about the reduction it called instead of the statistic RMSNorm leaves out. On the CPU
+  F.layer_norm is one fused kernel and F.rms_norm a chain of element-wise operations.
 - SwiGLU against ReLU at equal weights (Shazeer 2020): 3·d·d_ff = 2·d·4d when d_ff = 8d/3 (SmolLM2:
   1536 = 8/3 · 576). Timed at d = 576 on the same T tokens (tf_core.blocks.FFN; the ReLU FFN has
   biases, d_ff + d of them, SwiGLU none). :func:`train_ffns` trains one small causal stack of each

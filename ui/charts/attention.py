@@ -112,11 +112,11 @@ def _n_axis(lang: str) -> alt.X:
                  axis=alt.Axis(values=N_TICKS, format="d"))
 
 
-def _way_colour(lang: str, legend: bool = True) -> alt.Color:
+def _way_colour(lang: str, legend: bool = True, columns: int = 2) -> alt.Color:
     domain = [t(f"dva.way.{w}", lang) for w in WAYS]
     return alt.Color("series:N", scale=alt.Scale(domain=domain, range=[WAY_COLOURS[w] for w in WAYS]),
                      # two columns across the top: a vertical list took half of the chart's height from its plot
-                     legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2, labelLimit=400)
+                     legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=columns, labelLimit=400)
                      if legend else None)
 
 
@@ -156,7 +156,7 @@ def _cost_spec(lang: str, measure: str) -> dict:
     tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("n:Q", title="n"),
            alt.Tooltip("value:Q", title=y_title, format="," if measure == "flops" else ".3g")]
     lines = alt.Chart().mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=60, filled=True)).encode(
-        x=_n_axis(lang), y=y, color=_way_colour(lang), tooltip=tip)
+        x=_n_axis(lang), y=y, color=_way_colour(lang, columns=1), tooltip=tip)  # half a page wide: one per line
     return vega_spec(configure(lines.properties(title=y_title, height=SMALL_PLOT), fit_x=True))
 
 

@@ -117,14 +117,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "and V, then `view` splits d into h heads and `transpose` puts the heads before the tokens, so that one batched "
         "matrix product computes every head at once: no loop over the heads. A view shares its input's memory (no copy); "
         "after a transpose the memory is strided, which is why `reshape` copies when the heads are merged back ({act_elems} "
-        "numbers), where `view` would raise an error. The largest tensors are the (1, h, n, n) scores and weights, "
+        "numbers), where `view` would raise an error (with one head the transposes move a dimension of size 1: still "
+        "contiguous, no copy). The largest tensors are the (1, h, n, n) scores and weights, "
         "{scores_elems} numbers each, against {act_elems} for one (n, d) activation: n / (d/h) = {n_over_dh} times as many. "
         "The output equals torch.nn.MultiheadAttention's with the same weights to {walk_diff} (float32), and the explicit "
         "path's equals SDPA's to {path_diff} (outputs up to {out_scale}).",
         "zh": "B = 1 个序列，T = n 个词元，D = d，H = h 个头，每个头 Dh = d/h = {dh}。Q、K、V 各做一次 d × d 的线性投影，然后用 "
         "`view` 把 d 拆成 h 个头，再用 `transpose` 把头的维度移到词元之前，这样一次批量矩阵乘法就算完所有的头，不需要对头循环。"
         "视图与输入共享内存（不复制）；转置之后内存不再连续，所以合并各头时 reshape 会复制一份（{act_elems} 个数），而 `view` "
-        "会直接报错。最大的张量是 (1, h, n, n) 的分数和权重，各有 {scores_elems} 个数，一个 (n, d) 的激活只有 {act_elems} 个："
+        "会直接报错（只有一个头时，转置只移动大小为 1 的维度：内存仍连续，不复制）。最大的张量是 (1, h, n, n) 的分数和权重，各有 {scores_elems} 个数，一个 (n, d) 的激活只有 {act_elems} 个："
         "多出 n / (d/h) = {n_over_dh} 倍。输出与权重相同的 torch.nn.MultiheadAttention 相差不超过 {walk_diff}（float32），"
         "显式写法与 SDPA 的输出相差不超过 {path_diff}（输出的量级最大为 {out_scale}）。",
     },
@@ -230,12 +231,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Median ms per call of each part, the bar from the fastest to the slowest repeat; the tooltip gives counted "
         "GFLOP/s (FLOPs over median time). At n = {n}: QKV + output projection + FFN {t_rest} ms, {rate_rest} GFLOP/s; "
         "the explicit core {t_core} ms, {rate_core} GFLOP/s; SDPA {t_sdpa} ms, {rate_sdpa} GFLOP/s. The core's products "
-        "have an inner width of only d/h = {dh}, and around them the scaling, the softmax and the copy that merges the heads "
+        "have an inner width of only d/h = {dh}, and around them the scaling and the softmax "
         "read and write the (h, n, n) scores ({weights_mib} MiB each at n = {n}): element-wise work that no FLOP count "
         "includes. Timed apart, the four parts sum to {chain} of the block timed as one chain at n = {n}.",
         "zh": "每个部分每次调用的时间中位数，竖线从最快到最慢；悬停提示中给出计数的 GFLOP/s（FLOPs 除以时间中位数）。n = {n} 时："
         "QKV 投影 + 输出投影 + 前馈网络 {t_rest} 毫秒，{rate_rest} GFLOP/s；显式核心 {t_core} 毫秒，{rate_core} GFLOP/s；SDPA "
-        "{t_sdpa} 毫秒，{rate_sdpa} GFLOP/s。核心里的矩阵乘法内维只有 d/h = {dh}，前后还有缩放、softmax 和合并各头时的复制，"
+        "{t_sdpa} 毫秒，{rate_sdpa} GFLOP/s。核心里的矩阵乘法内维只有 d/h = {dh}，前后还有缩放和 softmax，"
         "都要读写 (h, n, n) 的分数（n = {n} 时每个 {weights_mib} MiB）：这些逐元素的工作不计入任何 FLOPs。分开计时的四个部分之和，"
         "是 n = {n} 时把整个块串起来计时的 {chain}。",
     },
