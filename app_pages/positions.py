@@ -186,8 +186,9 @@ def positional_encoding_lesson() -> None:
         c_k.number_input(t("pe.k", lang), limits.PE_OFFSET.lo, limits.PE_OFFSET.hi, key=f"{LESSON}.k", step=1,
                          help=t("pe.k_help", lang) + lim("k", limits.PE_OFFSET))
         with lesson.main():
-            lesson.plotly(charts.matrix_heatmap(s.view, s.view_dims, s.view_positions, lang, "pe.axis.dim", "pe.axis.position",
-                                                "pe.axis.value", zmax=1.0, height=260), key=f"{LESSON}.chart.table")
+            table = (s.view, s.view_dims, s.view_positions, lang, "pe.axis.dim", "pe.axis.position", "pe.axis.value")
+            lesson.matrix(charts.matrix_image(*table, zmax=1.0, height=240),
+                          lambda: charts.matrix_heatmap(*table, zmax=1.0, height=260), f"{LESSON}.chart.table", lang)
             pe_matrix_notes(s)
             lesson.chart(charts.pe_curves(s.curves, s.curve_pairs, s.periods, s.d, lang), key=f"{LESSON}.chart.curves")
             slow = s.periods[-1]
@@ -199,8 +200,9 @@ def positional_encoding_lesson() -> None:
     else:
         left, right = st.columns(2, gap="medium")
         with left:
-            lesson.plotly(charts.matrix_heatmap(s.sim_view, s.view_positions, s.view_positions, lang, "pe.axis.position",
-                                                "pe.axis.position", "pe.sim.value", zmax=1.0, height=300), key=f"{LESSON}.chart.sim")
+            sim = (s.sim_view, s.view_positions, s.view_positions, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
+            lesson.matrix(charts.matrix_image(*sim, zmax=1.0, height=280),
+                          lambda: charts.matrix_heatmap(*sim, zmax=1.0, height=300), f"{LESSON}.chart.sim", lang)
         with right:
             lesson.chart(charts.similarity_by_distance(s.by_offset, s.sim_min, s.sim_max, lang), key=f"{LESSON}.chart.bydist")
         lesson.note(t("pe.sim.caption", lang, sim1=values["sim1"], far=values["far"], sim_far=values["sim_far"],
@@ -265,12 +267,14 @@ def emb_sum_section(r, scaled: bool) -> None:
     which = "√d_model · E + PE" if scaled else "E + PE"
     with left:
         st.markdown(f"**{t('emb.sum.left', lang, which=which)}**")
-        lesson.plotly(charts.matrix_heatmap(case.view, r.view_dims, np.arange(r.positions), lang, "pe.axis.dim",
-                                            "pe.axis.position", "emb.sum.value", height=280), key=f"{LESSON}.chart.sum")
+        total = (case.view, r.view_dims, np.arange(r.positions), lang, "pe.axis.dim", "pe.axis.position", "emb.sum.value")
+        lesson.matrix(charts.matrix_image(*total, height=260), lambda: charts.matrix_heatmap(*total, height=280),
+                      f"{LESSON}.chart.sum", lang)
     with right:
         st.markdown(f"**{t('emb.sum.right', lang)}**")
-        lesson.plotly(charts.matrix_heatmap(r.pe_view, r.view_dims, np.arange(r.positions), lang, "pe.axis.dim",
-                                            "pe.axis.position", "emb.sum.value", zmax=1.0, height=280), key=f"{LESSON}.chart.pe")
+        pe = (r.pe_view, r.view_dims, np.arange(r.positions), lang, "pe.axis.dim", "pe.axis.position", "emb.sum.value")
+        lesson.matrix(charts.matrix_image(*pe, zmax=1.0, height=260), lambda: charts.matrix_heatmap(*pe, zmax=1.0, height=280),
+                      f"{LESSON}.chart.pe", lang)
     strided = ""
     if len(r.view_dims) < r.d:
         strided = t("emb.sum.strided", lang, cs=int(r.view_dims[2] - r.view_dims[0]) // 2, c=len(r.view_dims), d=r.d)

@@ -1,7 +1,7 @@
 """How fast the app answers: first page, re-render on cache misses (browser and AppTest), memory.
 
     python benchmarks/rerender.py [--runs 20] [--first-runs 20] [--only first browser text draw positions apptest]
-                                  [--split-cores]
+                                  [--split-cores] [--positions CASE ...]
 
 Prints figures and a summary against the targets (re-render p50 < 300 ms and p95 < 1 s; first page
 < 4 s); asserts nothing. Needs the browser test set-up (``bash scripts/install.sh test``):
@@ -564,6 +564,9 @@ POSITION_CASES = {
 }
 
 
+POSITION_ONLY: list[str] = []  # --positions: the cases measured (empty: all)
+
+
 def act_and_time(page, act, param: str) -> dict:
     """Run ``act()`` (a click or a key press); ms from its pointerdown or keydown to the URL's ``param``
     changed with the script idle, split as press_and_time splits it."""
@@ -586,7 +589,8 @@ def positions_rerender(browser, runs: int, log_dir: Path) -> dict[str, list[floa
     at its end Home, untimed, then on)."""
     section(f"browser re-render of the positions page's controls ({runs} changes per control)")
     out: dict[str, list[float]] = {}
-    for case, (_, controls), page in lesson_pages(browser, log_dir, "positions", POSITION_CASES):
+    cases = {c: spec for c, spec in POSITION_CASES.items() if not POSITION_ONLY or c in POSITION_ONLY}
+    for case, (_, controls), page in lesson_pages(browser, log_dir, "positions", cases):
         for key, param, how in controls:
             box = page.locator(f".st-key-{key.replace('.', '-')}")
             samples = []
@@ -638,9 +642,12 @@ def main() -> None:
     ap.add_argument("--first-runs", type=int, default=20, help="fresh server starts per first-page URL")
     ap.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
                     help="measure only these parts (default: all)")
+    ap.add_argument("--positions", nargs="+", choices=list(POSITION_CASES), default=[],
+                    help="with the positions part: only these of its cases (default: all)")
     ap.add_argument("--split-cores", action="store_true",
                     help="pin the server to the first half of the usable cores and the browser to the rest")
     args = ap.parse_args()
+    POSITION_ONLY[:] = args.positions
     if args.split_cores:
         global SERVER_CPUS
         cores = sorted(os.sched_getaffinity(0))

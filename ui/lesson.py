@@ -301,6 +301,17 @@ def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]]):
     return qid, lang, lab
 
 
+def matrix(image: VegaChart, heatmap: Callable[[], object], key: str, lang: str) -> None:
+    """A large matrix: first as one image (ui.charts.positions.matrix_image, cheap to redraw on every
+    change), with a toggle under it that swaps in the Plotly heatmap (``heatmap()``, built only then:
+    zoom, pan and the exact value on hover)."""
+    if st.session_state.get(f"{key}.zoom"):
+        plotly(heatmap(), key=key)
+    else:
+        chart(image, key=f"{key}.image")
+    st.toggle(t("matrix.zoom", lang), key=f"{key}.zoom", help=t("matrix.zoom_help", lang))
+
+
 def plotly(fig, key: str) -> None:
     """Place a Plotly figure from ui.charts (a large matrix: zoom and pan, the exact value on hover) at
     the full column width, with the mode bar's tools but without Plotly's logo."""

@@ -109,3 +109,16 @@ def assert_healthy(at: AppTest, qid: str, lang: str, n_charts: int | None = None
     for s in absent:
         assert s not in text and all(s not in str(spec) for spec, _ in frames), f"{qid} ({lang}): {s!r} on the page"
     return frames
+
+
+def image_size(frame) -> tuple[int, int]:
+    """(width, height) in pixels of the PNG of a matrix image chart's data (ui.charts.positions.matrix_image:
+    one pixel per cell)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    url = frame.url[frame.url != ""].iloc[0]
+    assert url.startswith("data:image/png;base64,")
+    return Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).size

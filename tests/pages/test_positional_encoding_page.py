@@ -1,15 +1,16 @@
 """AppTest of the `positional-encoding` lesson (page positions): both languages, every control at both ends
 (odd d, one position, the caps, a shift past the table, an empty and a hostile sentence), bad URLs.
 
-The page draws its two large matrices (the PE table, the similarity of every two positions) with Plotly
-on purpose (zoom on up to 256 x 256 cells); apptest_helpers.assert_healthy refuses Plotly figures, so
-:func:`healthy` checks those figures here and lets the shared helper check everything else."""
+The page draws its two large matrices (the PE table, the similarity of every two positions) as one image
+each in a Vega-Lite chart, and as Plotly heatmaps (zoom on up to 256 x 256 cells) when the learner asks;
+apptest_helpers.assert_healthy refuses Plotly figures, so :func:`healthy` checks both kinds here and
+lets the shared helper check everything else."""
 from __future__ import annotations
 
 import pytest
 
 import apptest_helpers
-from apptest_helpers import assert_healthy, open_app, page_text, plotly_figures
+from apptest_helpers import assert_healthy, image_size, open_app, page_text, plotly_figures
 from tf_core import limits
 from ui.i18n import t
 
@@ -17,8 +18,9 @@ QID = "positional-encoding"
 MIXED = ("混合 mixed 🙂 <b>x</b> " * 200)[:limits.ENCODER_TEXT_CHARS]
 
 
-def healthy(at, lang: str, vega: int, plotly: int, absent: tuple[str, ...] = ("<b>x</b>",)):
-    """The shared checks, plus: ``plotly`` Plotly figures, each a heatmap with data, no user text in them."""
+def healthy(at, lang: str, vega: int, plotly: int, images: int = 0, absent: tuple[str, ...] = ("<b>x</b>",)):
+    """The shared checks, plus: ``plotly`` Plotly figures, each a heatmap with data, no user text in them,
+    and ``images`` of the ``vega`` charts matrix images. Returns (figures, the other charts, the images)."""
     figures = plotly_figures(at)
     assert len(figures) == plotly, f"{QID} ({lang}): {len(figures)} Plotly figures, expected {plotly}"
     for fig in figures:
@@ -26,7 +28,10 @@ def healthy(at, lang: str, vega: int, plotly: int, absent: tuple[str, ...] = ("<
         assert all(s not in str(fig) for s in absent)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(apptest_helpers, "plotly_figures", lambda at: [])  # checked above
-        return figures, assert_healthy(at, QID, lang, vega, absent=absent)
+        frames = assert_healthy(at, QID, lang, vega, absent=absent)
+    pictures = [f for f in frames if "url" in f[1].columns]
+    assert len(pictures) == images, f"{QID} ({lang}): {len(pictures)} matrix images, expected {images}"
+    return figures, [f for f in frames if "url" not in f[1].columns], pictures
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -36,10 +41,11 @@ def test_default_page(lang):
     from ui.text import num
 
     at = open_app(q=QID, lang=lang)
-    figures, frames = healthy(at, lang, vega=6, plotly=2)
+    _, frames, images = healthy(at, lang, vega=8, plotly=0, images=2)
     assert len(at.metric) == 4
     d, length = limits.PE_D.default, limits.PE_LENGTH.default
-    assert figures[0]["layout"]["height"] == 260 and len(frames[0][1]) == 4 * length  # 4 curves over the positions
+    assert len(frames[0][1]) == 4 * length  # 4 curves over the positions
+    assert image_size(images[0][1]) == (d, length) and image_size(images[1][1]) == (length, length)  # a pixel a cell
     layers = frames[4][1]  # the shuffle's largest difference per layer, one series per way of adding positions
     none_max = layers[layers.series == t("pe.shuf.none", lang)].value.max()
     assert num(none_max) in at.markdown[0].value  # the short answer quotes the chart's measured equivariance
@@ -62,7 +68,7 @@ def test_low_end_one_position_and_nothing_to_shuffle():
     at.number_input(key=f"{QID}.seed").set_value(limits.SEED.hi)
     at.selectbox(key=f"{QID}.model").set_value("minilm")
     at.run()
-    figures, _ = healthy(at, "en", vega=3, plotly=1)  # curves, M_k's corner, its angles; the table
+    healthy(at, "en", vega=4, plotly=0, images=1)  # the table, curves, M_k's corner, its angles
     info = " ".join(i.value for i in at.info)
     assert t("pe.sim.one", "en") in info and t("pe.shuf.identity", "en", n=0) in info
     assert len(at.metric) == 2 and at.query_params["k"] == str(limits.PE_OFFSET.lo)
@@ -78,9 +84,9 @@ def test_high_end_caps_odd_d_and_a_hostile_sentence():
     at.text_area(key=f"{QID}.text").set_value(MIXED)
     at.selectbox(key=f"{QID}.model").set_value("e5")
     at.run()
-    figures, _ = healthy(at, "zh", vega=6, plotly=2)
-    for fig in figures:  # strided for the browser
-        assert len(fig["data"][0]["y"]) <= limits.PE_DRAW_SIDE
+    _, _, images = healthy(at, "zh", vega=8, plotly=0, images=2)
+    for _, frame in images:  # strided for the browser
+        assert max(image_size(frame)) <= limits.PE_DRAW_SIDE
     text = page_text(at)
     assert t("pe.matrix.lone", "zh", d=limits.PE_D.hi - 1, last=limits.PE_D.hi - 2) in text
     from tf_core.lab.positional_encoding import strided, strided_dims
@@ -99,3 +105,19 @@ def test_bad_url_values_fall_back_with_a_notice(query, key, used):
     assert at.info, "no notice for a bad value"
     assert at.session_state[f"{QID}.{key}"] == used
     assert not at.exception
+
+
+def test_the_zoom_switch_swaps_each_image_for_its_plotly_heatmap():
+    """Under each matrix image a switch draws the same matrix as a Plotly heatmap (zoom, hover), with the
+    same cells; switched off again, the image comes back."""
+    at = open_app(q=QID, lang="en")
+    key = f"{QID}.chart.table.zoom"
+    at.toggle(key=key).set_value(True).run()
+    figures, _, images = healthy(at, "en", vega=7, plotly=1, images=1)
+    d, length = limits.PE_D.default, limits.PE_LENGTH.default
+    z = figures[0]["data"][0]["z"]  # Plotly's typed array: dtype, base64 bytes, "rows, columns"
+    assert figures[0]["layout"]["height"] == 260 and tuple(int(n) for n in z["shape"].split(",")) == (length, d)
+    at.toggle(key=f"{QID}.chart.sim.zoom").set_value(True).run()
+    healthy(at, "en", vega=6, plotly=2, images=0)
+    at.toggle(key=key).set_value(False).run()
+    healthy(at, "en", vega=7, plotly=1, images=1)

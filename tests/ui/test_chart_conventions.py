@@ -216,6 +216,11 @@ CASES = {
                                                          np.array([0.0, 0.0, 0.001]), 0.1, lang)],
     "layers.lrd_gap": lambda lang: [layer_charts.lrd_gap(np.array([0.27, 0.2, 0.15]), lang), layer_charts.lrd_gap(np.array([0.3]), lang)],
     # --- cases of the positions page (lessons positional-encoding, embed-scale) ---
+    "positions.matrix_image": lambda lang: [
+        positions.matrix_image(np.sin(np.outer(np.arange(5), np.arange(1, 4))), np.arange(3), np.arange(5), lang,
+                               "pe.axis.dim", "pe.axis.position", "pe.axis.value", zmax=1.0),
+        positions.matrix_image(np.zeros((1, 1)), np.array([4]), np.array([0]), lang, "pe.axis.dim", "pe.axis.position",
+                               "pe.axis.value")],  # one cell, all zero: the scale falls back to ±1
     "positions.pe_curves": lambda lang: [positions.pe_curves(np.sin(np.outer([1.0, 0.1, 0.01], np.arange(9))), np.array([0, 3, 6]),
                                                              np.array([6.28, 62.8, 628.0]), 13, lang)],
     "positions.similarity_by_distance": lambda lang: [positions.similarity_by_distance(np.linspace(1, 0.2, 6), np.linspace(1, 0.1, 6),

@@ -93,3 +93,27 @@ def test_pieces_of_undrawn_scripts_carry_their_code_points():
     assert with_code_points("য") == "য (U+09AF)" and with_code_points("##ང") == "##ང (U+0F44)"
     assert with_code_points("กขคฆง") == "กขคฆง (U+0E01 U+0E02 U+0E04 U+0E06 …)"
     assert with_code_points("a\x00") == "a?"  # controls replaced, as everywhere
+
+
+def test_a_matrix_image_has_a_pixel_per_cell_in_the_plotly_heatmaps_colours():
+    """ui.charts.positions.matrix_image: the PNG holds one pixel per cell, row 0 on top, coloured by Plotly's
+    own RdBu_r stops from -zmax to zmax (its ends and its white middle), values past zmax clipped."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from ui.charts import positions
+
+    z = np.array([[-1.0, 0.0, 1.0], [2.0, -5.0, 0.5]])
+    chart = positions.matrix_image(z, np.arange(3), np.arange(2), "en", "pe.axis.dim", "pe.axis.position", "pe.axis.value",
+                                   zmax=1.0)
+    url = chart.data.url.iloc[0]
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
+    assert pixels.shape == (2, 3, 3)
+    assert pixels[0].tolist() == [[5, 48, 97], [247, 247, 247], [103, 0, 31]]
+    assert pixels[1, 0].tolist() == [103, 0, 31] and pixels[1, 1].tolist() == [5, 48, 97]  # clipped at ±zmax
+    between = (np.array([244, 165, 130]) + np.array([214, 96, 77])) / 2  # 0.5 lies at 0.75: halfway from stop 0.7 to 0.8
+    assert np.abs(pixels[1, 2] - between).max() <= 1
+    assert chart.data.x.iloc[0] == -0.5 and chart.data.x2.iloc[0] == 2.5 and sorted(chart.data.v.dropna()) == [-1.0, 1.0]

@@ -54,6 +54,71 @@ def matrix_heatmap(z: np.ndarray, x: np.ndarray, y: np.ndarray, lang: str, x_key
     return fig
 
 
+# --- a large matrix as one image: what a page shows first -----------------------------------------------
+@functools.cache
+def _diverging_stops() -> tuple[np.ndarray, np.ndarray]:
+    """Positions in [0, 1] and (11, 3) RGB colours of DIVERGING, Plotly's own stops."""
+    import plotly.colors as pc
+
+    scale = pc.get_colorscale(DIVERGING)
+    where = np.array([float(p) for p, _ in scale])
+    rgb = np.array([[int(c) for c in colour[4:-1].split(",")] for _, colour in scale], dtype=np.float64)
+    return where, rgb
+
+
+def diverging_png(z: np.ndarray, top: float) -> str:
+    """``z`` (rows, columns) as a PNG data URL, one pixel per cell, coloured like the Plotly heatmaps
+    (DIVERGING from -top to top, linear in RGB between Plotly's stops)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    where, rgb = _diverging_stops()
+    u = np.clip((np.asarray(z, dtype=np.float64) / top + 1) / 2, 0, 1)  # (R, C) in [0, 1]
+    pixels = np.stack([np.interp(u, where, rgb[:, c]) for c in range(3)], axis=-1)  # (R, C, 3)
+    buf = io.BytesIO()
+    Image.fromarray(np.round(pixels).astype(np.uint8), "RGB").save(buf, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+@functools.cache
+def _image_spec(lang: str, x_key: str, y_key: str, value_key: str, height: int) -> dict:
+    where, rgb = _diverging_stops()
+    colours = ["#%02x%02x%02x" % tuple(int(v) for v in c) for c in rgb]
+    x = alt.X("x:Q", title=t(x_key, lang), scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("y:Q", title=t(y_key, lang), scale=alt.Scale(nice=False, zero=False, reverse=True),  # row 0 on top
+              axis=alt.Axis(tickMinStep=1))
+    image = alt.Chart().transform_filter("datum.url").mark_image(aspect=False, smooth=False).encode(
+        x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
+    # the colour bar: an invisible mark over the image's corner whose colour scale is the image's
+    legend = alt.Chart().transform_filter("!datum.url").mark_point(opacity=0).encode(
+        x=x, y=y, color=alt.Color("v:Q", title=t(value_key, lang),
+                                  scale=alt.Scale(domainMid=0, range=colours, interpolate="rgb"),
+                                  legend=alt.Legend(orient="right", gradientLength=max(60, height - 40))))
+    return vega_spec(configure(alt.layer(image, legend).properties(height=height)))
+
+
+def matrix_image(z: np.ndarray, x: np.ndarray, y: np.ndarray, lang: str, x_key: str, y_key: str, value_key: str,
+                 zmax: float | None = None, height: int = 300) -> VegaChart:
+    """The matrix of :func:`matrix_heatmap` drawn as one image in a Vega-Lite chart (axes in the real
+    indices, a colour bar, no hover): a browser draws it in a few ms, where a Plotly heatmap of 256 x 256
+    cells took ~100-200 ms of every re-render on one core (benchmarks/rerender.py). The page offers the
+    Plotly view on demand (ui.lesson.matrix). ``x``, ``y``: the kept indices, in order; the pixels are
+    spread evenly from the first to the last, so where a view keeps pairs of dimensions at a stride the
+    axis is exact to within one stride (the Plotly view names every cell)."""
+    z = np.asarray(z, dtype=np.float32)
+    top = float(np.abs(z).max(initial=0.0)) if zmax is None else float(zmax)
+    top = top if top > 0 else 1.0
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    half_x = (x[1] - x[0]) / 2 if len(x) > 1 else 0.5
+    half_y = (y[1] - y[0]) / 2 if len(y) > 1 else 0.5
+    rows = [(diverging_png(z, top), x[0] - half_x, x[-1] + half_x, y[0] - half_y, y[-1] + half_y, np.nan),
+            ("", x[0], x[0], y[0], y[0], -top), ("", x[0], x[0], y[0], y[0], top)]
+    data = pd.DataFrame(rows, columns=["url", "x", "x2", "y", "y2", "v"])
+    return VegaChart(_image_spec(lang, x_key, y_key, value_key, height), data)
+
+
 # --- lesson positional-encoding: Vega-Lite ---------------------------------------------------------------
 @functools.cache
 def _curves_spec(lang: str) -> dict:

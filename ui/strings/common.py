@@ -214,6 +214,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "heat.rel_weight": {"en": "weight / largest weight", "zh": "权重 / 最大权重"},
     # the white cells of every map (ui/charts/shared.py zero_cells): one legend entry each
     "heat.zero": {"en": "exactly 0", "zh": "恰好为 0"},
+    "matrix.zoom": {"en": "Zoom, pan and read each value (Plotly)", "zh": "缩放、平移并查看每个值（Plotly）"},
+    "matrix.zoom_help": {"en": "The matrix above is drawn as one image so that it redraws at once when a control changes. "
+                         "Switch this on for the interactive heatmap: drag to zoom, double-click to reset, hover for a "
+                         "cell's exact value.",
+                         "zh": "上面的矩阵画成一张图片，这样改动控件时能立刻重画。打开这个开关可换成交互式热力图："
+                         "拖动以放大，双击复原，悬停可查看单元格的精确值。"},
     "heat.masked": {"en": "masked", "zh": "被掩码"},
     # --- head-grid axis labels (ui/charts/shared.py head_grid_spec): pages attention and masks ----
     "mh.layer": {"en": "layer", "zh": "层"},
