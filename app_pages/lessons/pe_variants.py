@@ -137,12 +137,20 @@ def helix_section(qid: str, check, lang: str) -> None:
     lesson.note(t("pev.rope.helix", lang, a=check.helix_pairs[0], b=check.helix_pairs[1], top=check.helix.shape[1] - 1))
 
 
+def bias_images(maps, heads, lang: str):
+    """Causal bias maps (queries down, keys across), one image per head: cheap to redraw on every change of
+    the view controls; the Plotly heatmaps come with the switch under them (ui.lesson.matrix)."""
+    titles = [t("pev.alibi.head_n", lang, h=int(h)) for h in heads]
+    return pe_charts.matrix_panels(maps, titles, lang, "pev.axis.key", "pev.axis.query", "pev.axis.bias",
+                                   side=max(120, min(220, 640 // max(1, len(titles)))))
+
+
 def alibi_section(qid: str, a, lang: str) -> None:
     left, right = st.columns([1, 2], gap="medium")
     with left:
         lesson.chart(charts.alibi_slopes(a.slopes, lang), key=f"{qid}.chart.slopes")
     with right:
-        lesson.plotly(charts.bias_maps(a.maps, a.heads, lang), key=f"{qid}.chart.alibi")
+        lesson.matrix(bias_images(a.maps, a.heads, lang), lambda: charts.bias_maps(a.maps, a.heads, lang), f"{qid}.chart.alibi", lang)
     lesson.note(t("pev.alibi.caption", lang, heads=len(a.slopes), first=f"{a.slopes[0]:.6g}", last=f"{a.slopes[-1]:.6g}",
                   shown=", ".join(str(int(h)) for h in a.heads), side=a.side))
 
@@ -154,7 +162,8 @@ def t5_buckets_section(qid: str, b, lang: str) -> None:
 
 
 def t5_maps_section(qid: str, b, lang: str) -> None:
-    lesson.plotly(charts.bias_maps(b.trained_maps, b.trained_heads, lang), key=f"{qid}.chart.t5")
+    lesson.matrix(bias_images(b.trained_maps, b.trained_heads, lang), lambda: charts.bias_maps(b.trained_maps, b.trained_heads, lang),
+                  f"{qid}.chart.t5", lang)
     lesson.note(t("pev.t5.maps", lang, buckets=b.trained_buckets, maxdist=b.trained_max_distance,
                   shown=", ".join(str(int(h)) for h in b.trained_heads)))
 

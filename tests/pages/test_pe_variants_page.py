@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apptest_helpers import assert_healthy, open_app, page_text, plotly_figures
+from apptest_helpers import assert_healthy, image_size, open_app, page_text, plotly_figures
 from tf_core import limits
 from ui.i18n import t
 from ui.text import num
@@ -19,11 +19,15 @@ def shape(fig: dict) -> str:
     return fig["data"][0]["z"]["shape"]
 
 
-def healthy(at, lang: str, vega: int, plotly: int):
+def healthy(at, lang: str, vega: int, plotly: int, panels: int = 2):
+    """The shared checks; ``plotly`` Plotly figures; ``panels`` of the ``vega`` charts are bias maps drawn as
+    images (ALiBi's, the trained T5 model's). Returns (the other charts, the figures, the panel charts)."""
     frames = assert_healthy(at, QID, lang, vega)
     figures = plotly_figures(at)
     assert len(figures) == plotly, f"{QID} ({lang}): {len(figures)} Plotly figures, expected {plotly}"
-    return frames, figures
+    images = [f for f in frames if "panel" in f[1].columns]
+    assert len(images) == panels, f"{QID} ({lang}): {len(images)} bias-map images, expected {panels}"
+    return [f for f in frames if "panel" not in f[1].columns], figures, images
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -32,8 +36,9 @@ def test_default_page_quotes_the_live_sweep(lang):
     from tf_core.lab import pe_variants as lab
 
     at = open_app(q=QID, lang=lang)
-    frames, figures = healthy(at, lang, vega=5, plotly=4)  # length, positions, RoPE, slopes, buckets; helix, 2 bias maps, MiniLM
-    assert figures[0]["data"][0]["type"] == "scatter3d" and shape(figures[3]) == f"{limits.PE_LEARNED_ROWS}, {limits.PE_LEARNED_ROWS}"
+    # length, positions, RoPE, slopes, buckets and the 2 bias-map images; Plotly: the helix, MiniLM's similarity
+    frames, figures, _ = healthy(at, lang, vega=7, plotly=2)
+    assert figures[0]["data"][0]["type"] == "scatter3d" and shape(figures[1]) == f"{limits.PE_LEARNED_ROWS}, {limits.PE_LEARNED_ROWS}"
     assert len(at.metric) == 3
     with all_cores():  # the threads the page's queued sweep ran on, so the sums match to the last bit
         r = lab.extrapolation(lab.load_models(), windows=limits.PE_WINDOWS.default, seed=limits.SEED.default)
@@ -54,8 +59,9 @@ def test_low_end_of_every_control():
                          ("buckets", limits.T5_BUCKETS), ("maxdist", limits.T5_MAX_DISTANCE), ("side", limits.PE_BIAS_LENGTH)):
         at.number_input(key=f"{QID}.{name}").set_value(bounds.lo)
     at.run()
-    frames, figures = healthy(at, "en", vega=5, plotly=4)
-    assert len(figures[1]["data"]) == 1 and shape(figures[1]) == "1, 1"  # one head, one position
+    frames, figures, images = healthy(at, "en", vega=7, plotly=2)
+    alibi = images[0][1]
+    assert alibi.panel.nunique() == 1 and image_size(alibi) == (1, 1)  # one head, one position
     assert at.query_params["k"] == str(limits.PE_OFFSET.lo)
 
 
@@ -66,9 +72,14 @@ def test_high_end_of_the_views_and_an_empty_selection():
         at.number_input(key=f"{QID}.{name}").set_value(bounds.hi)
     at.button_group(key=f"{QID}.kinds").set_value([])
     at.run()
-    frames, figures = healthy(at, "zh", vega=3, plotly=4)  # no loss charts: RoPE, slopes, buckets
+    frames, figures, images = healthy(at, "zh", vega=5, plotly=2)  # no loss charts: RoPE, slopes, buckets, 2 images
     assert t("pev.empty", "zh") in " ".join(w.value for w in at.warning)
-    assert len(frames[1][1]) == limits.ALIBI_HEADS.hi and len(figures[1]["data"]) == limits.PE_BIAS_MAPS
+    alibi = images[0][1]
+    assert len(frames[1][1]) == limits.ALIBI_HEADS.hi and alibi.panel.nunique() == limits.PE_BIAS_MAPS
+    assert image_size(alibi) == (limits.PE_BIAS_LENGTH.hi, limits.PE_BIAS_LENGTH.hi)
+    at.toggle(key=f"{QID}.chart.alibi.zoom").set_value(True).run()  # the same maps as Plotly heatmaps
+    _, figures, _ = healthy(at, "zh", vega=4, plotly=3, panels=1)
+    assert len(figures[1]["data"]) == limits.PE_BIAS_MAPS and shape(figures[1]) == f"{limits.PE_BIAS_LENGTH.hi}, {limits.PE_BIAS_LENGTH.hi}"
 
 
 def test_a_bad_windows_value_falls_back_with_a_notice():
@@ -102,7 +113,7 @@ def test_the_kinds_shown_live_in_the_url():
     at = open_app(q=QID, lang="en", windows=FEW, kinds="alibi,<b>x</b>,rope")
     assert not at.exception and at.session_state[f"{QID}.kinds"] == ["rope", "alibi"]
     assert any("<b>x</b>" not in i.value and "kinds" in i.value for i in at.info)  # named, escaped
-    frames = assert_healthy(at, QID, "en", 5)
+    frames = assert_healthy(at, QID, "en", 7)  # 5 charts and the 2 bias-map images
     lengths = frames[0][1]
     assert set(lengths.kind) == {"RoPE", "ALiBi"} and len(lengths) == 2 * len(set(lengths.L))  # two kinds x every length
     assert at.query_params["kinds"] == "rope,alibi"

@@ -216,6 +216,9 @@ CASES = {
                                                          np.array([0.0, 0.0, 0.001]), 0.1, lang)],
     "layers.lrd_gap": lambda lang: [layer_charts.lrd_gap(np.array([0.27, 0.2, 0.15]), lang), layer_charts.lrd_gap(np.array([0.3]), lang)],
     # --- cases of the positions page (lessons positional-encoding, embed-scale) ---
+    "positions.matrix_panels": lambda lang: [
+        positions.matrix_panels(np.tril(np.outer(np.arange(4.0), -np.ones(4))) + np.triu(np.full((4, 4), np.nan), 1)[None].repeat(2, 0),
+                                ["<b>x</b>", "注意"], lang, "pev.axis.key", "pev.axis.query", "pev.axis.bias")],
     "positions.matrix_image": lambda lang: [
         positions.matrix_image(np.sin(np.outer(np.arange(5), np.arange(1, 4))), np.arange(3), np.arange(5), lang,
                                "pe.axis.dim", "pe.axis.position", "pe.axis.value", zmax=1.0),

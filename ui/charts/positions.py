@@ -68,17 +68,24 @@ def _diverging_stops() -> tuple[np.ndarray, np.ndarray]:
 
 def diverging_png(z: np.ndarray, top: float) -> str:
     """``z`` (rows, columns) as a PNG data URL, one pixel per cell, coloured like the Plotly heatmaps
-    (DIVERGING from -top to top, linear in RGB between Plotly's stops)."""
+    (DIVERGING from -top to top, linear in RGB between Plotly's stops); a cell that is not finite (a
+    hidden future key of a causal map) is transparent, as Plotly leaves it blank."""
     import base64
     import io
 
     from PIL import Image
 
     where, rgb = _diverging_stops()
-    u = np.clip((np.asarray(z, dtype=np.float64) / top + 1) / 2, 0, 1)  # (R, C) in [0, 1]
+    z = np.asarray(z, dtype=np.float64)
+    finite = np.isfinite(z)
+    u = np.clip((np.where(finite, z, 0.0) / top + 1) / 2, 0, 1)  # (R, C) in [0, 1]
     pixels = np.stack([np.interp(u, where, rgb[:, c]) for c in range(3)], axis=-1)  # (R, C, 3)
     buf = io.BytesIO()
-    Image.fromarray(np.round(pixels).astype(np.uint8), "RGB").save(buf, format="PNG", optimize=False)
+    if finite.all():
+        Image.fromarray(np.round(pixels).astype(np.uint8), "RGB").save(buf, format="PNG", optimize=False)
+    else:
+        alpha = np.where(finite, 255.0, 0.0)[..., None]  # (R, C, 1)
+        Image.fromarray(np.round(np.concatenate([pixels, alpha], axis=-1)).astype(np.uint8), "RGBA").save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -117,6 +124,39 @@ def matrix_image(z: np.ndarray, x: np.ndarray, y: np.ndarray, lang: str, x_key: 
             ("", x[0], x[0], y[0], y[0], -top), ("", x[0], x[0], y[0], y[0], top)]
     data = pd.DataFrame(rows, columns=["url", "x", "x2", "y", "y2", "v"])
     return VegaChart(_image_spec(lang, x_key, y_key, value_key, height), data)
+
+
+@functools.cache
+def _panels_spec(lang: str, x_key: str, y_key: str, value_key: str, side: int) -> dict:
+    where, rgb = _diverging_stops()
+    colours = ["#%02x%02x%02x" % tuple(int(v) for v in c) for c in rgb]
+    x = alt.X("x:Q", title=t(x_key, lang), scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("y:Q", title=t(y_key, lang), scale=alt.Scale(nice=False, zero=False, reverse=True), axis=alt.Axis(tickMinStep=1))
+    image = alt.Chart().transform_filter("datum.url").mark_image(aspect=False, smooth=False).encode(
+        x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
+    legend = alt.Chart().transform_filter("!datum.url").mark_point(opacity=0).encode(
+        x=x, y=y, color=alt.Color("v:Q", title=t(value_key, lang), scale=alt.Scale(domainMid=0, range=colours, interpolate="rgb"),
+                                  legend=alt.Legend(orient="right", gradientLength=max(60, side - 40))))
+    chart = alt.layer(image, legend).properties(width=side, height=side).facet(
+        data=alt.Data(name="empty"),  # a placeholder vega_spec removes: the page passes the data beside the spec
+        column=alt.Column("panel:N", title=None, sort=alt.EncodingSortField("order"), header=alt.Header(labelFontSize=MIN_FONT + 1)))
+    return vega_spec(configure(chart))
+
+
+def matrix_panels(maps: np.ndarray, titles: list[str], lang: str, x_key: str, y_key: str, value_key: str,
+                  side: int = 200) -> VegaChart:
+    """Several (L, L) maps side by side on one colour scale, each an image (:func:`matrix_image`) titled
+    with its ``titles`` entry; ``side``: each panel's size in px. Rows and columns are the indices 0..L-1."""
+    maps = np.asarray(maps, dtype=np.float64)
+    finite = maps[np.isfinite(maps)]
+    top = float(np.abs(finite).max(initial=0.0)) or 1.0
+    rows = []
+    for order, (z, title) in enumerate(zip(maps, titles)):
+        h, w = z.shape
+        rows.append((title, order, diverging_png(z, top), -0.5, w - 0.5, -0.5, h - 0.5, np.nan))
+        rows += [(title, order, "", 0, 0, 0, 0, v) for v in (-top, top)]
+    data = pd.DataFrame(rows, columns=["panel", "order", "url", "x", "x2", "y", "y2", "v"])
+    return VegaChart(_panels_spec(lang, x_key, y_key, value_key, side), data)
 
 
 # --- lesson positional-encoding: Vega-Lite ---------------------------------------------------------------
