@@ -187,7 +187,7 @@ def positional_encoding_lesson() -> None:
                          help=t("pe.k_help", lang) + lim("k", limits.PE_OFFSET))
         with lesson.main():
             table = (s.view, s.view_dims, s.view_positions, lang, "pe.axis.dim", "pe.axis.position", "pe.axis.value")
-            lesson.matrix(charts.matrix_image(*table, zmax=1.0, height=240),
+            lesson.matrix(charts.matrix_image(*table, zmax=1.0, height=190),
                           lambda: charts.matrix_heatmap(*table, zmax=1.0, height=260), f"{LESSON}.chart.table", lang)
             pe_matrix_notes(s)
             lesson.chart(charts.pe_curves(s.curves, s.curve_pairs, s.periods, s.d, lang), key=f"{LESSON}.chart.curves")
@@ -201,7 +201,7 @@ def positional_encoding_lesson() -> None:
         left, right = st.columns(2, gap="medium")
         with left:
             sim = (s.sim_view, s.view_positions, s.view_positions, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
-            lesson.matrix(charts.matrix_image(*sim, zmax=1.0, height=280),
+            lesson.matrix(charts.matrix_image(*sim, zmax=1.0, height=240),
                           lambda: charts.matrix_heatmap(*sim, zmax=1.0, height=300), f"{LESSON}.chart.sim", lang)
         with right:
             lesson.chart(charts.similarity_by_distance(s.by_offset, s.sim_min, s.sim_max, lang), key=f"{LESSON}.chart.bydist")
@@ -268,12 +268,12 @@ def emb_sum_section(r, scaled: bool) -> None:
     with left:
         st.markdown(f"**{t('emb.sum.left', lang, which=which)}**")
         total = (case.view, r.view_dims, np.arange(r.positions), lang, "pe.axis.dim", "pe.axis.position", "emb.sum.value")
-        lesson.matrix(charts.matrix_image(*total, height=260), lambda: charts.matrix_heatmap(*total, height=280),
+        lesson.matrix(charts.matrix_image(*total, height=220), lambda: charts.matrix_heatmap(*total, height=280),
                       f"{LESSON}.chart.sum", lang)
     with right:
         st.markdown(f"**{t('emb.sum.right', lang)}**")
         pe = (r.pe_view, r.view_dims, np.arange(r.positions), lang, "pe.axis.dim", "pe.axis.position", "emb.sum.value")
-        lesson.matrix(charts.matrix_image(*pe, zmax=1.0, height=260), lambda: charts.matrix_heatmap(*pe, zmax=1.0, height=280),
+        lesson.matrix(charts.matrix_image(*pe, zmax=1.0, height=220), lambda: charts.matrix_heatmap(*pe, zmax=1.0, height=280),
                       f"{LESSON}.chart.pe", lang)
     strided = ""
     if len(r.view_dims) < r.d:

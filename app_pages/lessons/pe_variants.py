@@ -141,8 +141,7 @@ def bias_images(maps, heads, lang: str):
     """Causal bias maps (queries down, keys across), one image per head: cheap to redraw on every change of
     the view controls; the Plotly heatmaps come with the switch under them (ui.lesson.matrix)."""
     titles = [t("pev.alibi.head_n", lang, h=int(h)) for h in heads]
-    return pe_charts.matrix_panels(maps, titles, lang, "pev.axis.key", "pev.axis.query", "pev.axis.bias",
-                                   side=max(120, min(220, 640 // max(1, len(titles)))))
+    return pe_charts.matrix_panels(maps, titles, lang, "pev.axis.key", "pev.axis.query", "pev.axis.bias")
 
 
 def alibi_section(qid: str, a, lang: str) -> None:

@@ -102,8 +102,8 @@ def _image_spec(lang: str, x_key: str, y_key: str, value_key: str, height: int) 
     legend = alt.Chart().transform_filter("!datum.url").mark_point(opacity=0).encode(
         x=x, y=y, color=alt.Color("v:Q", title=t(value_key, lang),
                                   scale=alt.Scale(domainMid=0, range=colours, interpolate="rgb"),
-                                  legend=alt.Legend(orient="right", gradientLength=max(60, height - 40))))
-    return vega_spec(configure(alt.layer(image, legend).properties(height=height)))
+                                  legend=alt.Legend(orient="right", gradientLength=max(60, height - 30))))
+    return vega_spec(configure(alt.layer(image, legend).properties(height=height), fit_x=True))  # the plot is ``height`` px
 
 
 def matrix_image(z: np.ndarray, x: np.ndarray, y: np.ndarray, lang: str, x_key: str, y_key: str, value_key: str,
@@ -127,7 +127,7 @@ def matrix_image(z: np.ndarray, x: np.ndarray, y: np.ndarray, lang: str, x_key: 
 
 
 @functools.cache
-def _panels_spec(lang: str, x_key: str, y_key: str, value_key: str, side: int) -> dict:
+def _panels_spec(lang: str, x_key: str, y_key: str, value_key: str, side: int, columns: int) -> dict:
     where, rgb = _diverging_stops()
     colours = ["#%02x%02x%02x" % tuple(int(v) for v in c) for c in rgb]
     x = alt.X("x:Q", title=t(x_key, lang), scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickMinStep=1))
@@ -136,17 +136,20 @@ def _panels_spec(lang: str, x_key: str, y_key: str, value_key: str, side: int) -
         x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
     legend = alt.Chart().transform_filter("!datum.url").mark_point(opacity=0).encode(
         x=x, y=y, color=alt.Color("v:Q", title=t(value_key, lang), scale=alt.Scale(domainMid=0, range=colours, interpolate="rgb"),
-                                  legend=alt.Legend(orient="right", gradientLength=max(60, side - 40))))
+                                  legend=alt.Legend(orient="right", gradientLength=max(60, side - 20))))
     chart = alt.layer(image, legend).properties(width=side, height=side).facet(
         data=alt.Data(name="empty"),  # a placeholder vega_spec removes: the page passes the data beside the spec
-        column=alt.Column("panel:N", title=None, sort=alt.EncodingSortField("order"), header=alt.Header(labelFontSize=MIN_FONT + 1)))
+        facet=alt.Facet("panel:N", title=None, sort=alt.EncodingSortField("order"), header=alt.Header(labelFontSize=MIN_FONT + 1)),
+        columns=columns)
     return vega_spec(configure(chart))
 
 
 def matrix_panels(maps: np.ndarray, titles: list[str], lang: str, x_key: str, y_key: str, value_key: str,
-                  side: int = 200) -> VegaChart:
-    """Several (L, L) maps side by side on one colour scale, each an image (:func:`matrix_image`) titled
-    with its ``titles`` entry; ``side``: each panel's size in px. Rows and columns are the indices 0..L-1."""
+                  side: int = 130, columns: int = 2) -> VegaChart:
+    """Several (L, L) maps on one colour scale, ``columns`` to a row, each an image (:func:`matrix_image`)
+    titled with its ``titles`` entry; ``side``: each panel's size in px (a faceted chart does not stretch to
+    its column: 2 x 130 px fit the narrowest column they are drawn in, at 1366 px). Rows and columns are the
+    indices 0..L-1."""
     maps = np.asarray(maps, dtype=np.float64)
     finite = maps[np.isfinite(maps)]
     top = float(np.abs(finite).max(initial=0.0)) or 1.0
@@ -156,7 +159,7 @@ def matrix_panels(maps: np.ndarray, titles: list[str], lang: str, x_key: str, y_
         rows.append((title, order, diverging_png(z, top), -0.5, w - 0.5, -0.5, h - 0.5, np.nan))
         rows += [(title, order, "", 0, 0, 0, 0, v) for v in (-top, top)]
     data = pd.DataFrame(rows, columns=["panel", "order", "url", "x", "x2", "y", "y2", "v"])
-    return VegaChart(_panels_spec(lang, x_key, y_key, value_key, side), data)
+    return VegaChart(_panels_spec(lang, x_key, y_key, value_key, side, columns), data)
 
 
 # --- lesson positional-encoding: Vega-Lite ---------------------------------------------------------------

@@ -29,8 +29,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "pe.axis.dim": {"en": "dimension", "zh": "维度"},
     "pe.axis.value": {"en": "PE value", "zh": "PE 值"},
     "pe.matrix.caption": {
-        "en": "The table PE: {length} {length:position|positions} × {d} dimensions, base {base}. The left columns change at every position, the right ones hardly at all; {norm}. Hover for a value, drag to zoom.",
-        "zh": "位置编码表：{length} 个位置 × {d} 维，底数 {base}。左边的列每个位置都在变，右边的列几乎不变；{norm}。悬停可看数值，拖动可放大。",
+        "en": "The table PE: {length} {length:position|positions} × {d} dimensions, base {base}. The left columns change at every position, the right ones hardly at all; {norm}.",
+        "zh": "位置编码表：{length} 个位置 × {d} 维，底数 {base}。左边的列每个位置都在变，右边的列几乎不变；{norm}。",
     },
     "pe.matrix.norm_one": {"en": "every row has the norm {norm} = √(d/2)", "zh": "每一行的范数都是 {norm} = √(d/2)"},
     "pe.matrix.norm_range": {
