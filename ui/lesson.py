@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import curriculum, qa
+from ui import curriculum, export, qa
 from ui.charts.shared import VegaChart
 from ui.perf import freeze_heap
 from ui.i18n import t
@@ -188,6 +188,7 @@ def chart(c: VegaChart, key: str, width: str = "stretch") -> None:
     its spec asks for (the cached spec is copied, not handed over: Streamlit adds its own keys to
     the dict it gets)."""
     st.vega_lite_chart(c.data, dict(c.spec), width=width, key=key)
+    export.register(key, c.data)
 
 
 def note(text: str) -> None:
@@ -279,6 +280,7 @@ def finish(qid: str, sections: Mapping[str, str], fn: Callable | tuple[Callable,
     followups(qid, sections, lang)
     code(qid, fn, lang)
     write_url(qid, qid, params, lang)
+    export.section(qid, sections, lang)  # after write_url: its file names read the settings from the address
 
 
 def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]]):
@@ -292,6 +294,7 @@ def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]]):
 
     qid = pick_question(page, lessons)
     lang = st.session_state.get("lang", "en")
+    export.start()
     init_from_url(qid, lessons[qid], lang)
     title(qid, lang)
     question_switch(page, qid, lessons, lang)
@@ -309,6 +312,7 @@ def matrix(image: VegaChart, heatmap: Callable[[], object], key: str, lang: str)
         plotly(heatmap(), key=key)
     else:
         chart(image, key=f"{key}.image")
+        export.register(f"{key}.image", lambda: export.plotly_frame(heatmap()))  # the cells, not the picture
     st.toggle(t("matrix.zoom", lang), key=f"{key}.zoom", help=t("matrix.zoom_help", lang))
 
 
@@ -316,3 +320,4 @@ def plotly(fig, key: str) -> None:
     """Place a Plotly figure from ui.charts (a large matrix: zoom and pan, the exact value on hover) at
     the full column width, with the mode bar's tools but without Plotly's logo."""
     st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+    export.register(key, lambda: export.plotly_frame(fig))

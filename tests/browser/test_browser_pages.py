@@ -294,3 +294,31 @@ def test_full_answer_opens_with_typeset_math(server, new_page, lang):
     expect(code.get_by_text("def run(").first).to_be_attached()
     _assert_no_exception(page)
     bh.full_page_screenshot(page, SCREENSHOTS / f"scaling_open-card_{lang}_1366x768.png")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_export_downloads_the_charts_numbers_and_the_card(server, new_page, lang):
+    """The export expander at the end of a lesson: a ZIP with one CSV per chart (the file named after the
+    settings in the address bar) and the card as Markdown with its live numbers, downloaded by a real
+    browser."""
+    import io
+    import zipfile
+
+    page = new_page(1366, 768)
+    _open(page, server + f"/scaling?q=scaling&lang={lang}&dk=512", lesson=True)
+    page.locator(bh.MAIN).get_by_text(t("export.title", lang), exact=True).click()
+    bh.wait_rerun(page)
+    with page.expect_download() as got:
+        page.get_by_role("button", name=t("export.csv", lang)).click()
+    zipped = got.value
+    assert zipped.suggested_filename.startswith("scaling_lang-") and "dk-512" in zipped.suggested_filename
+    with zipfile.ZipFile(io.BytesIO(Path(zipped.path()).read_bytes())) as z:
+        names = z.namelist()
+        assert "README.txt" in names and len(names) >= 3 and all(n.endswith(".csv") for n in names if n != "README.txt")
+        assert "dk = 512" in z.read("README.txt").decode("utf-8")
+    with page.expect_download() as got:
+        page.get_by_role("button", name=t("export.card", lang)).click()
+    card = Path(got.value.path()).read_text(encoding="utf-8")
+    assert got.value.suggested_filename.endswith(".md") and card.startswith("# ") and "512" in card and "{{" not in card
+    _assert_no_exception(page)
+    bh.full_page_screenshot(page, SCREENSHOTS / f"scaling_export_{lang}_1366x768.png")

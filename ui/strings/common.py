@@ -214,6 +214,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "heat.rel_weight": {"en": "weight / largest weight", "zh": "权重 / 最大权重"},
     # the white cells of every map (ui/charts/shared.py zero_cells): one legend entry each
     "heat.zero": {"en": "exactly 0", "zh": "恰好为 0"},
+    "export.title": {"en": "Export: the numbers behind the charts, and this answer", "zh": "导出：图表背后的数字，以及这份回答"},
+    "export.intro": {"en": "Both files are made from this run, at the settings in the address bar (their names say which): "
+                     "one CSV file per chart ({n} here) in a ZIP, and the answer above with its live numbers as Markdown.",
+                     "zh": "两个文件都来自这次运行，对应地址栏里的设置（文件名里写明了）：ZIP 里每个图表一个 CSV 文件（这里共 {n} 个），"
+                     "以及上面的回答，连同实时数字，存为 Markdown。"},
+    "export.csv": {"en": "Numbers behind the charts (CSV, ZIP)", "zh": "图表背后的数字（CSV，ZIP）"},
+    "export.card": {"en": "This answer with its numbers (Markdown)", "zh": "这份回答及其数字（Markdown）"},
+    "export.about": {"en": "Transformer Details Lab, lesson {qid}, computed live at: {settings}. Open it again: {link}",
+                     "zh": "Transformer 细节实验室，课程 {qid}，实时计算时的设置：{settings}。重新打开：{link}"},
     "matrix.zoom": {"en": "Zoom, pan and read each value (Plotly)", "zh": "缩放、平移并查看每个值（Plotly）"},
     "matrix.zoom_help": {"en": "The matrix above is drawn as one image so that it redraws at once when a control changes. "
                          "Switch this on for the interactive heatmap: drag to zoom, double-click to reset, hover for a "

@@ -1,0 +1,74 @@
+"""Export (ui/export.py): the file names carry the settings, CSV cells cannot run as spreadsheet formulas,
+the ZIP holds one CSV per chart the page drew, the Markdown holds the card with its live numbers, and
+every lesson's page offers both downloads in its export expander."""
+from __future__ import annotations
+
+import doctest
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from ui import export
+
+
+def test_doctests():
+    assert doctest.testmod(export).failed == 0
+
+
+def test_settings_name_is_safe_and_bounded():
+    name = export.settings_name("pe-adds", {"q": "pe-adds", "lang": "en", "text": "../../etc/passwd <script>" * 20})
+    assert name.startswith("pe-adds_lang-en_text-") and len(name) <= len("pe-adds_") + export.MAX_NAME
+    assert set(name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") and "/" not in name
+    assert export.settings_name("scaling", {"q": "scaling"}) == "scaling"
+
+
+def test_zip_has_one_csv_per_chart_and_no_formula_cells():
+    frames = {"scaling.chart.var": pd.DataFrame({"dk": [1, 2], "var": [1.0, 2.1]}),
+              "tok.chart": pd.DataFrame({"token": ["=HYPERLINK(\"x\")", "cat", "-1"], "v": [0.5, -0.25, 1.0]}),
+              "lazy": lambda: pd.DataFrame({"a": [1]})}
+    data = export.zip_bytes(frames, "about this run")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert sorted(z.namelist()) == ["README.txt", "lazy.csv", "scaling.chart.var.csv", "tok.chart.csv"]
+        assert z.read("README.txt").decode() == "about this run"
+        tok = pd.read_csv(io.BytesIO(z.read("tok.chart.csv")))
+    assert tok.token.tolist() == ["'=HYPERLINK(\"x\")", "cat", "-1"] and tok.v.tolist() == [0.5, -0.25, 1.0]
+
+
+def test_plotly_frame_gives_every_cell_with_its_axes():
+    z = np.arange(6.0).reshape(2, 3)
+    fig = go.Figure(go.Heatmap(z=z, x=[10, 20, 30], y=[0, 5]))
+    frame = export.plotly_frame(fig)
+    assert len(frame) == 6 and frame[(frame.y == 5) & (frame.x == 30)].value.item() == 5.0
+    helix = export.plotly_frame(go.Figure(go.Scatter3d(x=[0, 1], y=[1, 0], z=[0, 1], name="pair 0")))
+    assert helix.columns.tolist() == ["trace", "x", "y", "z"] and helix.trace.tolist() == ["pair 0"] * 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_lesson_offers_both_downloads_built_from_what_it_drew(lang):
+    from apptest_helpers import open_app, vega_frames
+
+    at = open_app(q="scaling", lang=lang)
+    charts = dict(at.session_state[export.REGISTRY])
+    assert len(charts) == len(vega_frames(at)) > 0  # every chart the page drew is registered, nothing else
+    assert not at.get("download_button")  # the expander is closed: nothing built
+    at.session_state["scaling.export"] = True
+    at.run()
+    buttons = at.get("download_button")
+    assert len(buttons) == 2 and not at.exception
+    query = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    about = export.about_text("scaling", query, lang)
+    md = export.card_markdown("scaling", {"short": "**x** = 1", "takeaway": "y"}, lang, about)
+    assert md.startswith("# ") and "**x** = 1" in md and f"dk = {query['dk']}" in md
+    with zipfile.ZipFile(io.BytesIO(export.zip_bytes(charts, about))) as z:
+        assert len(z.namelist()) == len(charts) + 1
+
+
+def test_the_link_back_uses_the_address_the_app_was_reached_by():
+    query = {"q": "scaling", "lang": "en", "dk": "512"}
+    about = export.about_text("scaling", query, "en", "https://class.example.org/lab/")
+    assert "dk = 512" in about and about.endswith("https://class.example.org/lab/?q=scaling&lang=en&dk=512")
+    assert export.about_text("scaling", query, "en").endswith(" ?q=scaling&lang=en&dk=512")  # no address known: the query
