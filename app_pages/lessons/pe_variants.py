@@ -247,13 +247,18 @@ def bias_view(qid: str, relative_model, lab, lang: str) -> None:
     params.write_url(qid, qid, PARAMS, lang)
 
 
+def every_kind(lang: str) -> list[tuple[str, str]]:
+    """The charts' legend: every kind, shown or not (ui.charts.positions_variants._legend says why)."""
+    return [(kind_name(k, lang), k) for k in KINDS]
+
+
 def positions_chart(qid: str, r, shown: list[str], lab, lang: str) -> None:
     if not shown:
         return
     st.subheader(t("pev.pos.title", lang), divider="gray")
     rows = [r.row(k) for k in shown]
     lesson.chart(charts.per_position([kind_name(k, lang) for k in shown], shown, r.per_position[rows], r.train_length,
-                                     r.break_at[rows], lang), key=f"{qid}.chart.positions")
+                                     r.break_at[rows], lang, every=every_kind(lang)), key=f"{qid}.chart.positions")
     breaks = t("pev.and", lang).join(f"{kind_name(k, lang)} {int(r.break_at[r.row(k)])}" if r.break_at[r.row(k)] >= 0
                                      else f"{kind_name(k, lang)} {t('pev.pos.none', lang)}" for k in shown)
     lesson.note(t("pev.pos.caption", lang, windows=int(r.windows[-1]), longest=int(r.lengths[-1]), bin=lab.BIN,
@@ -290,7 +295,7 @@ def body(qid: str, lang: str, lab) -> None:
             else:
                 rows = [r.row(k) for k in shown]
                 lesson.chart(charts.loss_by_length([kind_name(k, lang) for k in shown], shown, r.lengths, r.loss[rows],
-                                                   r.train_length, lang), key=f"{qid}.chart.length")
+                                                   r.train_length, lang, every=every_kind(lang)), key=f"{qid}.chart.length")
             # under the chart, as a legend that switches: six names never fit a multiselect's width at 1366 px
             st.pills(t("pev.kinds", lang), KINDS, selection_mode="multi", key=SHOWN.key(qid), format_func=lambda k: kind_name(k, lang),
                      help=t("pev.kinds_help", lang))

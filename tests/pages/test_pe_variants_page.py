@@ -117,3 +117,16 @@ def test_the_kinds_shown_live_in_the_url():
     lengths = frames[0][1]
     assert set(lengths.kind) == {"RoPE", "ALiBi"} and len(lengths) == 2 * len(set(lengths.L))  # two kinds x every length
     assert at.query_params["kinds"] == "rope,alibi"
+
+
+def test_showing_fewer_kinds_changes_the_charts_data_not_their_spec():
+    """The kinds' switches change what the two loss charts draw, not their specs (the legend keeps every
+    kind): Streamlit then swaps the data into the drawn charts instead of building them again."""
+    at = open_app(q=QID, lang="en", windows=FEW)
+    before, _, _ = healthy(at, "en", vega=7, plotly=2)
+    at.button_group(key=f"{QID}.kinds").set_value(["rope", "alibi"]).run()
+    after, _, _ = healthy(at, "en", vega=7, plotly=2)
+    for (spec_a, data_a), (spec_b, data_b) in zip(before[:2], after[:2]):  # loss by length, loss by position
+        domains = [layer["encoding"]["color"]["scale"]["domain"] for layer in spec_a["layer"] if "color" in layer.get("encoding", {})]
+        assert spec_a == spec_b and domains and all(len(d) == 6 for d in domains)
+        assert set(data_b.kind) == {"RoPE", "ALiBi"} and len(data_b) < len(data_a)

@@ -40,18 +40,28 @@ def _by_length_spec(lang: str, domain: tuple[str, ...], colours: tuple[str, ...]
     return vega_spec(configure(alt.layer(train, label, lines).properties(height=300)))
 
 
+def _legend(labels: list[str], kinds: list[str], every: list[tuple[str, str]] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The colour scale's domain and range: every kind the page offers (``every``: (label, kind) pairs),
+    not only those shown. Showing or hiding a kind then changes the chart's data, not its spec, and
+    Streamlit swaps the data into the drawn chart instead of building it again (~80 ms of each toggle
+    of the kinds on one core); the legend is the colour key of the switches under the chart."""
+    pairs = every if every is not None else list(zip(labels, kinds))
+    return tuple(label for label, _ in pairs), tuple(KIND_COLOURS[kind] for _, kind in pairs)
+
+
 def loss_by_length(labels: list[str], kinds: list[str], lengths: np.ndarray, loss: np.ndarray, train_length: int,
-                   lang: str) -> VegaChart:
+                   lang: str, every: list[tuple[str, str]] | None = None) -> VegaChart:
     """Held-out loss (nats per character) against the evaluation length, one line per kind (a fixed
-    colour per kind), the training length dashed. ``loss``: (K, N) for the K kinds shown."""
+    colour per kind), the training length dashed. ``loss``: (K, N) for the K kinds shown; ``every``:
+    the legend's (label, kind) pairs (default: the kinds shown)."""
     lengths = np.asarray(lengths, dtype=int)
     loss = np.asarray(loss, dtype=float)
     at_train = loss[:, int(np.flatnonzero(lengths == train_length)[0])]
     rows = [(label, int(L), float(loss[r, c]), float(loss[r, c] / at_train[r]), bool(L == train_length))
             for r, label in enumerate(labels) for c, L in enumerate(lengths)]
     data = pd.DataFrame(rows, columns=["kind", "L", "loss", "ratio", "train"])
-    colours = tuple(KIND_COLOURS[k] for k in kinds)
-    return VegaChart(_by_length_spec(lang, tuple(labels), colours, tuple(int(v) for v in lengths)), data)
+    domain, colours = _legend(labels, kinds, every)
+    return VegaChart(_by_length_spec(lang, domain, colours, tuple(int(v) for v in lengths)), data)
 
 
 @functools.cache
@@ -70,15 +80,16 @@ def _per_position_spec(lang: str, domain: tuple[str, ...], colours: tuple[str, .
 
 
 def per_position(labels: list[str], kinds: list[str], curves: np.ndarray, train_length: int, breaks: np.ndarray,
-                 lang: str) -> VegaChart:
+                 lang: str, every: list[tuple[str, str]] | None = None) -> VegaChart:
     """The mean loss at each position of the longest windows, one line per kind; a triangle where a
-    kind's curve breaks (tf_core.lab.pe_variants.break_position), the training length dashed."""
+    kind's curve breaks (tf_core.lab.pe_variants.break_position), the training length dashed; ``every``
+    as in :func:`loss_by_length`."""
     curves = np.asarray(curves, dtype=float)
     K, n = curves.shape
     rows = [(labels[r], p, float(curves[r, p]), False, p == train_length) for r in range(K) for p in range(n)]
     rows += [(labels[r], int(b), float(curves[r, int(b)]), True, False) for r, b in enumerate(breaks) if b >= 0]
     data = pd.DataFrame(rows, columns=["kind", "p", "loss", "mark", "train"])
-    return VegaChart(_per_position_spec(lang, tuple(labels), tuple(KIND_COLOURS[k] for k in kinds), n), data)
+    return VegaChart(_per_position_spec(lang, *_legend(labels, kinds, every), n), data)
 
 
 @functools.cache
