@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import curriculum, export, qa
+from ui import curriculum, export, presenter, qa
 from ui.charts.shared import VegaChart
 from ui.perf import freeze_heap
 from ui.i18n import t
@@ -137,7 +137,8 @@ def answer(qid: str, sections: Mapping[str, str], lang: str, figures: Sequence[F
     text, panel = st.columns([5, 7], gap="medium")
     st.html(_FIGURE_STYLE)
     with text:
-        st.markdown(sections["short"])
+        if not presenter.folded():  # a projector shows the evidence; the teacher says the answer
+            st.markdown(sections["short"])
         with st.container(key="lesson-figures"):
             for row in range(0, len(figures), 2):
                 for column, f in zip(st.columns(2, gap="small"), figures[row:row + 2]):
@@ -187,7 +188,8 @@ def chart(c: VegaChart, key: str, width: str = "stretch") -> None:
     """Place a chart from ui.charts, at the full column width or (``width="content"``) at the size
     its spec asks for (the cached spec is copied, not handed over: Streamlit adds its own keys to
     the dict it gets)."""
-    st.vega_lite_chart(c.data, dict(c.spec), width=width, key=key)
+    spec = presenter.projector_spec(c.spec) if presenter.active() else dict(c.spec)
+    st.vega_lite_chart(c.data, spec, width=width, key=key)
     export.register(key, c.data)
 
 
@@ -275,11 +277,14 @@ def finish(qid: str, sections: Mapping[str, str], fn: Callable | tuple[Callable,
     first open, the rest lazy) and the code, then every setting written to the address bar."""
     from ui.params import write_url
 
-    wrong_answer(qid, sections, lang)
-    full_answer(qid, sections, lang)
-    followups(qid, sections, lang)
-    code(qid, fn, lang)
+    if not presenter.folded():
+        wrong_answer(qid, sections, lang)
+        full_answer(qid, sections, lang)
+        followups(qid, sections, lang)
+        code(qid, fn, lang)
     write_url(qid, qid, params, lang)
+    if presenter.folded():
+        return
     export.section(qid, sections, lang)  # after write_url: its file names read the settings from the address
 
 
@@ -296,7 +301,9 @@ def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]]):
     lang = st.session_state.get("lang", "en")
     export.start()
     init_from_url(qid, lessons[qid], lang)
+    presenter.style()
     title(qid, lang)
+    presenter.bar(qid, lessons[qid], lang)
     question_switch(page, qid, lessons, lang)
     show_notices()
     lab = import_lab(qid, lang)

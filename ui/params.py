@@ -258,6 +258,9 @@ def write_url(qid: str, lesson: str, params: tuple[AnyParam, ...], lang: str) ->
     url = {"q": qid, "lang": lang}
     for p in params:
         url[p.name] = p.to_url(st.session_state[p.key(lesson)])
+    for key in ("present", "deck"):  # the app's own switches (ui/presenter.py): kept across lessons
+        if key in st.query_params:
+            url[key] = st.query_params[key]
     if dict(st.query_params) != url:
         st.query_params.from_dict(url)
 
