@@ -118,7 +118,7 @@ def about_text(qid: str, query: Mapping[str, str], lang: str, base: str | None =
     from urllib.parse import urlencode
 
     settings = ", ".join(f"{k} = {v}" for k, v in query.items() if k not in ("q", "lang"))
-    link = f"{base.rstrip('/')}/?" if base else "?"
+    link = f"{base.rstrip('/')}?" if base else "?"
     return t("export.about", lang, qid=qid, settings=settings or "—", link=link + urlencode(dict(query)))
 
 

@@ -22,7 +22,7 @@ from ui.text import md_escape
 NOTICES_KEY = "_notices"
 # Characters that reorder the text around them when displayed (a "Trojan source" trick).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-GLOBAL_PARAMS = ("q", "lang")
+GLOBAL_PARAMS = ("q", "lang", "present", "deck")  # the last two: presenter mode (ui/presenter.py)
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,7 @@ def write_url(qid: str, lesson: str, params: tuple[AnyParam, ...], lang: str) ->
     url = {"q": qid, "lang": lang}
     for p in params:
         url[p.name] = p.to_url(st.session_state[p.key(lesson)])
-    for key in ("present", "deck"):  # the app's own switches (ui/presenter.py): kept across lessons
+    for key in GLOBAL_PARAMS[2:]:  # the app's own switches (ui/presenter.py): kept across lessons
         if key in st.query_params:
             url[key] = st.query_params[key]
     if dict(st.query_params) != url:

@@ -1,7 +1,7 @@
 """Presenter mode, for a teacher at a projector: ``?present=1`` on any lesson's address.
 
 What changes (and only while the switch is in the address, so a shared link carries it):
-- the page: larger text, the sidebar closed, the card's prose folded away; what is left is the question,
+- the page: larger text, the sidebar hidden, the card's prose folded away; what is left is the question,
   the headline figures, the controls and the charts (:func:`folded`);
 - the charts: every Vega-Lite chart's fonts ×1.4 and lines ×1.6, and the palette's two light colours
   (sky blue, yellow: they wash out on a projector) swapped for darker ones (:func:`projector_spec`);
@@ -38,9 +38,13 @@ FONT_SCALE, LINE_SCALE = 1.4, 1.6
 # Okabe-Ito's light colours and their darker neighbours: sky blue -> blue, yellow -> orange-brown
 PROJECTOR_COLOURS = {"#56B4E9": "#0072B2", "#F0E442": "#B8860B"}
 
+# larger text (not a CSS zoom of the page: Vega sizes a chart from its column's width and a zoomed
+# chart ran past the screen's edge at 1280x720); the charts' own fonts come from projector_spec
 _STYLE = """<style>
-html { font-size: 20px; }
-[data-testid="stMetricValue"] { font-size: 2.2rem; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
+[data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div { font-size: 2.2rem !important; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 h1 { font-size: 2.4rem !important; }
 </style>"""
@@ -140,7 +144,7 @@ def slide_link(base: str | None, slide: Mapping[str, str], lang: str, deck: str)
     """The address of a slide: the app's address as the browser reached it (``base``), the slide's
     settings, the language and presenter mode with the deck (a student's phone opens the same state)."""
     query = urlencode({**slide, "lang": lang, PRESENT: "1", DECK: deck})
-    return f"{base.rstrip('/')}/?{query}" if base else f"?{query}"
+    return f"{base.rstrip('/')}?{query}" if base else f"?{query}"
 
 
 def qr_png(text: str) -> bytes:

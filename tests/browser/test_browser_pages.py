@@ -322,3 +322,23 @@ def test_export_downloads_the_charts_numbers_and_the_card(server, new_page, lang
     assert got.value.suggested_filename.endswith(".md") and card.startswith("# ") and "512" in card and "{{" not in card
     _assert_no_exception(page)
     bh.full_page_screenshot(page, SCREENSHOTS / f"scaling_export_{lang}_1366x768.png")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
+def test_presenter_mode_pins_a_slide_and_shows_its_qr_code(server, new_page, lang, width, height):
+    """?present=1 at a projector's sizes: the slide bar under the title, a slide pinned (the deck lands in
+    the address), its QR code drawn; screenshots for a person to look at."""
+    page = new_page(width, height)
+    _open(page, server + f"/scaling?q=scaling&lang={lang}&present=1", lesson=True)
+    bh.full_page_screenshot(page, SCREENSHOTS / f"presenter_scaling_{lang}_{width}x{height}.png")
+    page.get_by_role("button", name=t("present.pin", lang)).click()
+    _wait_query(page, present="1")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('deck')")
+    bh.wait_rerun(page)
+    expect(page.get_by_text(t("present.where", lang, i=1, n=1))).to_be_visible()
+    page.get_by_text(t("present.qr", lang), exact=True).click()
+    bh.wait_rerun(page)
+    expect(page.locator('[data-testid="stImage"] img').first).to_be_visible()
+    _assert_no_exception(page)
+    bh.full_page_screenshot(page, SCREENSHOTS / f"presenter_scaling_qr_{lang}_{width}x{height}.png")

@@ -32,6 +32,7 @@ def test_presenter_mode_folds_the_prose_and_enlarges_the_charts():
     before, after = vega_frames(plain)[0][0], vega_frames(at)[0][0]
     assert after["config"]["axis"]["labelFontSize"] == round(before["config"]["axis"]["labelFontSize"] * presenter.FONT_SCALE, 1)
     assert at.query_params["present"] == "1" and at.query_params["dk"] == "512"  # the switch survives the lesson's own address
+    assert not at.info  # present and deck are the app's own parameters, not unknown ones
 
 
 def test_three_slides_pinned_then_stepped_through():
@@ -65,7 +66,9 @@ def test_three_slides_pinned_then_stepped_through():
                                   "A" * (presenter.MAX_DECK_CHARS + 1)])
 def test_a_broken_or_foreign_slide_list_gives_a_notice(deck):
     at = open_app(q="scaling", lang="en", present="1", deck=deck)
-    assert not at.exception and at.info, "no notice"
+    said = " ".join(i.value for i in at.info)
+    expected = [t(k, "en", n=3, cap=presenter.MAX_DECK_CHARS) for k in ("present.deck_bad", "present.deck_long", "present.slides_dropped")]
+    assert not at.exception and any(e in said for e in expected), said
     slides = presenter.read_deck(deck)
     assert all(s["q"] == "scaling" and all(isinstance(v, str) for v in s.values()) for s in slides)
     assert len(slides) <= 1

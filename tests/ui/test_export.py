@@ -70,5 +70,5 @@ def test_a_lesson_offers_both_downloads_built_from_what_it_drew(lang):
 def test_the_link_back_uses_the_address_the_app_was_reached_by():
     query = {"q": "scaling", "lang": "en", "dk": "512"}
     about = export.about_text("scaling", query, "en", "https://class.example.org/lab/")
-    assert "dk = 512" in about and about.endswith("https://class.example.org/lab/?q=scaling&lang=en&dk=512")
+    assert "dk = 512" in about and about.endswith("https://class.example.org/lab?q=scaling&lang=en&dk=512")
     assert export.about_text("scaling", query, "en").endswith(" ?q=scaling&lang=en&dk=512")  # no address known: the query
