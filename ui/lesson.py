@@ -137,7 +137,7 @@ def answer(qid: str, sections: Mapping[str, str], lang: str, figures: Sequence[F
     text, panel = st.columns([5, 7], gap="medium")
     st.html(_FIGURE_STYLE)
     with text:
-        if not presenter.folded():  # a projector shows the evidence; the teacher says the answer
+        if not presenter.active():  # a projector shows the evidence; the teacher says the answer
             st.markdown(sections["short"])
         with st.container(key="lesson-figures"):
             for row in range(0, len(figures), 2):
@@ -277,13 +277,13 @@ def finish(qid: str, sections: Mapping[str, str], fn: Callable | tuple[Callable,
     first open, the rest lazy) and the code, then every setting written to the address bar."""
     from ui.params import write_url
 
-    if not presenter.folded():
+    if not presenter.active():
         wrong_answer(qid, sections, lang)
         full_answer(qid, sections, lang)
         followups(qid, sections, lang)
         code(qid, fn, lang)
     write_url(qid, qid, params, lang)
-    if presenter.folded():
+    if presenter.active():
         return
     export.section(qid, sections, lang)  # after write_url: its file names read the settings from the address
 

@@ -2,7 +2,7 @@
 
 What changes (and only while the switch is in the address, so a shared link carries it):
 - the page: larger text, the sidebar hidden, the card's prose folded away; what is left is the question,
-  the headline figures, the controls and the charts (:func:`folded`);
+  the headline figures, the controls and the charts (ui.lesson.answer and finish);
 - the charts: every Vega-Lite chart's fonts ×1.4 and lines ×1.6, and the palette's two light colours
   (sky blue, yellow: they wash out on a projector) swapped for darker ones (:func:`projector_spec`);
 - a slide bar under the title: pin the current experiment (lesson and settings) as a slide, step
@@ -52,11 +52,6 @@ h1 { font-size: 2.4rem !important; }
 
 def active() -> bool:
     return st.query_params.get(PRESENT) == "1"
-
-
-def folded() -> bool:
-    """Whether the card's prose is folded away (presenter mode)."""
-    return active()
 
 
 def style() -> None:

@@ -89,21 +89,25 @@ def diverging_png(z: np.ndarray, top: float) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-@functools.cache
-def _image_spec(lang: str, x_key: str, y_key: str, value_key: str, height: int) -> dict:
+def _image_layers(lang: str, x_key: str, y_key: str, value_key: str, gradient: int) -> alt.LayerChart:
+    """The image mark (rows down, row 0 on top) and its colour bar: an invisible mark over the image's
+    corner whose colour scale is the image's (DIVERGING, linear in RGB). ``gradient``: the bar's length."""
     where, rgb = _diverging_stops()
     colours = ["#%02x%02x%02x" % tuple(int(v) for v in c) for c in rgb]
     x = alt.X("x:Q", title=t(x_key, lang), scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickMinStep=1))
-    y = alt.Y("y:Q", title=t(y_key, lang), scale=alt.Scale(nice=False, zero=False, reverse=True),  # row 0 on top
-              axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("y:Q", title=t(y_key, lang), scale=alt.Scale(nice=False, zero=False, reverse=True), axis=alt.Axis(tickMinStep=1))
     image = alt.Chart().transform_filter("datum.url").mark_image(aspect=False, smooth=False).encode(
         x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
-    # the colour bar: an invisible mark over the image's corner whose colour scale is the image's
     legend = alt.Chart().transform_filter("!datum.url").mark_point(opacity=0).encode(
-        x=x, y=y, color=alt.Color("v:Q", title=t(value_key, lang),
-                                  scale=alt.Scale(domainMid=0, range=colours, interpolate="rgb"),
-                                  legend=alt.Legend(orient="right", gradientLength=max(60, height - 30))))
-    return vega_spec(configure(alt.layer(image, legend).properties(height=height), fit_x=True))  # the plot is ``height`` px
+        x=x, y=y, color=alt.Color("v:Q", title=t(value_key, lang), scale=alt.Scale(domainMid=0, range=colours, interpolate="rgb"),
+                                  legend=alt.Legend(orient="right", gradientLength=max(60, gradient))))
+    return alt.layer(image, legend)
+
+
+@functools.cache
+def _image_spec(lang: str, x_key: str, y_key: str, value_key: str, height: int) -> dict:
+    chart = _image_layers(lang, x_key, y_key, value_key, height - 30).properties(height=height)
+    return vega_spec(configure(chart, fit_x=True))  # the plot is ``height`` px
 
 
 def matrix_image(z: np.ndarray, x: np.ndarray, y: np.ndarray, lang: str, x_key: str, y_key: str, value_key: str,
@@ -128,16 +132,7 @@ def matrix_image(z: np.ndarray, x: np.ndarray, y: np.ndarray, lang: str, x_key: 
 
 @functools.cache
 def _panels_spec(lang: str, x_key: str, y_key: str, value_key: str, side: int, columns: int) -> dict:
-    where, rgb = _diverging_stops()
-    colours = ["#%02x%02x%02x" % tuple(int(v) for v in c) for c in rgb]
-    x = alt.X("x:Q", title=t(x_key, lang), scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickMinStep=1))
-    y = alt.Y("y:Q", title=t(y_key, lang), scale=alt.Scale(nice=False, zero=False, reverse=True), axis=alt.Axis(tickMinStep=1))
-    image = alt.Chart().transform_filter("datum.url").mark_image(aspect=False, smooth=False).encode(
-        x=x, x2="x2:Q", y=y, y2="y2:Q", url="url:N")
-    legend = alt.Chart().transform_filter("!datum.url").mark_point(opacity=0).encode(
-        x=x, y=y, color=alt.Color("v:Q", title=t(value_key, lang), scale=alt.Scale(domainMid=0, range=colours, interpolate="rgb"),
-                                  legend=alt.Legend(orient="right", gradientLength=max(60, side - 20))))
-    chart = alt.layer(image, legend).properties(width=side, height=side).facet(
+    chart = _image_layers(lang, x_key, y_key, value_key, side - 20).properties(width=side, height=side).facet(
         data=alt.Data(name="empty"),  # a placeholder vega_spec removes: the page passes the data beside the spec
         facet=alt.Facet("panel:N", title=None, sort=alt.EncodingSortField("order"), header=alt.Header(labelFontSize=MIN_FONT + 1)),
         columns=columns)
