@@ -105,17 +105,21 @@ def pe_figures(s, h, r, values) -> list[lesson.Figure]:
 
 
 def pe_matrix_notes(s) -> None:
-    """Under the PE heatmap: what it shows, that it is strided (when it is), and an odd d's lone sine."""
+    """Under the PE heatmap, as one element whatever d and the length are: what it shows, that it is
+    strided (when it is), and an odd d's lone sine. Streamlit matches a page's elements by place: a
+    note that came and went with an odd d moved every later chart by one, and each was then drawn again
+    from scratch instead of updated (benchmarks/rerender.py: the d slider's p95 went from ~390 to ~300 ms)."""
     norm = (t("pe.matrix.norm_one", lang, norm=num(s.norm_min)) if not s.lone_sine
             else t("pe.matrix.norm_range", lang, lo=num(s.norm_min, 6), hi=num(s.norm_max, 6)))
-    lesson.note(t("pe.matrix.caption", lang, length=s.length, d=s.d, base=base_text(s.base), norm=norm))
+    lines = [t("pe.matrix.caption", lang, length=s.length, d=s.d, base=base_text(s.base), norm=norm)]
     if s.strided:
         rs = int(s.view_positions[1] - s.view_positions[0]) if len(s.view_positions) > 1 else 1
         cs = int(s.view_dims[2] - s.view_dims[0]) // 2 if len(s.view_dims) > 2 else 1
-        lesson.note(t("pe.matrix.strided", lang, rs=rs, cs=cs, r=len(s.view_positions), c=len(s.view_dims),
-                      length=s.length, d=s.d))
+        lines.append(t("pe.matrix.strided", lang, rs=rs, cs=cs, r=len(s.view_positions), c=len(s.view_dims),
+                       length=s.length, d=s.d))
     if s.lone_sine:
-        st.info(t("pe.matrix.lone", lang, d=s.d, last=s.d - 1), icon=":material/info:")
+        lines.append(":material/info: " + t("pe.matrix.lone", lang, d=s.d, last=s.d - 1))
+    lesson.note("\n\n".join(lines))
 
 
 def pe_shift_section(s, h) -> None:
@@ -126,10 +130,11 @@ def pe_shift_section(s, h) -> None:
     with right:
         if len(h.angles):
             lesson.chart(charts.rotation_angles(h.angles, lang), key=f"{LESSON}.chart.angles")
-    lesson.note(t("pe.rot.caption", lang, c=h.corner.shape[0], k=h.k, outside=h.outside_blocks, d=h.d,
-                  first=h.first_target, last=h.last_target, err=num(h.max_error), top=h.length - 1))
-    if s.lone_sine:
-        lesson.note(t("pe.rot.lone", lang, d=h.d, lone=num(h.lone_error)))
+    lines = [t("pe.rot.caption", lang, c=h.corner.shape[0], k=h.k, outside=h.outside_blocks, d=h.d,
+               first=h.first_target, last=h.last_target, err=num(h.max_error), top=h.length - 1)]
+    if s.lone_sine:  # one element either way (pe_matrix_notes says why)
+        lines.append(t("pe.rot.lone", lang, d=h.d, lone=num(h.lone_error)))
+    lesson.note("\n\n".join(lines))
 
 
 def pe_shuffle_section(text: str, r) -> None:
@@ -195,19 +200,20 @@ def positional_encoding_lesson() -> None:
             lesson.note(t("pe.curves.caption", lang, m=len(s.curve_pairs), slow=f"{slow:,.0f}" if slow >= 100 else f"{slow:.1f}"))
 
     st.subheader(t("pe.sim.title", lang), divider="gray")
-    if s.length == 1:
-        st.info(t("pe.sim.one", lang), icon=":material/info:")
-    else:
-        left, right = st.columns(2, gap="medium")
-        with left:
-            sim = (s.sim_view, s.view_positions, s.view_positions, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
-            lesson.matrix(charts.matrix_image(*sim, zmax=1.0, height=240),
-                          lambda: charts.matrix_heatmap(*sim, zmax=1.0, height=300), f"{LESSON}.chart.sim", lang)
-        with right:
-            lesson.chart(charts.similarity_by_distance(s.by_offset, s.sim_min, s.sim_max, lang), key=f"{LESSON}.chart.bydist")
-        lesson.note(t("pe.sim.caption", lang, sim1=values["sim1"], far=values["far"], sim_far=values["sim_far"],
-                      spread=values["spread"], closest=num(s.closest, 4), closest_at=s.closest_at,
-                      verdict=t("pe.sim.odd" if s.lone_sine else "pe.sim.even", lang)))
+    with st.container():  # one place whichever branch draws (pe_matrix_notes says why)
+        if s.length == 1:
+            st.info(t("pe.sim.one", lang), icon=":material/info:")
+        else:
+            left, right = st.columns(2, gap="medium")
+            with left:
+                sim = (s.sim_view, s.view_positions, s.view_positions, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
+                lesson.matrix(charts.matrix_image(*sim, zmax=1.0, height=240),
+                              lambda: charts.matrix_heatmap(*sim, zmax=1.0, height=300), f"{LESSON}.chart.sim", lang)
+            with right:
+                lesson.chart(charts.similarity_by_distance(s.by_offset, s.sim_min, s.sim_max, lang), key=f"{LESSON}.chart.bydist")
+            lesson.note(t("pe.sim.caption", lang, sim1=values["sim1"], far=values["far"], sim_far=values["sim_far"],
+                          spread=values["spread"], closest=num(s.closest, 4), closest_at=s.closest_at,
+                          verdict=t("pe.sim.odd" if s.lone_sine else "pe.sim.even", lang)))
     pe_shift_section(s, h)
     pe_shuffle_section(text, r)
     lesson.finish(LESSON, sections, (lab.sinusoids,), POSITIONAL_ENCODING, lang)
