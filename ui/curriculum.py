@@ -11,6 +11,7 @@ CURRICULUM_FILE = ROOT / "assets" / "curriculum.toml"
 PAGES_DIR = ROOT / "app_pages"
 QA_DIR = ROOT / "assets" / "qa"
 LANGS = ("en", "zh")
+DIFFICULTIES = (1, 2, 3)  # basic, intermediate, advanced
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Question:
     zh: str
     short_en: str  # a few words, for the switch between the lessons of one page
     short_zh: str
+    difficulty: int  # 1 basic, 2 intermediate, 3 advanced (DIFFICULTIES): the interview drill deals by it
 
     def title(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -116,6 +118,8 @@ def load(path: Path = CURRICULUM_FILE) -> Curriculum:
     for q in questions:
         if q.page not in topics:
             raise ValueError(f"question {q.id} names unknown page {q.page}")
+        if q.difficulty not in DIFFICULTIES:
+            raise ValueError(f"question {q.id}: difficulty {q.difficulty!r} is not one of {DIFFICULTIES}")
     if "study_order" not in data:
         raise ValueError("the curriculum has no study_order")
     order = check_study_order(data["study_order"], ids)

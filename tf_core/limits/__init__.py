@@ -22,3 +22,4 @@ from tf_core.limits.encoders import *
 from tf_core.limits.decoders import *
 from tf_core.limits.training import *
 from tf_core.limits.positions import *
+from tf_core.limits.drill import *
