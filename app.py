@@ -30,8 +30,9 @@ lesson_pages = {
     for name, topic in cur.topics.items()
     if topic.exists
 }
+drill_page = st.Page("app_pages/drill.py", title=t("nav.drill", lang), icon=":material/quiz:", url_path="drill")
 about = st.Page("app_pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about")
-page = st.navigation([home, *lesson_pages.values(), about])
+page = st.navigation([home, drill_page, *lesson_pages.values(), about])
 language_switch()
 
 # Deep link: ?q=<id> opens the page holding that question, wherever the link points.

@@ -342,3 +342,72 @@ def test_presenter_mode_pins_a_slide_and_shows_its_qr_code(server, new_page, lan
     expect(page.locator('[data-testid="stImage"] img').first).to_be_visible()
     _assert_no_exception(page)
     bh.full_page_screenshot(page, SCREENSHOTS / f"presenter_scaling_qr_{lang}_{width}x{height}.png")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_drill_from_the_first_card_to_the_files_and_back(server, new_page, lang):
+    """The interview drill in a real browser: a card predicted, revealed live and graded; the progress
+    downloaded, lost with the tab, loaded back (a bad file refused, nothing lost); the Anki deck of the
+    cards in play built and downloaded, its cards linking back to this server."""
+    import io
+    import sqlite3
+    import zipfile
+
+    page = new_page(1366, 768)
+    _open(page, server + f"/drill?lang={lang}", lesson=False)
+    _assert_no_exception(page)
+    first = curriculum.load().in_study_order()[0]
+    expect(page.get_by_text(first.title(lang), exact=True)).to_be_visible()
+    bh.full_page_screenshot(page, SCREENSHOTS / f"drill_{lang}_1366x768.png")
+    page.locator(".st-key-drill-mode").get_by_text(t("drill.ui.mode.topic", lang), exact=True).click()  # one topic: the scaling card only
+    bh.wait_rerun(page)
+    page.locator(".st-key-drill-topic").get_by_role("combobox").click()
+    page.get_by_role("option", name=curriculum.load().topics["scaling"].title(lang)).click()
+    bh.wait_rerun(page)
+    expect(page.get_by_text(curriculum.load().get("scaling").title(lang), exact=True)).to_be_visible()
+    page.locator(".st-key-drill-guess input").fill("0.5")
+    page.get_by_role("button", name=t("drill.ui.reveal", lang)).click()
+    expect(page.get_by_text(t("drill.ui.live", lang), exact=True)).to_be_visible()
+    bh.full_page_screenshot(page, SCREENSHOTS / f"drill_revealed_{lang}_1366x768.png")
+    bh.wait_rerun(page)
+    page.locator(".st-key-drill-grade-good button").first.click()
+    bh.wait_rerun(page)
+    expect(page.locator(".st-key-drill-practice")).to_be_visible()  # nothing else due in this topic
+    page.get_by_text(t("drill.ui.progress", lang), exact=True).click()
+    bh.wait_rerun(page)
+    with page.expect_download() as got:
+        page.get_by_role("button", name=t("drill.ui.download", lang)).click()
+    saved = Path(got.value.path()).read_bytes()
+    assert b'"scaling"' in saved and got.value.suggested_filename.endswith(".json")
+
+    page = new_page(1366, 768)  # a new tab: a new session, the progress gone
+    _open(page, server + f"/drill?lang={lang}", lesson=False)
+    answered = page.locator('[data-testid="stMetric"]').nth(1)
+    expect(answered).to_contain_text("0")
+    page.get_by_text(t("drill.ui.progress", lang), exact=True).click()
+    bh.wait_rerun(page)
+    upload = page.locator('.st-key-drill-upload input[type="file"]')
+    upload.set_input_files(files=[{"name": "notes.json", "mimeType": "application/json", "buffer": b'{"app": "other"}'}])
+    expect(page.get_by_text(t("drill.ui.bad.not_ours", lang, name="notes.json"), exact=True)).to_be_visible()
+    upload.set_input_files(files=[{"name": "mine.json", "mimeType": "application/json", "buffer": saved}])
+    expect(page.get_by_text(t("drill.ui.loaded", lang, n=1, name="mine.json"), exact=True)).to_be_visible()
+    expect(answered).to_contain_text("1")
+    _assert_no_exception(page)
+
+    page.locator(".st-key-drill-mode").get_by_text(t("drill.ui.mode.topic", lang), exact=True).click()
+    bh.wait_rerun(page)
+    page.locator(".st-key-drill-topic").get_by_role("combobox").click()
+    page.get_by_role("option", name=curriculum.load().topics["scaling"].title(lang)).click()
+    bh.wait_rerun(page)
+    page.get_by_role("button", name=t("drill.ui.anki_build", lang)).click()
+    with page.expect_download(timeout=120_000) as got:
+        page.get_by_role("button", name=t("drill.ui.anki_download", lang)).click(timeout=120_000)
+    assert got.value.suggested_filename.endswith(".apkg")
+    with zipfile.ZipFile(io.BytesIO(Path(got.value.path()).read_bytes())) as z:
+        db_bytes = z.read("collection.anki2")
+    db = sqlite3.connect(":memory:")
+    db.deserialize(db_bytes)
+    (fields,), = db.execute("select flds from notes").fetchall()
+    assert curriculum.load().get("scaling").en in fields and curriculum.load().get("scaling").zh in fields
+    assert server + "/?q=scaling" in fields  # the link points at the server the browser used
+    _assert_no_exception(page)
