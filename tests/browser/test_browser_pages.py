@@ -283,15 +283,18 @@ def test_full_answer_opens_with_typeset_math(server, new_page, lang):
     with its math typeset (KaTeX), not raw LaTeX, and the code expander shows the lab's source."""
     page = new_page(1366, 768)
     _open(page, server + f"/scaling?q=scaling&lang={lang}", lesson=True)
-    for key in ("lesson.full", "lesson.code"):
-        page.locator(bh.MAIN).get_by_text(t(key, lang), exact=True).click()
-        bh.wait_rerun(page)
+    # one expander at a time, each opened and its content seen before the next click (a click made while
+    # the first one's rerun replaced the page was lost once on CI's 2 cores)
+    page.locator(bh.MAIN).get_by_text(t("lesson.full", lang), exact=True).click()
+    bh.wait_rerun(page)
     full = page.locator('[data-testid="stExpander"]').filter(has_text=t("lesson.full", lang))
-    expect(full.locator(".katex").first).to_be_visible()
+    expect(full.locator(".katex").first).to_be_visible(timeout=30_000)
     text = full.inner_text()
     assert "$$" not in text and "\\frac" not in text and "{{" not in text, text[:500]
+    page.locator(bh.MAIN).get_by_text(t("lesson.code", lang), exact=True).click()
+    bh.wait_rerun(page)
     code = page.locator('[data-testid="stExpander"]').filter(has_text=t("lesson.code", lang))
-    expect(code.get_by_text("def run(").first).to_be_attached()
+    expect(code.get_by_text("def run(").first).to_be_attached(timeout=30_000)
     _assert_no_exception(page)
     bh.full_page_screenshot(page, SCREENSHOTS / f"scaling_open-card_{lang}_1366x768.png")
 
