@@ -32,7 +32,9 @@ lesson_pages = {
 }
 drill_page = st.Page("app_pages/drill.py", title=t("nav.drill", lang), icon=":material/quiz:", url_path="drill")
 about = st.Page("app_pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about")
-page = st.navigation([home, drill_page, *lesson_pages.values(), about])
+# expanded: every page listed (past ten, Streamlit folds the rest under its own "View N more", English
+# on a Chinese page too)
+page = st.navigation([home, drill_page, *lesson_pages.values(), about], expanded=True)
 language_switch()
 
 # Deep link: ?q=<id> opens the page holding that question, wherever the link points.
