@@ -325,6 +325,8 @@ def matrix(image: VegaChart, heatmap: Callable[[], object], key: str, lang: str)
 
 def plotly(fig, key: str) -> None:
     """Place a Plotly figure from ui.charts (a large matrix: zoom and pan, the exact value on hover) at
-    the full column width, with the mode bar's tools but without Plotly's logo."""
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+    the full column width, with the mode bar's tools but without Plotly's logo (in presenter mode, a copy
+    with larger fonts and thicker lines)."""
+    shown = presenter.projector_figure(fig) if presenter.active() else fig
+    st.plotly_chart(shown, key=key, width="stretch", config={"displaylogo": False})
     export.register(key, lambda: export.plotly_frame(fig))

@@ -3,8 +3,9 @@
 What changes (and only while the switch is in the address, so a shared link carries it):
 - the page: larger text, the sidebar hidden, the card's prose folded away; what is left is the question,
   the headline figures, the controls and the charts (ui.lesson.answer and finish);
-- the charts: every Vega-Lite chart's fonts ×1.4 and lines ×1.6, and the palette's two light colours
-  (sky blue, yellow: they wash out on a projector) swapped for darker ones (:func:`projector_spec`);
+- the charts: every Vega-Lite and Plotly chart's fonts ×1.4 and lines ×1.6, and the palette's two light
+  colours (sky blue, yellow: they wash out on a projector) swapped for darker ones (:func:`projector_spec`,
+  :func:`projector_figure`);
 - a slide bar under the title: pin the current experiment (lesson and settings) as a slide, step
   through the pinned slides, show a slide's address as a QR code for students' phones.
 
@@ -97,6 +98,44 @@ def projector_spec(spec: dict) -> dict:
     config = out.setdefault("config", {})
     config.setdefault("line", {}).setdefault("strokeWidth", round(2 * LINE_SCALE, 1))  # marks that set none
     return out
+
+
+def projector_figure(fig):
+    """A copy of a Plotly figure for a projector, as :func:`projector_spec` for Vega-Lite: every font size
+    ×FONT_SCALE (the layout's default font, axis ticks and titles, colour bars, hover labels), every line
+    width ×LINE_SCALE, the light palette colours darker. The figure given is not touched.
+
+        >>> import plotly.graph_objects as go
+        >>> f = projector_figure(go.Figure(go.Scatter(y=[1, 2], line={"width": 2, "color": "#56B4E9"}),
+        ...                                layout={"font": {"size": 13}, "xaxis": {"tickfont": {"size": 12}}}))
+        >>> f.layout.font.size, f.layout.xaxis.tickfont.size, f.data[0].line.width, f.data[0].line.color
+        (18.2, 16.8, 3.2, '#0072B2')
+    """
+    import plotly.graph_objects as go
+
+    out = fig.to_dict()
+
+    def walk(node, parent: str = ""):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    if key == "size" and parent.endswith("font"):
+                        node[key] = round(value * FONT_SCALE, 1)
+                    elif key == "width" and parent == "line":
+                        node[key] = round(value * LINE_SCALE, 1)
+                elif isinstance(value, str) and value in PROJECTOR_COLOURS:
+                    node[key] = PROJECTOR_COLOURS[value]
+                else:
+                    walk(value, key)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, parent)
+
+    walk(out)
+    layout = out.setdefault("layout", {})
+    font = layout.setdefault("font", {})
+    font.setdefault("size", round(12 * FONT_SCALE, 1))  # Plotly's default, where a figure sets none
+    return go.Figure(out)
 
 
 # --- the deck -----------------------------------------------------------------------------------------
