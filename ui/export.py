@@ -1,5 +1,8 @@
-"""Export, at the end of every lesson: the numbers behind each of its charts (a ZIP of CSV files) and its
-answer with the live numbers filled in (Markdown), both named after the settings that produced them.
+"""Export, at the end of every lesson: the numbers behind each of its charts (a ZIP of CSV files), its
+answer with the live numbers filled in (Markdown) and its Vega-Lite charts as pictures (a ZIP of SVG and
+PNG files, drawn on the server by vl-convert from the page's own specs and data), all named after the
+settings that produced them. Chinese labels need a CJK font on the server (:func:`cjk_font`); without
+one the panel says so rather than exporting boxes.
 
 The charts register what they draw while the page is built (:func:`register`, called by ui.lesson's
 chart, plotly and matrix): a Vega-Lite chart its data frame as it is, a Plotly figure a function that
@@ -9,6 +12,7 @@ open, so a lesson that nobody exports pays nothing for it.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -22,6 +26,14 @@ from ui import qa
 from ui.i18n import t
 
 REGISTRY = "_export.charts"  # session_state: chart key -> DataFrame, or a function returning one
+SPECS = "_export.specs"  # session_state: chart key -> (its Vega-Lite spec, the data it draws): Vega-Lite charts only
+PICTURE_WIDTH = 720  # px: the plot of a chart that fills its column on the page (its spec sets no width)
+PICTURE_SCALE = 2  # a PNG at twice the screen's resolution: sharp on a slide
+# font files with Chinese characters, by name (Noto/Source Han, WenQuanYi, Droid fallback, Windows, macOS)
+_CJK_FONT = re.compile(r"cjk|sourcehan|wqy|wenquanyi|droidsansfallback|msyh|simhei|simsun|pingfang|hiragino|notosanssc|notoserifsc",
+                       re.IGNORECASE)
+_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts", "/Library/Fonts",
+              "/System/Library/Fonts", "C:/Windows/Fonts")
 MAX_NAME = 120  # characters of the settings in a file name (the rest are in the file)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
@@ -30,10 +42,61 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starti
 def start() -> None:
     """Forget the charts of the previous run (ui.lesson.open_page calls it before a lesson is drawn)."""
     st.session_state[REGISTRY] = {}
+    st.session_state[SPECS] = {}
 
 
-def register(key: str, data: pd.DataFrame | Callable[[], pd.DataFrame]) -> None:
+def register(key: str, data: pd.DataFrame | Callable[[], pd.DataFrame], spec: dict | None = None) -> None:
+    """A chart the page drew: its numbers for the CSV (a frame, or a function that builds one) and, for a
+    Vega-Lite chart, its spec with the frame it draws, for the pictures (references to what the page already
+    holds, not copies). A second call without a spec replaces the CSV's numbers only (ui.lesson.matrix: the
+    cells of the matrix rather than the image it draws)."""
     st.session_state.setdefault(REGISTRY, {})[key] = data
+    if spec is not None:
+        st.session_state.setdefault(SPECS, {})[key] = (spec, data)
+
+
+@functools.cache
+def cjk_font() -> bool:
+    """Whether the server has a font with Chinese characters (vl-convert draws with the system's fonts)."""
+    from pathlib import Path
+
+    for folder in _FONT_DIRS:
+        root = Path(folder).expanduser()
+        if root.is_dir() and any(_CJK_FONT.search(p.name) for p in root.rglob("*") if p.suffix.lower() in (".ttf", ".otf", ".ttc")):
+            return True
+    return False
+
+
+def picture_spec(spec: dict, data: pd.DataFrame) -> dict:
+    """The spec with its data inline, for drawing outside the browser. A chart that fills its column on the
+    page (no width of its own) gets PICTURE_WIDTH."""
+    import json
+
+    out = dict(spec)
+    out["data"] = {"values": json.loads(data.to_json(orient="records", date_format="iso"))}
+    if "width" not in out and not any(k in out for k in ("hconcat", "vconcat", "concat", "facet")):
+        out["width"] = PICTURE_WIDTH
+    return out
+
+
+def pictures_zip(specs: Mapping[str, tuple[dict, pd.DataFrame]], about: str, lang: str) -> bytes:
+    """A ZIP of every Vega-Lite chart (key -> (spec, data)) as SVG and PNG (vl-convert, on the server), with
+    README.txt holding ``about`` and the charts that could not be drawn, if any (one chart that fails does
+    not lose the others)."""
+    import vl_convert as vlc
+
+    buf, failed = io.BytesIO(), []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for key, (spec, frame) in specs.items():
+            name = _UNSAFE.sub("-", key)
+            try:
+                full = picture_spec(spec, frame)
+                z.writestr(f"{name}.svg", vlc.vegalite_to_svg(full))
+                z.writestr(f"{name}.png", vlc.vegalite_to_png(full, scale=PICTURE_SCALE))
+            except Exception as e:  # noqa: BLE001 - one chart that cannot be drawn is named, the rest are kept
+                failed.append(t("export.picture_failed", lang, name=name, reason=str(e)[:200]))
+        z.writestr("README.txt", "\n".join([about, *failed]) + "\n")
+    return buf.getvalue()
 
 
 def settings_name(qid: str, query: Mapping[str, str]) -> str:
@@ -132,10 +195,18 @@ def section(qid: str, sections: Mapping[str, str], lang: str) -> None:
     charts = dict(st.session_state.get(REGISTRY, {}))
     with box:
         st.markdown(t("export.intro", lang, n=len(charts)))
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3)
         left.download_button(t("export.csv", lang), data=lambda: zip_bytes(charts, about), file_name=f"{name}.zip",
                              mime="application/zip", key=f"{qid}.export.csv", icon=":material/table:", on_click="ignore",
                              disabled=not charts)
-        right.download_button(t("export.card", lang), data=lambda: card_markdown(qid, sections, lang, about),
-                              file_name=f"{name}.md", mime="text/markdown", key=f"{qid}.export.md",
-                              icon=":material/description:", on_click="ignore")
+        middle.download_button(t("export.card", lang), data=lambda: card_markdown(qid, sections, lang, about),
+                               file_name=f"{name}.md", mime="text/markdown", key=f"{qid}.export.md",
+                               icon=":material/description:", on_click="ignore")
+        specs = dict(st.session_state.get(SPECS, {}))
+        if lang == "zh" and not cjk_font():
+            right.info(t("export.no_cjk_font", lang), icon=":material/font_download_off:")
+        else:
+            right.download_button(t("export.pictures", lang), data=lambda: pictures_zip(specs, about, lang),
+                                  file_name=f"{name}_pictures.zip", mime="application/zip", key=f"{qid}.export.pictures",
+                                  icon=":material/image:", on_click="ignore", disabled=not specs,
+                                  help=t("export.pictures_help", lang))

@@ -190,7 +190,7 @@ def chart(c: VegaChart, key: str, width: str = "stretch") -> None:
     the dict it gets)."""
     spec = presenter.projector_spec(c.spec) if presenter.active() else dict(c.spec)
     st.vega_lite_chart(c.data, spec, width=width, key=key)
-    export.register(key, c.data)
+    export.register(key, c.data, c.spec)
 
 
 def note(text: str) -> None:

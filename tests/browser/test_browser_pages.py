@@ -323,6 +323,13 @@ def test_export_downloads_the_charts_numbers_and_the_card(server, new_page, lang
         page.get_by_role("button", name=t("export.card", lang)).click()
     card = Path(got.value.path()).read_text(encoding="utf-8")
     assert got.value.suggested_filename.endswith(".md") and card.startswith("# ") and "512" in card and "{{" not in card
+    with page.expect_download(timeout=120_000) as got:
+        page.get_by_role("button", name=t("export.pictures", lang)).click()
+    with zipfile.ZipFile(io.BytesIO(Path(got.value.path()).read_bytes())) as z:
+        names = z.namelist()
+        assert any(n.endswith(".svg") for n in names) and len([n for n in names if n.endswith(".png")]) == len(
+            [n for n in names if n.endswith(".svg")])
+        assert z.read(next(n for n in names if n.endswith(".png")))[:8] == b"\x89PNG\r\n\x1a\n"
     _assert_no_exception(page)
     bh.full_page_screenshot(page, SCREENSHOTS / f"scaling_export_{lang}_1366x768.png")
 

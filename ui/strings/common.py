@@ -236,6 +236,20 @@ STRINGS: dict[str, dict[str, str]] = {
                      "以及上面的回答，连同实时数字，存为 Markdown。"},
     "export.csv": {"en": "Numbers behind the charts (CSV, ZIP)", "zh": "图表背后的数字（CSV，ZIP）"},
     "export.card": {"en": "This answer with its numbers (Markdown)", "zh": "这份回答及其数字（Markdown）"},
+    "export.pictures": {"en": "The charts as pictures (PNG and SVG, ZIP)", "zh": "图表图片（PNG 和 SVG，ZIP）"},
+    "export.pictures_help": {
+        "en": "Each Vega-Lite chart drawn on the server from its spec and this run's data (vl-convert), as SVG and as a PNG at "
+              "twice the screen's resolution. A zoomable Plotly heatmap has its own camera button for a PNG.",
+        "zh": "每个 Vega-Lite 图表都由服务器根据其规格和本次运行的数据绘制（vl-convert），存为 SVG，以及两倍屏幕分辨率的 PNG。"
+              "可缩放的 Plotly 热力图请用它自带的相机按钮导出 PNG。",
+    },
+    "export.no_cjk_font": {
+        "en": "This server has no font with Chinese characters, so Chinese chart labels would be drawn as boxes: switch the "
+              "page to English for the pictures, or install a CJK font on the server (Debian's `fonts-noto-cjk`).",
+        "zh": "服务器上没有包含汉字的字体，导出的中文图表标签会显示为方框：请把页面切换到英文再导出图片，"
+              "或在服务器上安装中日韩字体（Debian 的 `fonts-noto-cjk`）。",
+    },
+    "export.picture_failed": {"en": "{name}: could not be drawn ({reason})", "zh": "{name}：无法绘制（{reason}）"},
     "export.about": {"en": "Transformer Details Lab, lesson {qid}, computed live at: {settings}. Open it again: {link}",
                      "zh": "Transformer 细节实验室，课程 {qid}，实时计算时的设置：{settings}。重新打开：{link}"},
     "matrix.zoom": {"en": "Zoom, pan and read each value (Plotly)", "zh": "缩放、平移并查看每个值（Plotly）"},

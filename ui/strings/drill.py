@@ -126,5 +126,5 @@ STRINGS = {
     "drill.ui.anki_progress": {"en": "Computing card {i} of {n}: {title}", "zh": "正在计算第 {i}/{n} 张：{title}"},
     "drill.ui.anki_download": {"en": "Download the Anki deck (.apkg)", "zh": "下载 Anki 牌组"},
     "drill.ui.anki_link": {"en": "Open the live lesson", "zh": "打开在线课程"},
-    "drill.ui.anki_name": {"en": "Transformer Details Lab: {what}", "zh": "Transformer Details Lab：{what}"},
+    "drill.ui.anki_name": {"en": "Transformer Details Lab: {what}", "zh": "Transformer 细节实验室：{what}"},
 }
