@@ -51,10 +51,11 @@ class GroupedAttention(Attention):
     The same weights and cache as the parent: :func:`use_grouped` turns a loaded model's attention into this."""
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
-                past: tuple[torch.Tensor, torch.Tensor] | None, mask: torch.Tensor | None, need_weights: bool):
+                past: tuple[torch.Tensor, torch.Tensor] | None, mask: torch.Tensor | None, need_weights: bool,
+                scale: float | None = None, heads_off: tuple[int, ...] = ()):
         B, T, _ = x.shape
-        if T != 1 or need_weights or mask is not None:
-            return super().forward(x, cos, sin, past, mask, need_weights)
+        if T != 1 or need_weights or mask is not None or scale is not None or heads_off:  # Break it's switches too
+            return super().forward(x, cos, sin, past, mask, need_weights, scale, heads_off)
         q = self.q(x).view(B, 1, self.n_heads, self.d_head).transpose(1, 2)  # (B, H, 1, Dh)
         k = self.k(x).view(B, 1, self.n_kv_heads, self.d_head).transpose(1, 2)  # (B, Hkv, 1, Dh)
         v = self.v(x).view(B, 1, self.n_kv_heads, self.d_head).transpose(1, 2)  # (B, Hkv, 1, Dh)

@@ -36,7 +36,8 @@ without it (the weight the head would put on later tokens, ``future_mass_layers`
 allowed to): a page shows any (layer, head) by slicing, without running the model again.
 
 Interface: any decoder of tf_core.models.decoder (Llama, TinyGPT), run through ``decoder.run``
-with ``mask=decoder.causal`` and ``mask=decoder.unmasked``; ``model.cfg`` (vocab_size).
+with ``ablation=Ablation()`` (the mask, ``decoder.causal``) and ``ablation=Ablation(causal=False)``
+(``decoder.unmasked``): Break it's switch, tf_core.ablation; ``model.cfg`` (vocab_size).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ import numpy as np
 import torch
 
 from tf_core import limits
+from tf_core.ablation import Ablation
 from tf_core.device import DeviceInfo, describe
 from tf_core.lab import decoder_prompt
 from tf_core.lab.decoder_prompt import resolve  # noqa: F401 - the page resolves its input through this lesson
@@ -138,17 +140,17 @@ def run(model, tokenizer, text: str, position: int | None = None, replacement: i
     changed = ids.clone()
     changed[0, position] = new_id
     forward = Progress(FORWARDS, on_progress).counting(partial(decoder.run, model))
-    on, off = decoder.causal, decoder.unmasked
+    on, off = Ablation(), Ablation(causal=False)  # decoder.causal, decoder.unmasked
 
     with torch.inference_mode():
         # the explicit path (weights asked for): the maps, and the deltas
-        orig_c = forward(ids, need_weights=True, mask=on)
-        orig_b = forward(ids, need_weights=True, mask=off)
-        new_c = forward(changed, need_weights=True, mask=on).logits[0]  # (T, V)
-        new_b = forward(changed, need_weights=True, mask=off).logits[0]  # (T, V)
+        orig_c = forward(ids, need_weights=True, ablation=on)
+        orig_b = forward(ids, need_weights=True, ablation=off)
+        new_c = forward(changed, need_weights=True, ablation=on).logits[0]  # (T, V)
+        new_b = forward(changed, need_weights=True, ablation=off).logits[0]  # (T, V)
         # the fused kernel, as generation runs it
-        fast_c = forward(ids, mask=on).logits[0]  # (T, V)
-        fast_new_c = forward(changed, mask=on).logits[0]  # (T, V)
+        fast_c = forward(ids, ablation=on).logits[0]  # (T, V)
+        fast_new_c = forward(changed, ablation=on).logits[0]  # (T, V)
         att_c, att_b = _maps(orig_c), _maps(orig_b)  # (L, H, T, T) each
 
         return CausalMaskResult(

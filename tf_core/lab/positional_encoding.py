@@ -22,7 +22,9 @@ The shuffle keeps the first and last tokens ([CLS] and [SEP], e5's <s> and </s>)
 permutes every token between them (e5's "query:" prefix included: it is text the model reads). A
 permutation that moves nothing, or only swaps equal tokens, would show nothing: the one drawn (seeded)
 moves every inner token and changes the token sequence whenever that is possible. With fewer than two
-inner tokens, or all of them equal, no shuffle changes anything and ``Shuffle.moved`` is 0.
+inner tokens, or all of them equal, no shuffle changes anything and ``Shuffle.moved`` is 0. The
+permutation (``shuffle_order``) and the run without positions are Break it's, tf_core.ablation's:
+``Ablation(positions="remove")`` gives ``use_positions=False``.
 """
 from __future__ import annotations
 
@@ -33,11 +35,10 @@ import numpy as np
 import torch
 
 from tf_core import limits
+from tf_core.ablation import SHUFFLE_DRAWS, Ablation, shuffle_order  # noqa: F401 - the shuffle Break it's positions switch draws too
 from tf_core.models.text_encoder import TextEncoder
 from tf_core.positional import (cosine_similarity_matrix, offset_rotation, similarity_by_offset, sinusoid_at,
                                 sinusoid_frequencies)
-
-SHUFFLE_DRAWS = 64  # seeded permutations tried for one that moves every inner token (each succeeds with p ~ 1/e)
 
 
 def _check(d: int, length: int, base: float) -> tuple[int, int, float]:
@@ -205,32 +206,6 @@ class Shuffle:
         return self.none.shape[0] - 1
 
 
-def shuffle_order(ids: tuple[int, ...], seed: int) -> np.ndarray:
-    """A seeded permutation of the positions that keeps the first and last tokens in place (module
-    docstring): the first of ``SHUFFLE_DRAWS`` draws that moves every inner position and changes the
-    id sequence, else the first that changes it, else the identity."""
-    T = len(ids)
-    order = np.arange(T)
-    inner = T - 2
-    if inner < 2:
-        return order
-    ids_np = np.asarray(ids)
-    home = np.arange(1, T - 1)
-    g = torch.Generator().manual_seed(limits.SEED.check("seed", seed))
-    fallback = None
-    for _ in range(SHUFFLE_DRAWS):
-        perm = torch.randperm(inner, generator=g).numpy() + 1  # (inner,) source positions for 1 .. T-2
-        if (ids_np[perm] == ids_np[home]).all():
-            continue  # the same sequence of ids: nothing to see
-        if (perm != home).all():
-            order[1:-1] = perm
-            return order
-        fallback = perm if fallback is None else fallback
-    if fallback is not None:
-        order[1:-1] = fallback
-    return order
-
-
 def _gaps(a: tuple[torch.Tensor, ...], b: tuple[torch.Tensor, ...], order: torch.Tensor) -> np.ndarray:
     """(L+1, T) max over features of |a[l][t] - b[l][order[t]]|: the shuffled run against the original run
     moved the way the tokens were."""
@@ -239,8 +214,9 @@ def _gaps(a: tuple[torch.Tensor, ...], b: tuple[torch.Tensor, ...], order: torch
 
 def shuffle(encoder: TextEncoder, text: str, seed: int, max_tokens: int = limits.ENCODER_TOKENS) -> Shuffle:
     """The encoder on the sentence and on its tokens shuffled (:func:`shuffle_order`), three ways: no
-    position vectors (``use_positions=False``), positions 0..T-1 as usual, each token's own position
-    carried along (``position_ids=order``). Five forward passes of one sequence, no attention weights."""
+    position vectors (``use_positions=False``, from ``Ablation(positions="remove")``), positions 0..T-1
+    as usual, each token's own position carried along (``position_ids=order``). Five forward passes of
+    one sequence, no attention weights."""
     limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
     seed = limits.SEED.check("seed", seed)
     tokens = encoder.tokenize(text, max_tokens)
@@ -250,9 +226,10 @@ def shuffle(encoder: TextEncoder, text: str, seed: int, max_tokens: int = limits
     order = torch.as_tensor(order_np, device=device)  # (T,)
     moved_ids = ids[:, order]  # (1, T)
     run = encoder.model
+    no_positions = Ablation(positions="remove").check(encoder).encoder_kwargs(tokens.ids)  # use_positions=False
     with torch.inference_mode():
-        plain_none = run(ids, need_weights=False, use_positions=False).hidden_states
-        moved_none = run(moved_ids, need_weights=False, use_positions=False).hidden_states
+        plain_none = run(ids, need_weights=False, **no_positions).hidden_states
+        moved_none = run(moved_ids, need_weights=False, **no_positions).hidden_states
         plain = run(ids, need_weights=False).hidden_states
         moved_kept = run(moved_ids, need_weights=False).hidden_states
         moved_carried = run(moved_ids, need_weights=False, position_ids=order).hidden_states

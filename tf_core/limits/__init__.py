@@ -23,3 +23,4 @@ from tf_core.limits.decoders import *
 from tf_core.limits.training import *
 from tf_core.limits.positions import *
 from tf_core.limits.drill import *
+from tf_core.limits.breakit import *

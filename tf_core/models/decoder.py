@@ -21,6 +21,12 @@ is a small function here, not a third switch on forward:
     run(model, ids, mask=unmasked)        the same weights without the causal mask (causal-mask)
     traced(model, ids, mask=...)          every block's sub-steps, every hidden state (residual-leak)
     run(model, ids, on_block=hook)        hook(i, trace) right after block i (parallelism times them)
+    run(model, ids, ablation=Ablation(scale=False, ...))   design choices removed for this call (Break it)
+
+An ablation (tf_core.ablation.Ablation: one small frozen object of switches, the causal-mask lesson's
+too) is checked against the model and then turns into exactly these per-call arguments: the mask
+(``causal=False`` is :func:`unmasked`) and, for the switches inside the blocks, a per-call view of
+the model whose blocks, ``embed`` and ``head`` get their options as arguments (llama.Switches).
 
 A mask is a function ``mask(T, S, device)`` giving the boolean (T, S) mask of T new queries over S
 keys (True = may attend, tf_core.masks' convention), or None for no mask at all.
@@ -125,7 +131,7 @@ def _blocks(model, x: torch.Tensor, context, cache: KVCache, *, need_weights: bo
 
 def run(model, ids: torch.Tensor, cache: KVCache | None = None, *, need_weights: bool = False,
         last_only: bool = False, mask: Mask = causal,
-        on_block: Callable[[int, BlockTrace], None] | None = None) -> DecoderOutput:
+        on_block: Callable[[int, BlockTrace], None] | None = None, ablation=None) -> DecoderOutput:
     """The forward pass of ``model`` (the loop both decoders' ``forward`` calls).
 
     ids: (B, T) the new token ids; cache: what earlier calls returned (None: the start of the text).
@@ -133,7 +139,11 @@ def run(model, ids: torch.Tensor, cache: KVCache | None = None, *, need_weights:
     last_only: logits of the last position only, all greedy decoding needs.
     mask: :func:`causal` (the decoder's own) or :func:`unmasked`.
     on_block: called as on_block(i, trace) right after block i has run (a lesson times the blocks).
+    ablation: a tf_core.ablation.Ablation (None or ``Ablation()``: the model as trained, the same path);
+    ValueError when it names a head or layer outside the model or a switch the model lacks.
     Runs with gradients when they are enabled (the tiny GPT trains through it)."""
+    if ablation is not None:
+        model, mask = ablation.apply(model, mask)
     x, context, cache = _embed(model, ids, cache)
     return _blocks(model, x, context, cache, need_weights=need_weights, last_only=last_only, mask=mask,
                    on_block=on_block)

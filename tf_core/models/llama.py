@@ -25,6 +25,11 @@ Decoding: the model takes an optional ``KVCache`` (tf_core.cache) and returns th
 tokens take the positions after the cached ones. Nothing per request is stored on the module.
 ``generate`` decodes greedily, with the cache or recomputing the whole prefix each step.
 
+Per-call switches (Break it, tf_core.ablation): a block takes ``switches`` (:class:`Switches`: the
+score scale, RMSNorm's learned scale, heads whose output is zeroed), ``embed`` takes ``rope`` and
+``head`` takes ``norm_scale``. Their defaults are the model as trained, the same code bit for bit;
+nothing is stored and no weight changes. ``decoder.run(model, ids, ablation=...)`` sets them.
+
 The loop over the blocks is tf_core.models.decoder's, shared with the tiny GPT; so are the lessons'
 ways to run it (without the causal mask, traced sub-step by sub-step, timed block by block).
 """
@@ -132,10 +137,11 @@ class RMSNorm(nn.Module):
         self.eps = eps
         self.weight = nn.Parameter(torch.ones(d))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, scaled: bool = True) -> torch.Tensor:
+        """scaled=False: without the learned g (g = 1), for this call only (Break it)."""
         x32 = x.float()  # the statistic in float32 even for half-precision weights, as Hugging Face
         y = x32 * torch.rsqrt(x32.pow(2).mean(dim=-1, keepdim=True) + self.eps)  # (B, T, D)
-        return self.weight * y.to(x.dtype)
+        return self.weight * y.to(x.dtype) if scaled else y.to(x.dtype)
 
 
 def repeat_kv(x: torch.Tensor, group: int) -> torch.Tensor:
@@ -145,6 +151,20 @@ def repeat_kv(x: torch.Tensor, group: int) -> torch.Tensor:
         return x
     B, Hkv, S, Dh = x.shape
     return x[:, :, None].expand(B, Hkv, group, S, Dh).reshape(B, Hkv * group, S, Dh)  # (B, H, S, Dh)
+
+
+@dataclass(frozen=True)
+class Switches:
+    """One block's per-call options (tf_core.ablation builds them); the defaults are the model as trained.
+    scale: the attention scores' factor (None: 1/sqrt(d_head)); norm_scale: multiply by the RMSNorms'
+    learned g (False: g = 1); heads_off: query heads whose output is zeroed before W_O."""
+
+    scale: float | None = None
+    norm_scale: bool = True
+    heads_off: tuple[int, ...] = ()
+
+
+AS_TRAINED = Switches()
 
 
 class Attention(nn.Module):
@@ -159,9 +179,12 @@ class Attention(nn.Module):
         self.o = nn.Linear(cfg.n_heads * cfg.d_head, cfg.d_model, bias=False)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
-                past: tuple[torch.Tensor, torch.Tensor] | None, mask: torch.Tensor | None, need_weights: bool):
+                past: tuple[torch.Tensor, torch.Tensor] | None, mask: torch.Tensor | None, need_weights: bool,
+                scale: float | None = None, heads_off: tuple[int, ...] = ()):
         """x: (B, T, D) the new tokens; cos, sin: (T, Dh) their rotations; past: cached (K, V), each
         (B, H_kv, P, Dh), or None; mask: (T, P+T) bool, True = may attend, or None (every key).
+        scale: the scores' factor (None: 1/sqrt(Dh)); heads_off: query heads whose output (and weights)
+        are zeroed before W_O, BertModel's head_mask semantics (both per call: :class:`Switches`).
         Returns (out (B, T, D), (K, V) each (B, H_kv, P+T, Dh), weights (B, H, T, P+T) or None)."""
         B, T, _ = x.shape
         q = self.q(x).view(B, T, self.n_heads, self.d_head).transpose(1, 2)  # (B, H, T, Dh)
@@ -172,9 +195,15 @@ class Attention(nn.Module):
             k = torch.cat([past[0], k], dim=2)  # (B, Hkv, P+T, Dh): the cache stores keys already rotated
             v = torch.cat([past[1], v], dim=2)  # (B, Hkv, P+T, Dh)
         group = self.n_heads // self.n_kv_heads
-        att = scaled_dot_product_attention(q, repeat_kv(k, group), repeat_kv(v, group), mask=mask,
+        att = scaled_dot_product_attention(q, repeat_kv(k, group), repeat_kv(v, group), mask=mask, scale=scale,
                                            need_weights=need_weights)  # output (B, H, T, Dh)
-        return self.o(merge_heads(att.output)), (k, v), att.weights  # (B, T, D)
+        heads, weights = att.output, att.weights
+        if heads_off:
+            keep = torch.ones(self.n_heads, 1, 1, dtype=heads.dtype, device=heads.device)  # (H, 1, 1)
+            keep[list(heads_off)] = 0
+            heads = heads * keep  # = (weights * keep) @ v: those heads add nothing to W_O's input
+            weights = None if weights is None else weights * keep
+        return self.o(merge_heads(heads)), (k, v), weights  # (B, T, D)
 
 
 class SwiGLU(nn.Module):
@@ -200,14 +229,16 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model, cfg.rms_eps)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, context, past, mask, need_weights):
+    def forward(self, x, context, past, mask, need_weights, switches: Switches | None = None):
         """x: (B, T, D); context: (cos, sin) of the T positions; past: cached (K, V) or None;
-        mask: (T, P+T) or None. Returns (out (B, T, D), (K, V), weights or None, BlockTrace)."""
+        mask: (T, P+T) or None; switches: this call's options (None: the model as trained).
+        Returns (out (B, T, D), (K, V), weights or None, BlockTrace)."""
         cos, sin = context
-        h = self.attn_norm(x)  # (B, T, D)
-        a, kv, w = self.attn(h, cos, sin, past, mask, need_weights)
+        sw = AS_TRAINED if switches is None else switches
+        h = self.attn_norm(x, sw.norm_scale)  # (B, T, D)
+        a, kv, w = self.attn(h, cos, sin, past, mask, need_weights, sw.scale, sw.heads_off)
         r1 = x + a  # (B, T, D)
-        m = self.mlp_norm(r1)  # (B, T, D)
+        m = self.mlp_norm(r1, sw.norm_scale)  # (B, T, D)
         f = self.mlp(m)  # (B, T, D)
         out = r1 + f  # (B, T, D)
         return out, kv, w, BlockTrace(attn_norm=h, attn=a, resid1=r1, mlp_norm=m, mlp=f, resid2=out)
@@ -240,16 +271,22 @@ class Llama(nn.Module):
         The loop is tf_core.models.decoder.run (with its lesson functions: no mask, traced, timed)."""
         return decoder.run(self, ids, cache, need_weights=need_weights, last_only=last_only)
 
-    def embed(self, ids: torch.Tensor, positions: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+    def embed(self, ids: torch.Tensor, positions: torch.Tensor,
+              rope: bool = True) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         """(B, T) ids at (T,) positions -> the token embeddings (B, T, D) and the RoPE (cos, sin),
-        each (T, Dh), that every block's attention rotates q and k by. No position is added to x."""
+        each (T, Dh), that every block's attention rotates q and k by. No position is added to x.
+        rope=False: cos 1 and sin 0, no rotation at all (this call only): nothing tells positions apart."""
         x = self.tok_emb(ids)  # (B, T, D)
+        if not rope:
+            ones = torch.ones(len(positions), self.cfg.d_head, dtype=x.dtype, device=x.device)  # (T, Dh)
+            return x, (ones, torch.zeros_like(ones))
         cos, sin = rope_angles(positions, self.cfg.d_head, self.cfg.rope_theta)  # (T, Dh) each
         return x, (cos.to(x.dtype), sin.to(x.dtype))
 
-    def head(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, T, D) -> (B, T, V): the final RMSNorm, then the tied output projection."""
-        return F.linear(self.norm(x), self.tok_emb.weight)
+    def head(self, x: torch.Tensor, norm_scale: bool = True) -> torch.Tensor:
+        """(B, T, D) -> (B, T, V): the final RMSNorm (without its g when ``norm_scale`` is False), then
+        the tied output projection."""
+        return F.linear(self.norm(x, norm_scale), self.tok_emb.weight)
 
     @classmethod
     def from_state(cls, cfg: LlamaConfig, state: Mapping[str, torch.Tensor]) -> Llama:
@@ -311,14 +348,27 @@ class Generation:
 
 
 def generate(model: Llama, ids: torch.Tensor, max_new_tokens: int, use_cache: bool = True,
-             eos_id: int | None = None, *, on_step: Callable[[int, int], None] | None = None) -> Generation:
+             eos_id: int | None = None, *, on_step: Callable[[int, int], None] | None = None,
+             ablation=None) -> Generation:
     """Greedy decoding: append the argmax token ``max_new_tokens`` times (fewer if every row has
     produced ``eos_id``). ids: (B, T) the prompt. With ``use_cache`` each step runs the one new
     token against the cache; without it each step runs the whole text again (the baseline that
     shows what the cache saves). Both give the same tokens.
-    on_step: called as on_step(i, max_new_tokens) after step i (1-based) is timed, for a progress bar."""
+    on_step: called as on_step(i, max_new_tokens) after step i (1-based) is timed, for a progress bar.
+    ablation: a tf_core.ablation.Ablation, every step run with its switches (None: the model as
+    trained). One without the causal mask needs ``use_cache=False``, else ValueError: a cached step
+    is one query over past keys, which no mask hides anything from, so the cache would hide the switch."""
     if max_new_tokens < 0:
         raise ValueError("max_new_tokens must be non-negative")
+    if ablation is not None and use_cache and not ablation.causal:
+        raise ValueError("without the causal mask, decode with use_cache=False: the cache would hide the missing mask")
+
+    def forward(step: torch.Tensor, past: KVCache | None) -> DecoderOutput:
+        if ablation is None:
+            return model(step, past, last_only=True)
+        with torch.inference_mode():
+            return decoder.run(model, step, past, last_only=True, ablation=ablation)
+
     device = ids.device
     seq, cache, step_ids = ids, None, ids
     tokens, logits, seconds = [], [], []
@@ -327,10 +377,10 @@ def generate(model: Llama, ids: torch.Tensor, max_new_tokens: int, use_cache: bo
         synchronize(device)
         start = time.perf_counter()
         if use_cache:
-            out = model(step_ids, cache, last_only=True)
+            out = forward(step_ids, cache)
             cache = out.cache
         else:
-            out = model(seq, last_only=True)
+            out = forward(seq, None)
         last = out.logits[:, -1]  # (B, V)
         nxt = last.argmax(dim=-1, keepdim=True)  # (B, 1)
         synchronize(device)
