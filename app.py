@@ -31,10 +31,11 @@ lesson_pages = {
     if topic.exists
 }
 drill_page = st.Page("app_pages/drill.py", title=t("nav.drill", lang), icon=":material/quiz:", url_path="drill")
+breakit_page = st.Page("app_pages/breakit.py", title=t("nav.breakit", lang), icon=":material/build:", url_path="break-it")
 about = st.Page("app_pages/about.py", title=t("nav.about", lang), icon=":material/info:", url_path="about")
 # expanded: every page listed (past ten, Streamlit folds the rest under its own "View N more", English
 # on a Chinese page too)
-page = st.navigation([home, drill_page, *lesson_pages.values(), about], expanded=True)
+page = st.navigation([home, drill_page, breakit_page, *lesson_pages.values(), about], expanded=True)
 language_switch()
 
 # Deep link: ?q=<id> opens the page holding that question, wherever the link points.

@@ -168,7 +168,7 @@ def reveal(qid: str, quantity, shown: dict) -> None:
     verdict = t(f"drill.ui.{'close' if s.close else 'far'}.{quantity.kind}", lang, tol=tol)
     (st.success if s.close else st.warning)(verdict)
     st.markdown(drill.reveal_text(qid, measured, lang))
-    st.caption(t("drill.ui.measured_on", lang, device=md_escape(measured.device, max_len=40)))
+    st.caption(t("drill.ui.measured_on", lang))
     st.link_button(t("drill.ui.open_lesson", lang), drill.lesson_link(st.context.url, qid, measured.settings, lang),
                    icon=":material/open_in_new:")
     st.markdown(f"**{t('drill.ui.grade', lang)}**")

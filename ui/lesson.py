@@ -120,12 +120,23 @@ class Figure:
 # The strip's tiles: values at 1.6rem (Streamlit's 2.25rem cuts "0.183 → 0.0476" in a quarter of the
 # width) and labels that wrap to a second line instead of ending in "…". Our own fixed CSS, no user text.
 _FIGURE_STYLE = """<style>
-.st-key-lesson-figures [data-testid="stMetric"] { padding: 0.5rem 0.75rem; }
-.st-key-lesson-figures [data-testid="stMetricValue"] { font-size: 1.3rem; }
-.st-key-lesson-figures [data-testid="stMetricValue"] div { white-space: normal; overflow: visible; }
-.st-key-lesson-figures [data-testid="stMetricLabel"] p { white-space: normal; line-height: 1.25; }
-.st-key-lesson-figures [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
+[class*="st-key-lesson-figures"] [data-testid="stMetric"] { padding: 0.5rem 0.75rem; }
+[class*="st-key-lesson-figures"] [data-testid="stMetricValue"] { font-size: 1.3rem; }
+[class*="st-key-lesson-figures"] [data-testid="stMetricValue"] div { white-space: normal; overflow: visible; }
+[class*="st-key-lesson-figures"] [data-testid="stMetricLabel"] p { white-space: normal; line-height: 1.25; }
+[class*="st-key-lesson-figures"] [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible; }
 </style>"""
+
+
+def figure_strip(figures: Sequence[Figure], per_row: int = 2, key: str = "lesson-figures") -> None:
+    """Headline figures as bordered tiles, ``per_row`` to a row, in the strip's style (values that wrap
+    instead of ending in "…"). ``key``: the strip's container, starting "lesson-figures" (a page with
+    two strips names the second)."""
+    st.html(_FIGURE_STYLE)
+    with st.container(key=key):
+        for row in range(0, len(figures), per_row):
+            for column, f in zip(st.columns(per_row, gap="small"), figures[row:row + per_row]):
+                column.metric(f.label, f.value, help=f.help, border=True)
 
 
 def answer(qid: str, sections: Mapping[str, str], lang: str, figures: Sequence[Figure] = ()):
@@ -135,14 +146,10 @@ def answer(qid: str, sections: Mapping[str, str], lang: str, figures: Sequence[F
     (:func:`main`) in it, so that the evidence starts high on the screen, beside the answer."""
     figures = list(figures)[:4]  # 2 to 4 by design (tests/pages/test_first_screen.py); fewer when a model is missing
     text, panel = st.columns([5, 7], gap="medium")
-    st.html(_FIGURE_STYLE)
     with text:
         if not presenter.active():  # a projector shows the evidence; the teacher says the answer
             st.markdown(sections["short"])
-        with st.container(key="lesson-figures"):
-            for row in range(0, len(figures), 2):
-                for column, f in zip(st.columns(2, gap="small"), figures[row:row + 2]):
-                    column.metric(f.label, f.value, help=f.help, border=True)
+        figure_strip(figures)
         if "takeaway" in sections:
             with st.container(key=f"{qid}.takeaway", border=True):
                 title = qa.load(qid, lang).titles.get("takeaway", "")

@@ -424,3 +424,24 @@ def test_drill_from_the_first_card_to_the_files_and_back(server, new_page, lang)
     assert curriculum.load().get("scaling").en in fields and curriculum.load().get("scaling").zh in fields
     assert server + "/?q=scaling" in fields  # the link points at the server the browser used
     _assert_no_exception(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_break_it_removes_a_switch_and_shows_the_damage(server, new_page, lang):
+    """Break it in a real browser: the page as trained (SmolLM2 and e5 loaded, every switch alone scored),
+    then the 1/sqrt(d_k) switch off: the perplexity tile moves and the generated text is shown as text.
+    Screenshots at both widths."""
+    page = new_page(1366, 768)
+    page.set_default_timeout(240_000)
+    _open(page, server + f"/break-it?lang={lang}", lesson=False)
+    tiles = page.locator('[data-testid="stMetricValue"]')
+    expect(tiles.first).to_be_visible(timeout=240_000)
+    before = tiles.first.inner_text()
+    bh.full_page_screenshot(page, SCREENSHOTS / f"break-it_{lang}_1366x768.png")
+    page.locator(".st-key-brk-scale input").click(force=True)
+    expect(tiles.first).not_to_have_text(before, timeout=240_000)
+    bh.wait_rerun(page, timeout=240_000)
+    _assert_no_exception(page)
+    assert page.locator('[data-testid="stCode"]').count() == 3
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    bh.full_page_screenshot(page, SCREENSHOTS / f"break-it_scale-off_{lang}_1920x1080.png")

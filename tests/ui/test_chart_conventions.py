@@ -23,13 +23,13 @@ from tf_core.device import SPIKE_FACTOR
 from tf_core.lab.kv_cache import clip_steps
 from ui.charts import architecture, attention, decoding, layers, masks, norms, positions, positions_variants, scaling, shared, tokens
 from ui.charts import architecture_variants
-from ui.charts import cost
+from ui.charts import breakit, cost
 from ui.charts import layers as layer_charts  # `layers` is shadowed by the spec walker below
 from ui.charts.shared import MIN_FONT, ZERO_FILL, ZERO_STROKE, VegaChart
 from ui.i18n import t
 
 MODULES = (shared, masks, attention, architecture, decoding, scaling, tokens, norms, layers, positions, positions_variants,
-           architecture_variants)
+           architecture_variants, breakit)
 MODULES += (cost,)  # page cost (lessons complexity, block-cost)
 PIECES = ("<s>", "The", "a|b", "<b>x</b>", "注意", "🤖")
 
@@ -209,6 +209,10 @@ CASES = {
     "layers.dead_units": lambda lang: [layer_charts.dead_units(("relu", "gelu", "swiglu"), np.zeros(3), np.array([0.1, 0.0, 0.0]),
                                                          lang)],
     "layers.param_bars": lambda lang: [layer_charts.param_bars(("a", "b"), np.array([8.0, 9.0]), np.array([4.0, 3.0]), lang)],
+    # --- Break it (app_pages/breakit.py) ---
+    "breakit.overview": lambda lang: [breakit.overview([("as trained", 26.8, True), ("<b>x</b>", 1754.0, False)], lang)],
+    "breakit.losses": lambda lang: [breakit.losses(np.array([1.0, 2.0, 0.5]), np.array([3.0, 2.5, 4.0]), lang)],
+    "breakit.similarity": lambda lang: [breakit.similarity([("a", np.eye(3)), ("b", np.full((3, 3), 0.7))], lang)],
     # --- cases of lesson weight-tying ---
     "layers.param_split": lambda lang: [layer_charts.param_split([("a", 10, 30, 0), ("a", 10, 30, 10)], lang)],
     # --- cases of lesson lr-dropout ---
@@ -404,7 +408,7 @@ def test_every_map_draws_exact_zeros_white_with_a_legend_entry(lang):
         # the synthetic data holds a cell the layer keeps: the entry shows
         cells = chart.data[chart.data["kind"] == "cell"] if "kind" in chart.data else chart.data
         assert (cells[field] == 0).any(), (label, field)
-    assert maps == 14  # 3 token heatmaps (one with masked keys), 4 head grids, the mask, causal and cross maps, 2 leak maps, the features, M_k's corner
+    assert maps == 15  # 3 token heatmaps (one with masked keys), 4 head grids, the mask, causal and cross maps, 2 leak maps, the features, M_k's corner, e5's zh/en cosines
 
 
 def test_zero_layer_is_absent_from_a_chart_without_it():

@@ -41,7 +41,7 @@ class Measured:
     value: float
     facts: Mapping[str, object] = field(default_factory=dict)
     settings: Mapping[str, object] = field(default_factory=dict)
-    device: str = "cpu"
+    device: str = "cpu"  # where a model-backed quantity ran ("cpu", "cuda"); the lesson page states it in full
 
 
 @dataclass(frozen=True)

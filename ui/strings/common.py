@@ -16,12 +16,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "about.intro": {
         "en": "Every heatmap, curve and timing in this app is computed live by its PyTorch core. The pretrained "
         "models below come as ordinary packages from the Python package index and are read by the app's own "
-        "loaders (the file parsed, every tensor named and its shape checked; for SmolLM2 only its tokenizer is "
-        "used so far); nothing is downloaded while the app runs. The synthetic experiments (random vectors, as on "
-        "the √d_k page) need no data at all; the BPE training samples and word lists were written for this app.",
+        "loaders (the file parsed, every tensor named and its shape checked); nothing is downloaded while the app "
+        "runs. The synthetic experiments (random vectors, as on the √d_k page) need no data at all; the BPE training "
+        "samples, the word lists, and Break it's evaluation texts, prompts and zh/en sentence pairs were written for this app.",
         "zh": "本应用中的每张热力图、每条曲线和每个计时，都由它的 PyTorch 核心实时计算。下列预训练模型以普通 "
-        "Python 包的形式从软件包索引安装，由本应用自己的加载代码读取（解析模型文件，逐个核对张量名称与形状；SmolLM2 目前只用到它的分词器）；"
-        "应用运行时不下载任何东西。合成实验（例如 √d_k 页面上的随机向量）完全不需要数据；BPE 训练样例与词表为本应用自行编写。",
+        "Python 包的形式从软件包索引安装，由本应用自己的加载代码读取（解析模型文件，逐个核对张量名称与形状）；"
+        "应用运行时不下载任何东西。合成实验（例如 √d_k 页面上的随机向量）完全不需要数据；BPE 训练样例、词表，"
+        "以及\"动手拆解\"的评测文本、提示和中英句对，都为本应用自行编写。",
     },
     "about.models": {"en": "Pretrained models", "zh": "预训练模型"},
     "about.col.model": {"en": "Model", "zh": "模型"},

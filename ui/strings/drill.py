@@ -70,8 +70,8 @@ STRINGS = {
     "drill.ui.close.yesno": {"en": "Right.", "zh": "回答正确。"},
     "drill.ui.far.yesno": {"en": "Not what the model does.", "zh": "与模型的实际行为不符。"},
     "drill.ui.measured_on": {
-        "en": "Computed now by the lesson's own code on {device}, with the settings the lesson link opens.",
-        "zh": "由该课程自己的代码刚刚在 {device} 上算出，所用设置与下面的课程链接一致。",
+        "en": "Computed now by the lesson's own code, with the settings the lesson link opens (the lesson names the device).",
+        "zh": "由该课程自己的代码刚刚算出，所用设置与下面的课程链接一致（课程页面会注明所用设备）。",
     },
     "drill.ui.open_lesson": {"en": "Open this experiment in its lesson", "zh": "在课程中打开这个实验"},
     "drill.ui.grade": {"en": "Grade yourself: how well did you know it?", "zh": "给自己打分：你掌握得怎么样？"},
