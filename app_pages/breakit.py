@@ -28,6 +28,13 @@ def figures_row(figures: list[Figure], key: str) -> None:
     figure_strip(figures, key=f"lesson-figures-{key}")
 
 
+def removed_label(switch: str) -> str:
+    """A switch of "each switch alone", named by what it removes ("without RoPE")."""
+    if switch == "heads_off":
+        return t("brk.overview.heads", lang, layer=OVERVIEW_LAYER)
+    return t(f"brk.off.{switch}", lang)
+
+
 def lesson_link(switch: str) -> str:
     qid = lab.LESSONS[switch]
     return f"[{t('brk.lesson', lang, title=cur.get(qid).short(lang))}](/?q={qid}&lang={lang})"
@@ -78,6 +85,7 @@ if dec is not None:
             keep[switch] = c_toggle.toggle(t(f"brk.{switch}", lang), value=True, key=f"brk.{switch}")
             c_link.markdown(lesson_link(switch))
         layers = st.multiselect(t("brk.heads", lang), list(range(cfg.n_layers)), key="brk.layers",
+                                placeholder=t("brk.heads_placeholder", lang),
                                 max_selections=limits.BREAKIT_HEADS_OFF // cfg.n_heads,
                                 help=t("brk.heads_help", lang, n=limits.BREAKIT_HEADS_OFF // cfg.n_heads, h=cfg.n_heads))
         st.markdown(lesson_link("heads_off"))
@@ -92,16 +100,15 @@ if dec is not None:
         figures_row([
             Figure(t("brk.fig.ppl", lang), f"{num(ppl0)} → {num(ppl1)}", t("brk.fig.ppl_help", lang, n=part.intact.n_tokens)),
             Figure(t("brk.fig.ratio", lang), f"×{num(ppl1 / ppl0)}", t("brk.fig.ratio_help", lang)),
-            Figure(t("brk.fig.worst", lang), t(f"brk.{worst}", lang) if worst != "heads_off"
-                   else t("brk.overview.heads", lang, layer=OVERVIEW_LAYER), t("brk.fig.worst_help", lang)),
+            Figure(t("brk.fig.worst", lang), removed_label(worst), t("brk.fig.worst_help", lang)),
         ], "decoder")
         if ablation.intact:
             st.info(t("brk.intact_note", lang), icon=":material/info:")
         elif not ablation.causal:
             st.warning(t("brk.leak", lang), icon=":material/visibility:")
         st.markdown(f"**{t('brk.overview.title', lang)}**")
-        labels = {"intact": t("brk.overview.intact", lang), "heads_off": t("brk.overview.heads", lang, layer=OVERVIEW_LAYER)}
-        rows = [(labels.get(k) or t(f"brk.{k}", lang), v, k == "intact") for k, v in singles.items()]
+        rows = [(t("brk.overview.intact", lang) if k == "intact" else removed_label(k), v, k == "intact")
+                for k, v in singles.items()]
         chart(charts.overview(rows, lang), key="brk.chart.overview")
         st.markdown(t("brk.overview.caption", lang, text=t(f"brk.lang.{text_lang}", lang), n=part.intact.n_tokens,
                       ppl=num(singles["intact"]), scale=num(singles["scale"]), causal=num(singles["causal"]),
