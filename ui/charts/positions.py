@@ -447,7 +447,9 @@ def _components_spec(lang: str) -> dict:
     tip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("p:Q", title=t("pe.axis.position", lang)),
            alt.Tooltip("v:Q", title=y_title, format=".4f")]
     lines = alt.Chart().mark_line(strokeWidth=1.8).encode(x=x, y=alt.Y("v:Q", title=y_title), color=colour, detail="rank:O", tooltip=tip)
-    return vega_spec(configure(lines.properties(height=300)))
+    # fit-x: the plot keeps its 300 px and the two-row legend goes above it (it had squeezed the plot to
+    # ~90 px in presenter mode, whose fonts are larger)
+    return vega_spec(configure(lines.properties(height=300), fit_x=True))
 
 
 def component_curves(curves: np.ndarray, explained: np.ndarray, lang: str) -> VegaChart:
