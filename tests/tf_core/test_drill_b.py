@@ -107,7 +107,6 @@ def test_value_facts_and_settings(qid, measured):
     for name, v in m.settings.items():
         assert f'"{name}"' in sources or name in shared, f"{qid}: {name} is not a URL parameter of the lesson"
         assert isinstance(v, (int, float, str)), name
-    assert _TIMES[qid] < 10, f"{qid} took {_TIMES[qid]:.1f} s"
 
 
 # --- each number against its own source ---------------------------------------------------------------

@@ -93,14 +93,15 @@ STRINGS = {
     "drill.dot-vs-additive.unit": {"en": "×", "zh": "×"},
     "drill.dot-vs-additive.reveal": {
         "en": "Counted this way the additive scores take {flops_add} FLOPs against {flops_dot} for QKᵀ (n = {n}, "
-              "d_k = {dk}, d_a = {da}): the same order, n²·d_a against n²·d_k, not d² times more. Only the naive way, "
-              "W[q; k] for every pair, costs {flops_naive}, {naive_ratio} times the dot product. The practical gap lies "
+              "d_k = {dk}, d_a = {da}): the same order, n²·d_a + 2·n·d_k·d_a multiply-adds against n²·d_k. Only the "
+              "naive way, W[q; k] for every pair, n²·(2·d_k + 1)·d_a multiply-adds, costs {flops_naive}, {naive_ratio} "
+              "times the dot product. The practical gap lies "
               "elsewhere: in this run the additive score took {time_ratio} times as long as the dot product, because "
               "QKᵀ is one matrix product, while the additive score writes an n × n × d_a tensor and takes a tanh of "
               "every element of it.",
         "zh": "按这种方式计数，加性分数需要 {flops_add} 次浮点运算，QKᵀ 需要 {flops_dot} 次（n = {n}，d_k = {dk}，"
-              "d_a = {da}）：量级相同，分别是 n²·d_a 与 n²·d_k，并没有多出 d² 倍。只有朴素做法，即对每一对计算 W[q; k]，"
-              "才需要 {flops_naive} 次，是点积的 {naive_ratio} 倍。实际的差距在别处：本次运行中加性分数的耗时是点积的 "
+              "d_a = {da}）：量级相同，乘加次数分别是 n²·d_a + 2·n·d_k·d_a 与 n²·d_k。只有朴素做法，即对每一对计算 "
+              "W[q; k]，共 n²·(2·d_k + 1)·d_a 次乘加，才需要 {flops_naive} 次，是点积的 {naive_ratio} 倍。实际的差距在别处：本次运行中加性分数的耗时是点积的 "
               "{time_ratio} 倍，因为 QKᵀ 只是一次矩阵乘法，而加性分数要写出一个 n × n × d_a 的张量，并对其中每个元素求"
               "双曲正切。",
     },
@@ -121,12 +122,12 @@ STRINGS = {
               "d × d/h make one d × d matrix. Only the softmax grows, {exps_multi} exponentials against {exps_single}. "
               "What the split buys is {heads} attention patterns per token instead of one: two heads of the same layer "
               "differ by a mean Hellinger distance of {dist_mean} between their rows (0 for identical rows), averaged "
-              "over the pairs of all {layers} layers.",
+              "over every pair of heads in each of the {layers} layers.",
         "zh": "比值是 {value}：在这 {tokens} 个词元上，{heads} 个宽度 {dh} 的头需要 {flops_multi} 次浮点运算，一个宽度 {d} "
               "的单头需要 {flops_single} 次，两者的参数都是 {params} 个，因为 h 个 d × d/h 的分块拼起来就是一个 d × d 的"
               "矩阵。只有 softmax 变多了：{exps_multi} 次指数运算，对比 {exps_single} 次。拆分换来的是每个词元 {heads} 种"
               "注意力模式而不是一种：同一层的两个头，其各行之间的平均 Hellinger 距离为 {dist_mean}（完全相同的行为 0），"
-              "对全部 {layers} 层的所有头对取平均。",
+              "对 {layers} 层中每一层的每一对头取平均。",
     },
     # --- padding-mask
     "drill.padding-mask.ask": {

@@ -9,24 +9,24 @@ STRINGS = {
         "en": "SmolLM2-135M-Instruct, with its causal mask, reads the prompt \"Once upon a time, in a small village by "
               "the sea, there lived an\". The token at position 8 (\" village\", counting from 0) is replaced by \" dog\" "
               "and the model runs again. Look at positions 0 to 7 in every block and every sub-step: the norms, the "
-              "attention, the feed-forward network and the two residual sums that add each block's input back in. Does "
-              "any of these values change at all?",
+              "attention, the feed-forward network and the two residual sums that add each sub-layer's input back to its "
+              "output. Does any of these values change at all?",
         "zh": "SmolLM2-135M-Instruct 带着因果掩码读入提示 `Once upon a time, in a small village by the sea, there lived "
               "an`。把第 8 个位置（从 0 数起）的词元 `village` 换成 `dog`，再运行一次。逐块查看位置 0 到 7 上每个子步骤"
-              "的值：归一化、注意力、前馈网络，以及把块的输入加回来的两次残差相加。其中有没有任何一个值发生变化？",
+              "的值：归一化、注意力、前馈网络，以及把子层的输入加回到其输出上的两次残差相加。其中有没有任何一个值发生变化？",
     },
     "drill.residual-leak.reveal": {
-        "en": "With the mask, the largest change at the positions before {p}, over all {cells} values ({layers} blocks × "
-              "{steps} sub-steps × {p} positions), is {before_causal}, and {resid_causal} in the residual sums alone; the "
+        "en": "With the mask, the largest change at the positions before {p}, over all {cells} vectors ({layers} blocks × "
+              "{steps} sub-steps × {p} positions) and all their features, is {before_causal}, and {resid_causal} in the residual sums alone; the "
               "answer is yes only if it is above 0. A residual connection adds position i's own vector back at position "
               "i, and the norms and the feed-forward network also act on each position alone, so only attention reads "
               "other positions, and the mask gives every later key weight 0. Without the mask the first change before "
-              "{p} appears in layer {leak_layer}'s {leak_step} sub-step ({leak_value}), and the residual stream carries "
+              "{p} appears in the attention output of layer {leak_layer} ({leak_value}), and the residual stream carries "
               "it up to the last block ({last_bidir}).",
-        "zh": "有因果掩码时，位置 {p} 之前全部 {cells} 个值（{layers} 个块 × {steps} 个子步骤 × {p} 个位置）的最大变化是 "
+        "zh": "有因果掩码时，位置 {p} 之前全部 {cells} 个向量（{layers} 个块 × {steps} 个子步骤 × {p} 个位置）在所有分量上的最大变化是 "
               "{before_causal}，只看残差相加的结果是 {resid_causal}；只有它大于 0 时答案才是“有”。残差连接把位置 i 自己的"
               "向量加回到位置 i 上，归一化和前馈网络也都逐个位置计算，所以只有注意力会读取其他位置，而掩码让后面每个键的"
-              "权重都为 0。去掉掩码后，位置 {p} 之前的第一个变化出现在第 {leak_layer} 层的 {leak_step} 子步骤"
+              "权重都为 0。去掉掩码后，位置 {p} 之前的第一个变化出现在第 {leak_layer} 层的注意力输出"
               "（{leak_value}），随后残差流把它一路带到最后一个块（{last_bidir}）。",
     },
     # --- encoder
@@ -114,8 +114,8 @@ STRINGS = {
               "token, which is chosen but never run), each holding a key and a value in each of {layers} layers for "
               "{kv_heads} heads of {d_head} numbers of {bytes_per_number} bytes: {per_position} bytes a position, "
               "{cache_bytes} bytes in all, measured from the cache's tensors (the formula gives {formula_bytes}). With "
-              "plain multi-head attention, {heads} key/value heads, it would be {mha_bytes}, and a full context of "
-              "{context} tokens takes {context_bytes}. Only keys and values are kept because a past query is never read "
+              "plain multi-head attention, {heads} key/value heads, it would be {mha_bytes} bytes, and a full context of "
+              "{context} tokens takes {context_bytes} bytes. Only keys and values are kept because a past query is never read "
               "again: each step needs just the newest query, against every key and value.",
         "zh": "结束时缓存里有 {positions} 个位置（{n_prompt} 个提示词元加 {n_new} 个新词元，减去最后一个：它被选出后还没有"
               "送进模型），每个位置在 {layers} 层中各存 {kv_heads} 个头的一个键和一个值，每个 {d_head} 个数、每个数 "
@@ -127,11 +127,11 @@ STRINGS = {
     # --- complexity
     "drill.complexity.ask": {
         "en": "Self-attention written out explicitly, as code that returns the attention weights computes it: one "
-              "sequence of n = 1024 tokens, width d = 256 split into 4 heads, float32, building the scores QKᵀ/√d_h and "
-              "their softmax. What is the peak memory of one such call, in MiB (2²⁰ bytes), counting what the call "
+              "sequence of n = 1024 tokens, width d = 256 split into 4 heads, float32, building the scores QKᵀ/√d_h, "
+              "their softmax and the weights times V. What is the peak memory of one such call, in MiB (2²⁰ bytes), counting what the call "
               "allocates itself (not Q, K and V)?",
         "zh": "按显式方式计算自注意力（即返回注意力权重的代码所做的那样）：一条 n = 1024 个词元的序列，宽度 d = 256 分成 "
-              "4 个头，float32，算出分数 QKᵀ/√d_h 及其 softmax。这样一次调用的峰值内存是多少 MiB（2²⁰ 字节）？只计这次"
+              "4 个头，float32，算出分数 QKᵀ/√d_h、其 softmax 以及权重乘 V。这样一次调用的峰值内存是多少 MiB（2²⁰ 字节）？只计这次"
               "调用自己分配的内存（不含 Q、K、V）。",
     },
     "drill.complexity.unit": {"en": "MiB", "zh": "兆字节（MiB）"},
@@ -177,7 +177,7 @@ STRINGS = {
               "loss below 1 nat (the mean of its last 5 steps)?",
         "zh": "两个堆叠各由 4 个前置层归一化（Pre-LN）的 Transformer 块组成（宽度 64，4 个头），从相同的初始权重、用相同的"
               "批次，以学习率 0.003 训练 80 步，任务是把短的字符序列倒过来。两者只差在残差连接：一个把子层的输出加到输入"
-              "上，另一个用输出取代输入。没有残差连接的那个能学会这个任务吗，即最后的损失（最后 5 步的平均）低于 1？",
+              "上，另一个用输出取代输入。没有残差连接的那个能学会这个任务吗，即最后的损失（最后 5 步的平均）低于 1 奈特？",
     },
     "drill.residual.reveal": {
         "en": "After {steps} steps the stack with residuals ends at a loss of {loss_with} and the one without at "
@@ -208,12 +208,12 @@ STRINGS = {
               "above {threshold}, far more than float rounding in the encoder gives. LayerNorm normalises each token "
               "over its own {D} features, so the batch, its size and its padding never enter. BatchNorm normalises each "
               "feature over every position of the batch: counting the {n_pad} pad positions beside the {n_real} real "
-              "ones moves its outputs by {bn_pad} on average, and even with the padding left out, the other sentences "
+              "ones moves the real tokens' outputs by {bn_pad} on average (against statistics over the real positions only), and even with the padding left out, the other sentences "
               "move a token's output by {bn_masked} on average from its sentence normalised alone.",
         "zh": "层归一化在所有真实词元和分量上的最大变化是 {ln_max}；只有它超过 {threshold} 时答案才是“有”，这个阈值远大于"
               "编码器里浮点舍入能造成的差别。层归一化用每个词元自己的 {D} 个分量做归一化，批次、批次大小和填充都不参与。"
               "批归一化则对每个分量在整个批次的所有位置上做归一化：把 {n_pad} 个填充位置和 {n_real} 个真实位置一起统计，"
-              "它的输出平均移动 {bn_pad}；即使把填充排除在外，其他句子仍让一个词元的输出与其句子单独归一化时平均相差 "
+              "真实词元的输出平均移动 {bn_pad}（相对于只用真实位置统计时）；即使把填充排除在外，其他句子仍让一个词元的输出与其句子单独归一化时平均相差 "
               "{bn_masked}。",
     },
 }

@@ -119,7 +119,7 @@ STRINGS = {
               "Sparse activations are cheap, but a unit that is 0 at every position gets no gradient and never "
               "recovers: after this run {dead_relu_n} of the {units} ReLU units are dead, against {dead_gelu_n} with "
               "GELU.",
-        "zh": "ReLU 激活值中有 {zero_relu} 恰好为 0；同样的网络换成 GELU 训练后只有 {zero_gelu}。稀疏的激活计算便宜，"
+        "zh": "ReLU 激活值中有 {zero_relu} 恰好为 0；同样的网络换成 GELU 训练后为 {zero_gelu}。稀疏的激活计算便宜，"
               "但一个在所有位置都为 0 的单元得不到梯度，再也恢复不了：这次训练后 {units} 个 ReLU 单元中有 {dead_relu_n} 个已经死亡，"
               "GELU 为 {dead_gelu_n} 个。",
     },
@@ -149,14 +149,16 @@ STRINGS = {
     },
     "drill.lr-dropout.unit": {"en": "nats", "zh": "奈特"},
     "drill.lr-dropout.reveal": {
-        "en": "{loss_const} nats: without warm-up the run stays at about the task's character entropy, {entropy}, the "
-              "loss of a model that knows which characters occur but not where they go. The same run on the paper's "
+        "en": "{loss_const} nats without warm-up, against the task's character entropy of {entropy}, the loss of a model "
+              "that knows which characters occur but not where they go (the plateau a run stuck at the start stays "
+              "on). The same run on the paper's "
               "schedule (a linear rise over {warmup} steps to the same peak {lr}, then a 1/√step decay) ends at {loss_warm}. "
-              "Post-LN's gradients near the output are large at initialisation, and full-size first steps leave it on "
-              "that plateau.",
-        "zh": "{loss_const} 奈特：没有预热时，训练停在任务的字符熵 {entropy} 附近，也就是只知道出现哪些字符、不知道它们该放在哪里的模型的损失。"
+              "Post-LN's gradients near the output are large at initialisation, and full-size first steps can leave it on "
+              "that plateau; the warm-up keeps the first steps small.",
+        "zh": "没有预热时为 {loss_const} 奈特；作为对照，任务的字符熵是 {entropy}，也就是只知道出现哪些字符、不知道它们该放在哪里的模型的损失"
+              "（一开始就卡住的训练会停在这个平台上）。"
               "同样的训练改用论文的调度（在 {warmup} 步内线性升到同样的峰值 {lr}，再按 1/√步数 衰减），"
-              "最终损失为 {loss_warm}。Post-LN 在初始化时靠近输出的梯度很大，一开始就用全尺寸的步长，会让它停在这个平台上。",
+              "最终损失为 {loss_warm}。Post-LN 在初始化时靠近输出的梯度很大，一开始就用全尺寸的步长，可能让它停在这个平台上；预热让最初的几步保持很小。",
     },
     # --- variants ---
     "drill.variants.ask": {
