@@ -48,6 +48,8 @@ _STYLE = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div { font-size: 2.2rem !important; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 h1 { font-size: 2.4rem !important; }
+[class*="st-key-lesson-figures"] [data-testid="stMetricValue"],
+[class*="st-key-lesson-figures"] [data-testid="stMetricValue"] * { font-size: 1.6rem !important; white-space: normal !important; }
 [data-testid="stSliderThumbValue"] { transform: translateY(-0.5rem); }
 [data-testid="stSlider"] { padding-top: 0.5rem; }
 </style>"""

@@ -445,3 +445,33 @@ def test_break_it_removes_a_switch_and_shows_the_damage(server, new_page, lang):
     assert page.locator('[data-testid="stCode"]').count() == 3
     page.set_viewport_size({"width": 1920, "height": 1080})
     bh.full_page_screenshot(page, SCREENSHOTS / f"break-it_scale-off_{lang}_1920x1080.png")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_presenter_mode_pins_three_slides_and_steps_through_them(server, new_page, lang):
+    """A teacher's lesson plan in a real browser: three experiments on three pages pinned into one deck
+    (it lives in the address), then Previous and Next open each slide's lesson with its settings."""
+    page = new_page(1280, 720)
+    page.set_default_timeout(120_000)
+    deck = ""
+    for path, qid, setting in (("scaling", "scaling", ("dk", "512")), ("cost", "complexity", ("n", "256")),
+                               ("positions", "positional-encoding", ("d", "32"))):
+        extra = f"&deck={deck}" if deck else ""
+        _open(page, server + f"/{path}?q={qid}&lang={lang}&{setting[0]}={setting[1]}&present=1{extra}", lesson=True)
+        page.get_by_role("button", name=t("present.pin", lang)).click()
+        page.wait_for_function("(old) => { const d = new URLSearchParams(location.search).get('deck'); return d && d !== old; }",
+                               arg=deck)
+        deck = bh.query(page.url)["deck"]
+        bh.wait_rerun(page)
+    expect(page.get_by_text(t("present.where", lang, i=3, n=3))).to_be_visible()
+    page.mouse.move(5, 700)  # no tooltip of the pin button over the title
+    bh.full_page_screenshot(page, SCREENSHOTS / f"presenter_deck-3_{lang}_1280x720.png")
+    for button, qid, setting in (("present.prev", "complexity", ("n", "256")), ("present.prev", "scaling", ("dk", "512")),
+                                 ("present.next", "complexity", ("n", "256"))):
+        page.get_by_role("button", name=t(button, lang)).click()
+        query = _wait_query(page, q=qid, present="1", deck=deck, **{setting[0]: setting[1]})
+        assert query["lang"] == lang
+        bh.wait_page(page, lesson=True)
+        i = 2 if qid == "complexity" else 1
+        expect(page.get_by_text(t("present.where", lang, i=i, n=3))).to_be_visible()
+    _assert_no_exception(page)
