@@ -55,6 +55,12 @@ def register(key: str, data: pd.DataFrame | Callable[[], pd.DataFrame], spec: di
         st.session_state.setdefault(SPECS, {})[key] = (spec, data)
 
 
+def register_picture(key: str, build: Callable[[], object]) -> None:
+    """A picture for a chart the page drew with Plotly: ``build()`` returns the same matrix as a Vega-Lite
+    VegaChart (ui.charts.positions.matrix_image), built only when the learner downloads the pictures."""
+    st.session_state.setdefault(SPECS, {})[key] = build
+
+
 @functools.cache
 def cjk_font() -> bool:
     """Whether the server has a font with Chinese characters (vl-convert draws with the system's fonts)."""
@@ -79,7 +85,7 @@ def picture_spec(spec: dict, data: pd.DataFrame) -> dict:
     return out
 
 
-def pictures_zip(specs: Mapping[str, tuple[dict, pd.DataFrame]], about: str, lang: str) -> bytes:
+def pictures_zip(specs: Mapping[str, object], about: str, lang: str) -> bytes:
     """A ZIP of every Vega-Lite chart (key -> (spec, data)) as SVG and PNG (vl-convert, on the server), with
     README.txt holding ``about`` and the charts that could not be drawn, if any (one chart that fails does
     not lose the others)."""
@@ -87,10 +93,13 @@ def pictures_zip(specs: Mapping[str, tuple[dict, pd.DataFrame]], about: str, lan
 
     buf, failed = io.BytesIO(), []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for key, (spec, frame) in specs.items():
+        for key, entry in specs.items():
             name = _UNSAFE.sub("-", key)
             try:
-                full = picture_spec(spec, frame)
+                if callable(entry):  # a Plotly chart's picture, built now (register_picture)
+                    built = entry()
+                    entry = (built.spec, built.data)
+                full = picture_spec(*entry)
                 z.writestr(f"{name}.svg", vlc.vegalite_to_svg(full))
                 z.writestr(f"{name}.png", vlc.vegalite_to_png(full, scale=PICTURE_SCALE))
             except Exception as e:  # noqa: BLE001 - one chart that cannot be drawn is named, the rest are kept

@@ -330,10 +330,13 @@ def matrix(image: VegaChart, heatmap: Callable[[], object], key: str, lang: str)
     st.toggle(t("matrix.zoom", lang), key=f"{key}.zoom", help=t("matrix.zoom_help", lang))
 
 
-def plotly(fig, key: str) -> None:
+def plotly(fig, key: str, picture: Callable[[], VegaChart] | None = None) -> None:
     """Place a Plotly figure from ui.charts (a large matrix: zoom and pan, the exact value on hover) at
     the full column width, with the mode bar's tools but without Plotly's logo (in presenter mode, a copy
-    with larger fonts and thicker lines)."""
+    with larger fonts and thicker lines). ``picture``: the same chart as a Vega-Lite matrix image, for the
+    export's SVG and PNG (built only on a download; a 3-D view has none: its camera button gives a PNG)."""
     shown = presenter.projector_figure(fig) if presenter.active() else fig
     st.plotly_chart(shown, key=key, width="stretch", config={"displaylogo": False})
     export.register(key, lambda: export.plotly_frame(fig))
+    if picture is not None:
+        export.register_picture(key, picture)

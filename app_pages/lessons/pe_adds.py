@@ -119,8 +119,9 @@ def structure_section(s, lang: str) -> None:
     left, right = st.columns(2, gap="medium")
     rows = np.arange(s.rows)
     with left:
-        lesson.plotly(charts.matrix_heatmap(np.round(s.similarity, 3), rows, rows, lang, "pe.axis.position", "pe.axis.position",
-                                            "pe.sim.value", zmax=1.0, height=380), key="pe-adds.chart.similarity")
+        sim = (np.round(s.similarity, 3), rows, rows, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
+        lesson.plotly(charts.matrix_heatmap(*sim, zmax=1.0, height=380), key="pe-adds.chart.similarity",
+                      picture=lambda: charts.matrix_image(*sim, zmax=1.0, height=380))
     with right:
         lesson.chart(charts.component_curves(s.curves, s.explained, lang), key="pe-adds.chart.components")
     periods = t("pev.and", lang).join(

@@ -176,8 +176,9 @@ def learned_section(qid: str, lab, lang: str) -> None:
     m = learned("minilm", encoders.encoder("minilm", lang), lab)
     st.subheader(t("pev.learned.title", lang, model=short_name(m.model)), divider="gray")
     rows = np.arange(m.similarity.shape[0])
-    lesson.plotly(pe_charts.matrix_heatmap(np.round(m.similarity, 3), rows, rows, lang, "pe.axis.position", "pe.axis.position",
-                                           "pe.sim.value", zmax=1.0, height=420), key=f"{qid}.chart.learned")
+    sim = (np.round(m.similarity, 3), rows, rows, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
+    lesson.plotly(pe_charts.matrix_heatmap(*sim, zmax=1.0, height=420), key=f"{qid}.chart.learned",
+                  picture=lambda: pe_charts.matrix_image(*sim, zmax=1.0, height=420))
     lesson.note(t("pev.learned.caption", lang, rows=m.rows, d=m.d, near=num(m.neighbour), far=num(m.far), half=m.rows // 2))
     st.code(m.past_end, language=None)
 
