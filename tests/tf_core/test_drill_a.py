@@ -9,20 +9,17 @@ dot-vs-additive ~0.6 s (three timed rounds), causal-mask ~0.6 s, the others 0.2 
 from __future__ import annotations
 
 import json
-import math
-import string
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
+from drill_checks import check_strings, check_value_facts_and_settings, measure_all
+
 from tf_core import limits
 from tf_core.drill import lessons_a
-from tf_core.drill.base import Measured
 from tf_core.drill.models import local
-from ui.i18n import LANGS, STRINGS, t
 
 ROOT = Path(__file__).resolve().parents[2]
 QUANTITIES = {q.qid: q for q in lessons_a.QUANTITIES}
@@ -32,8 +29,6 @@ PAGES = {"tokenization": ["app_pages/tokens.py"], "pretrained-vectors": ["app_pa
          "dot-vs-additive": ["app_pages/lessons/dot_vs_additive.py"], "scaling": ["app_pages/scaling.py"],
          "padding-mask": ["app_pages/masks.py"], "batch-lengths": ["app_pages/lessons/batch_lengths.py"],
          "causal-mask": ["app_pages/masks.py"]}
-SHARED_PARAMS = {"ui/encoders.py": ("text", "model"), "ui/decoders.py": ("prompt", "decoder")}
-_TIMES: dict[str, float] = {}
 
 
 @pytest.fixture(scope="module")
@@ -43,20 +38,7 @@ def models():
 
 @pytest.fixture(scope="module")
 def measured(models):
-    """qid -> Measured, each computed once (models loaded before the clock starts)."""
-    models.load("minilm")
-    models.load("smollm2")
-    out = {}
-    for qid, q in QUANTITIES.items():
-        start = time.perf_counter()
-        out[qid] = q.compute(models)
-        _TIMES[qid] = time.perf_counter() - start
-    print("\ncompute seconds:", {k: round(v, 2) for k, v in _TIMES.items()})
-    return out
-
-
-def _fields(text: str) -> set[str]:
-    return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
+    return measure_all(QUANTITIES, models)
 
 
 def test_the_group_covers_its_lessons_in_the_order_of_study():
@@ -77,32 +59,12 @@ def test_fixed_inputs_are_the_lessons_own_defaults():
 
 @pytest.mark.parametrize("qid", list(QUANTITIES))
 def test_strings_exist_in_both_languages_and_quote_only_facts(qid, measured):
-    m = measured[qid]
-    known = set(m.facts) | {"value"}
-    for lang in LANGS:
-        assert not _fields(STRINGS[f"drill.{qid}.ask"][lang]), "the question is asked before the run: no placeholder"
-        assert not _fields(STRINGS.get(f"drill.{qid}.unit", {lang: ""})[lang])  # no entry: a pure number
-        assert _fields(STRINGS[f"drill.{qid}.reveal"][lang]) <= known, (qid, lang)
-        t(f"drill.{qid}.reveal", lang, value=m.value, **m.facts)  # formats
-    assert _fields(STRINGS[f"drill.{qid}.reveal"]["en"]) == _fields(STRINGS[f"drill.{qid}.reveal"]["zh"])
+    check_strings(qid, measured[qid])
 
 
 @pytest.mark.parametrize("qid", list(QUANTITIES))
 def test_value_facts_and_settings(qid, measured):
-    q, m = QUANTITIES[qid], measured[qid]
-    assert isinstance(m, Measured) and isinstance(m.value, float) and math.isfinite(m.value)
-    if q.kind == "yesno":
-        assert m.value in (0.0, 1.0)
-    else:
-        assert q.lo <= m.value <= q.hi
-    for name, v in m.facts.items():
-        assert type(v) in (int, float, str), (name, type(v))
-        assert not isinstance(v, float) or math.isfinite(v), name
-    sources = "".join((ROOT / p).read_text(encoding="utf-8") for p in PAGES[qid])
-    shared = {n for names in SHARED_PARAMS.values() for n in names} | {"lang"}  # a pinned language
-    for name, v in m.settings.items():
-        assert f'"{name}"' in sources or name in shared, f"{qid}: {name} is not a URL parameter of the lesson"
-        assert isinstance(v, (int, str)), name
+    check_value_facts_and_settings(QUANTITIES[qid], measured[qid], PAGES[qid])
 
 
 # --- each number against its own source ---------------------------------------------------------------
