@@ -45,14 +45,15 @@ class AppModels:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def measure(qid: str, lang: str):
+def measure(qid: str, _lang: str):
     """The card's live quantity (tf_core.drill.QUANTITIES[qid].compute), in the worker's line. Kept per
-    process: its settings are fixed, so every learner asking for it gets the same run."""
+    process and shared by both languages (``_lang`` only words the progress line): its settings are fixed,
+    so every learner asking for it gets the same run."""
     from tf_core.drill import QUANTITIES
     from ui.decoders import run_in_line
 
     quantity = QUANTITIES[qid]
-    return run_in_line(lambda _progress: quantity.compute(AppModels()), lang, t("drill.ui.computing", lang))
+    return run_in_line(lambda _progress: quantity.compute(AppModels()), _lang, t("drill.ui.computing", _lang))
 
 
 def fact_text(value: object, markdown: bool = True) -> str:
