@@ -28,9 +28,14 @@ PAGE = "positions"
 # The base offered: the paper's 10,000, SmolLM2's RoPE 100,000, Llama 3's 500,000, and smaller ones whose
 # slowest pair turns within a few hundred positions.
 PE_BASES = (2.0, 10.0, 100.0, 1_000.0, 10_000.0, 100_000.0, 500_000.0, 1_000_000.0)
+# Which of the two sections under the curves is drawn: the similarity of two positions against their
+# distance, or the shift as a rotation. One at a time: a change of d redraws every chart on the page, and
+# the two sections' four charts made its re-render the slowest of the page (benchmarks/rerender.py). Their
+# headline numbers stay on the first screen either way (pe_figures).
+PE_VIEW = params.ChoiceParam("view", ("distance", "rotation"), "distance")
 POSITIONAL_ENCODING = (params.Param("d", limits.PE_D), params.Param("length", limits.PE_LENGTH),
                        params.Param("base", limits.PE_BASE, options=PE_BASES), params.Param("k", limits.PE_OFFSET),
-                       encoders.TEXT, encoders.MODEL, params.Param("seed", limits.SEED))
+                       PE_VIEW, encoders.TEXT, encoders.MODEL, params.Param("seed", limits.SEED))
 # --- end parameters of lesson positional-encoding ---
 
 # --- parameters of lesson embed-scale ---
@@ -122,6 +127,35 @@ def pe_matrix_notes(s) -> None:
     lesson.note("\n\n".join(lines))
 
 
+def pe_similarity_section(s, values) -> None:
+    st.subheader(t("pe.sim.title", lang), divider="gray")
+    if s.length == 1:
+        st.info(t("pe.sim.one", lang), icon=":material/info:")
+        return
+    left, right = st.columns(2, gap="medium")
+    with left:
+        sim = (s.sim_view, s.view_positions, s.view_positions, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
+        lesson.matrix(charts.matrix_image(*sim, zmax=1.0, height=240),
+                      lambda: charts.matrix_heatmap(*sim, zmax=1.0, height=300), f"{LESSON}.chart.sim", lang)
+    with right:
+        lesson.chart(charts.similarity_by_distance(s.by_offset, s.sim_min, s.sim_max, lang), key=f"{LESSON}.chart.bydist")
+    lesson.note(t("pe.sim.caption", lang, sim1=values["sim1"], far=values["far"], sim_far=values["sim_far"],
+                  spread=values["spread"], closest=num(s.closest, 4), closest_at=s.closest_at,
+                  verdict=t("pe.sim.odd" if s.lone_sine else "pe.sim.even", lang)))
+
+
+def pe_view_section(s, h, values) -> None:
+    """The similarity against distance or the shift as a rotation (PE_VIEW says why one at a time), in one
+    container whichever is drawn (pe_matrix_notes says why)."""
+    st.radio(t("pe.view", lang), PE_VIEW.options, key=PE_VIEW.key(LESSON), horizontal=True,
+             format_func=lambda v: t(f"pe.view.{v}", lang), help=t("pe.view_help", lang))
+    with st.container():
+        if st.session_state[PE_VIEW.key(LESSON)] == "rotation":
+            pe_shift_section(s, h)
+        else:
+            pe_similarity_section(s, values)
+
+
 def pe_shift_section(s, h) -> None:
     st.subheader(t("pe.rot.title", lang), divider="gray")
     left, right = st.columns(2, gap="medium")
@@ -199,22 +233,7 @@ def positional_encoding_lesson() -> None:
             slow = s.periods[-1]
             lesson.note(t("pe.curves.caption", lang, m=len(s.curve_pairs), slow=f"{slow:,.0f}" if slow >= 100 else f"{slow:.1f}"))
 
-    st.subheader(t("pe.sim.title", lang), divider="gray")
-    with st.container():  # one place whichever branch draws (pe_matrix_notes says why)
-        if s.length == 1:
-            st.info(t("pe.sim.one", lang), icon=":material/info:")
-        else:
-            left, right = st.columns(2, gap="medium")
-            with left:
-                sim = (s.sim_view, s.view_positions, s.view_positions, lang, "pe.axis.position", "pe.axis.position", "pe.sim.value")
-                lesson.matrix(charts.matrix_image(*sim, zmax=1.0, height=240),
-                              lambda: charts.matrix_heatmap(*sim, zmax=1.0, height=300), f"{LESSON}.chart.sim", lang)
-            with right:
-                lesson.chart(charts.similarity_by_distance(s.by_offset, s.sim_min, s.sim_max, lang), key=f"{LESSON}.chart.bydist")
-            lesson.note(t("pe.sim.caption", lang, sim1=values["sim1"], far=values["far"], sim_far=values["sim_far"],
-                          spread=values["spread"], closest=num(s.closest, 4), closest_at=s.closest_at,
-                          verdict=t("pe.sim.odd" if s.lone_sine else "pe.sim.even", lang)))
-    pe_shift_section(s, h)
+    pe_view_section(s, h, values)
     pe_shuffle_section(text, r)
     lesson.finish(LESSON, sections, (lab.sinusoids,), POSITIONAL_ENCODING, lang)
 # --- end of lesson positional-encoding ---

@@ -19,6 +19,7 @@ same placeholders (filters included) in each section.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -126,4 +127,12 @@ def parse(text: str, qid: str = "?", lang: str = "?") -> Card:
 
 def load(qid: str, lang: str, qa_dir: Path = QA_DIR) -> Card:
     path = qa_dir / lang / f"{qid}.md"
-    return parse(path.read_text(encoding="utf-8"), qid=qid, lang=lang)
+    stat = path.stat()
+    return _load(str(path), stat.st_mtime_ns, stat.st_size, qid, lang)
+
+
+@functools.lru_cache(maxsize=128)
+def _load(path: str, mtime_ns: int, size: int, qid: str, lang: str) -> Card:
+    """A card parsed once per version of its file (every rerun of a lesson asks for its card: ~2 ms of
+    parsing each time). The file's time and size are part of the key, so an edited card is read again."""
+    return parse(Path(path).read_text(encoding="utf-8"), qid=qid, lang=lang)

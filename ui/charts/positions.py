@@ -81,11 +81,14 @@ def diverging_png(z: np.ndarray, top: float) -> str:
     u = np.clip((np.where(finite, z, 0.0) / top + 1) / 2, 0, 1)  # (R, C) in [0, 1]
     pixels = np.stack([np.interp(u, where, rgb[:, c]) for c in range(3)], axis=-1)  # (R, C, 3)
     buf = io.BytesIO()
+    # zlib's fastest level: on a 256 x 256 table 2.6 ms instead of 10.7 ms at PIL's default (6), for a
+    # PNG ~30 % larger (63 KB instead of 49 KB); the image is made again on every change of the matrix.
     if finite.all():
-        Image.fromarray(np.round(pixels).astype(np.uint8), "RGB").save(buf, format="PNG", optimize=False)
+        Image.fromarray(np.round(pixels).astype(np.uint8), "RGB").save(buf, format="PNG", compress_level=1)
     else:
         alpha = np.where(finite, 255.0, 0.0)[..., None]  # (R, C, 1)
-        Image.fromarray(np.round(np.concatenate([pixels, alpha], axis=-1)).astype(np.uint8), "RGBA").save(buf, format="PNG")
+        Image.fromarray(np.round(np.concatenate([pixels, alpha], axis=-1)).astype(np.uint8), "RGBA").save(
+            buf, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 

@@ -20,8 +20,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "pe.k": {"en": "Shift k", "zh": "偏移 k"},
     "pe.k_help": {
-        "en": "The k of PE(pos + k) = M_k · PE(pos). Any integer: negative, or beyond the table's length (the formula is defined everywhere).",
-        "zh": "PE(pos + k) = M_k · PE(pos) 中的 k。任意整数都可以：负数，或超过表的长度（公式在每个位置都有定义）。",
+        "en": "The k of PE(pos + k) = M_k · PE(pos), drawn under “Shift k as a rotation”. Any integer: negative, or beyond the table's length (the formula is defined everywhere).",
+        "zh": "PE(pos + k) = M_k · PE(pos) 中的 k，图在“偏移 k 即旋转”里。任意整数都可以：负数，或超过表的长度（公式在每个位置都有定义）。",
     },
     "pe.seed": {"en": "Shuffle seed", "zh": "打乱的随机种子"},
     "pe.seed_help": {"en": "The same seed gives the same permutation of your tokens.", "zh": "同一个种子给出同一种词元排列。"},
@@ -50,6 +50,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "pe.curves.caption": {
         "en": "The sine dimension 2i of {m} {m:pair|pairs}, fastest first: pair 0 turns once every 2π ≈ 6.28 positions, the slowest drawn once every {slow} positions. The cosine dimension 2i + 1 of each pair is the same wave a quarter turn ahead.",
         "zh": "{m} 个维度对的正弦维 2i，从最快的开始：第 0 对每 2π ≈ 6.28 个位置转一圈，图中最慢的一对每 {slow} 个位置转一圈。每一对的余弦维 2i + 1 是同一条波，提前四分之一圈。",
+    },
+    "pe.view": {"en": "Experiment drawn here", "zh": "这里画哪个实验"},
+    "pe.view.distance": {"en": "Similarity against distance", "zh": "相似度与距离"},
+    "pe.view.rotation": {"en": "Shift k as a rotation", "zh": "偏移 k 即旋转"},
+    "pe.view_help": {
+        "en": "One of the two experiments at a time, so that moving d or the length redraws fewer charts. Their headline numbers stay in the figures at the top.",
+        "zh": "两个实验一次只画一个，这样拖动 d 或长度时需要重画的图更少。它们的关键数字始终留在页面顶部的指标里。",
     },
     "pe.sim.title": {"en": "How similar are PE(i) and PE(j)?", "zh": "PE(i) 与 PE(j) 有多相似？"},
     "pe.sim.x": {"en": "distance |i − j|", "zh": "距离 |i − j|"},
