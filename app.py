@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import curriculum
+from ui import curriculum, failures
 from ui.i18n import t
 from ui.params import add_notice
 from ui.perf import freeze_heap
@@ -56,4 +56,8 @@ if raw_q is not None:
             st.switch_page(target, query_params=dict(st.query_params))
 
 freeze_heap("app")  # what every page imports; see ui/perf.py
-page.run()
+# A model that cannot be read or a run out of memory ends the page with a message in the learner's language
+# (ui/failures.py), below the navigation and the sidebar, which keep working; a lesson's body has its own guard
+# (ui.lesson.fragment) for the reruns that skip this file.
+with failures.guard(lang):
+    page.run()

@@ -190,10 +190,13 @@ def encoder_lesson() -> None:
 # --- lesson cross-attention --------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def translator():
-    """The shipped number translator (assets/models/seq2seq-numbers), loaded once per process."""
+    """The shipped number translator (assets/models/seq2seq-numbers), loaded once per process
+    (tf_core.failures.ModelLoadError when its files are missing or damaged: the lesson's guard says so)."""
+    from tf_core.failures import loading
     from tf_core.models import checkpoints
 
-    return checkpoints.load_seq2seq()
+    with loading("seq2seq-numbers"):
+        return checkpoints.load_seq2seq()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -238,11 +241,7 @@ def xattn_values(r, trained) -> dict[str, str]:
 
 
 def xattn_lesson() -> None:
-    try:
-        trained = translator()
-    except Exception as exc:  # the checkpoint is missing: say how to make it, no traceback
-        st.error(t("xattn.missing", lang, error=type(exc).__name__), icon=":material/error:")
-        return
+    trained = translator()  # a missing or damaged checkpoint: ui.failures' message (lesson_body's guard)
     cfg = trained.model.cfg
     text_param = XATTN[0]
     text, _ = text_param.clean(st.session_state[text_param.key(LESSON)])
@@ -304,7 +303,7 @@ def xattn_lesson() -> None:
     lesson.finish(LESSON, sections, lab.run, XATTN, lang)
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; editing the sentence or a control reruns only this."""
     if LESSON == "cross-attention":

@@ -302,7 +302,7 @@ def qk_lesson() -> None:
     lesson.finish(LESSON, sections, lab.run, QK_PARAMS, lang)
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; editing the sentence or a slider reruns only this."""
     {"multi-head": multi_head_lesson, "qk-separate": qk_lesson,

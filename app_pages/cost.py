@@ -9,8 +9,6 @@ repeats and the seed over.
 """
 from __future__ import annotations
 
-import streamlit as st
-
 from app_pages.lessons import block_cost, complexity
 from ui import lesson
 
@@ -20,7 +18,7 @@ LESSONS = {"complexity": complexity.PARAMS, "block-cost": block_cost.PARAMS}
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; moving a slider reruns only this."""
     {"complexity": complexity.body, "block-cost": block_cost.body}[LESSON](LESSON, lang, lab)

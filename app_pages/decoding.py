@@ -351,7 +351,7 @@ def kv_lesson() -> None:
     lesson.finish(LESSON, sections, lab.run, KV, lang)
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; a control reruns only this."""
     if LESSON == "kv-cache":

@@ -194,10 +194,15 @@ def ffn_lesson() -> None:
 # --- lesson weight-tying ------------------------------------------------------------------------------
 @st.cache_data(max_entries=1, show_spinner=False)
 def tie_file():
-    """SmolLM2's GGUF header facts (None when the package is not installed here)."""
+    """SmolLM2's GGUF header facts (None when the package is not installed here; tf_core.failures.ModelLoadError
+    when its file is damaged: the lesson's guard says so)."""
+    from tf_core.failures import loading
     from ui import decoders
 
-    return lab.smollm2_file() if decoders.available(decoders.SMOLLM2) else None
+    if not decoders.available(decoders.SMOLLM2):
+        return None
+    with loading(decoders.SMOLLM2):
+        return lab.smollm2_file()
 
 
 def millions(n: int) -> str:
@@ -454,7 +459,7 @@ def lr_dropout_lesson() -> None:
 # --- end of lesson lr-dropout ---
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; a control reruns only this."""
     {"ffn": ffn_lesson, "weight-tying": weight_tying_lesson, "lr-dropout": lr_dropout_lesson}[LESSON]()

@@ -48,7 +48,12 @@ LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a
 # --- lesson padding-mask ---------------------------------------------------------------------------
 @st.cache_data(max_entries=64, show_spinner=False)
 def run_padding(model_key: str, sentences: tuple[str, ...], extra: int, layer: int, head: int, _encoder):
-    return lab.run(_encoder, sentences, max_tokens=limits.ENCODER_TOKENS, extra_pad=extra, layer=layer, head=head)
+    """Through the line for medium work (tf_core.worker.medium_worker): ~0.2 s at the defaults, up to ~1.6 s
+    at the caps, one such run at a time, never behind a long job."""
+    from ui import jobs
+
+    return jobs.run(lab.run, _encoder, sentences, max_tokens=limits.ENCODER_TOKENS, extra_pad=extra, layer=layer,
+                    head=head, lang=lang, medium=True)
 
 
 def padding_values(r) -> dict[str, str]:
@@ -413,7 +418,7 @@ def leak_lesson() -> None:
     lesson.finish(LESSON, sections, lab.run, LEAK, lang)
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; a control reruns only this."""
     if LESSON == "batch-lengths":

@@ -365,7 +365,7 @@ def residual_lesson() -> None:
 # --- end of lesson residual ---
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; a control reruns only this."""
     {"ln-vs-bn": ln_vs_bn_lesson, "batchnorm": batchnorm_lesson, "residual": residual_lesson}[LESSON]()

@@ -372,7 +372,7 @@ def embed_scale_lesson() -> None:
 
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; a control reruns only this."""
     {"positional-encoding": positional_encoding_lesson, "embed-scale": embed_scale_lesson,

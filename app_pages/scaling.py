@@ -78,7 +78,7 @@ def figures(r: lab.ScalingResult) -> list[lesson.Figure]:
     ]
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title. A fragment: moving a slider reruns only this, not the
     navigation, the sidebar and the title around it (and the browser redraws only this)."""

@@ -44,7 +44,11 @@ LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a
 # --- lesson tokenization ---------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def _tokenizer(key: str):
-    return lab.load_tokenizer(key)
+    """The real tokenizer of ``key`` (tf_core.failures.ModelLoadError when its file is missing or damaged)."""
+    from tf_core.failures import loading
+
+    with loading(key):
+        return lab.load_tokenizer(key)
 
 
 def tokenizers() -> list:
@@ -347,7 +351,7 @@ def vectors_lesson() -> None:
     lesson.finish(LESSON, sections, lab.run, VECTORS, lang)
 
 
-@st.fragment
+@lesson.fragment
 def lesson_body() -> None:
     """Everything below the title; editing the text or a control reruns only this."""
     if LESSON == "pretrained-vectors":

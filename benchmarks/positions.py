@@ -7,7 +7,7 @@ windows), as the page's queued job runs it.
 Prints figures; asserts nothing. Each repeat loads the six checkpoints again (a cold load after the
 first, as a fresh process sees it once torch is imported) and runs the whole sweep (the lab keeps no
 cache, so every sweep is a cold one). Threads: each count in ``--threads`` in turn (the page's job
-runs on every core, tf_core.device.all_cores: 2 on a 2-core machine). The first load of the process
+runs on the process's one count, tf_core.device.job_threads: 1 on a 2-core machine). The first load of the process
 is printed on its own: it includes the position modules' first imports.
 """
 from __future__ import annotations

@@ -10,7 +10,7 @@ this machine (time: tf_core.device.time_call; peak memory: tf_core.memory.peak_b
 defaults for every size not given, on the app's caps (tf_core/limits/), and prints the figures its page
 shows: per n, both ways' median time, spread and peak memory, the fits and the reshape walk; or every part's
 median time, the core-over-rest ratios, the measured crossings against n = 2d + d_ff, the parameters. The
-page's run waits in the worker's line with every core (tf_core.device.all_cores); so does this one.
+page's run waits in the worker's line on the process's one thread count (tf_core.device.job_threads); so does this one.
 
 A script, not ``python -m tf_core.flops``: the core does not print (tests/test_repo_commands.py).
 The measured part runs on the process's device (TF_CORE_DEVICE overrides), in float32, on
@@ -157,12 +157,12 @@ def where(info) -> str:
 
 
 def lesson_lines(lesson: str, args) -> list[str]:
-    """Run a lesson's lab as its page does (queued work: every core) and describe it."""
+    """Run a lesson's lab as its page does (queued work, on the one thread count) and describe it."""
     from tf_core import limits
-    from tf_core.device import all_cores
+    from tf_core.device import job_threads
 
     given = lambda value, bounds: bounds.default if value is None else value  # noqa: E731
-    with all_cores():
+    with job_threads():
         if lesson == "complexity":
             from tf_core.lab import complexity
 

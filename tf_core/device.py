@@ -4,14 +4,16 @@ on a GPU.
 One device per process: the cached models are shared by every user of the app, so they must all
 live in one place. ``TF_CORE_DEVICE`` (``cpu``, ``cuda``, ``cuda:1``, ``mps``) overrides the choice.
 
-CPU threads: the app runs two kinds of work. A widget change runs a small forward (tens of ms) while
-the browser, on a learner's laptop the same machine, redraws the page; the few long jobs (a decode
-of hundreds of tokens) wait in line for the bounded worker (tf_core/worker.py) and have the machine
-to themselves. With torch's default (one thread per core) the small forward fights the browser for
-the cores: OpenMP waits for its slowest thread, so on 2 cores the e5 multi-head forward took
-~115 ms in the app instead of ~65 ms with 1 thread (benchmarks/rerender.py, text edits). So light
-requests get ``interactive_threads()`` (half the cores, 1 to 4) and worker jobs get torch's default
-inside ``all_cores()``. ``TF_CORE_THREADS`` (or ``OMP_NUM_THREADS``) set by the user wins.
+CPU threads: one count for the whole process, set once (``configure_threads``: half the cores, 1 to 4;
+``TF_CORE_THREADS`` or ``OMP_NUM_THREADS`` set by the user wins). A widget change runs a small forward
+(tens of ms) while the browser, on a learner's laptop the same machine, redraws the page; with torch's
+default (one thread per core) that forward fights the browser for the cores: OpenMP waits for its
+slowest thread, so on 2 cores the e5 multi-head forward took ~115 ms in the app instead of ~65 ms with
+1 thread (benchmarks/rerender.py, text edits). Queued long jobs (tf_core/worker.py) run on the same
+count: ``torch.set_num_threads`` is process-wide (a new thread, and Streamlit runs each rerun in a new
+one, takes the global count at its first parallel op), so a job that raised it for itself raised it for
+every other learner's request too, and on a shared server the free cores are better spent on the next
+request than on one job's speed.
 """
 from __future__ import annotations
 
@@ -30,7 +32,6 @@ import torch
 ENV_VAR = "TF_CORE_DEVICE"
 THREADS_ENV = "TF_CORE_THREADS"
 MAX_INTERACTIVE_THREADS = 4
-TORCH_THREADS = torch.get_num_threads()  # torch's own choice (one per physical core), read at import
 SAME_SPEED = 0.05  # a speed ratio within 5% of 1 reads "about as fast": the run-to-run spread on a shared 2-core CPU
 
 
@@ -92,25 +93,27 @@ def configure_threads() -> int:
 
 
 @contextlib.contextmanager
-def all_cores() -> Iterator[int]:
-    """For a queued long job: torch's default thread count (or the user's) in the calling thread,
-    put back afterwards. Light requests that start meanwhile get it too; harmless, and brief."""
-    before = torch.get_num_threads()
-    n = _user_threads() or TORCH_THREADS
-    torch.set_num_threads(n)
-    try:
-        yield n
-    finally:
-        torch.set_num_threads(before)
+def job_threads() -> Iterator[int]:
+    """For a queued long job: the process's one thread count, unchanged (the module docstring says why
+    a job no longer takes every core); yields it, for the page to say what the job ran on."""
+    yield configure_threads()
 
 
 @contextlib.contextmanager
 def fixed_threads(n: int) -> Iterator[int]:
     """torch on exactly ``n`` CPU threads inside the block; the caller's count restored after (the
-    training CLI and the live training runs: a fixed count, so float sums round the same way)."""
+    training CLI and the live training runs: a fixed count, so float sums round the same way).
+
+    Nothing is changed when ``n`` is the count in force: on a 2-core server the process runs 1 thread and
+    the runs ask for 1 (limits.TRAIN_THREADS), so a training job leaves other requests' count alone. On a
+    larger machine the count is process-wide for the run's duration (fewer threads for others, never
+    more); ``TF_CORE_THREADS=1`` makes the two agree there too."""
     if n < 1:
         raise ValueError(f"threads must be positive, got {n}")
     before = torch.get_num_threads()
+    if before == n:
+        yield n
+        return
     torch.set_num_threads(n)
     try:
         yield n
@@ -119,8 +122,10 @@ def fixed_threads(n: int) -> Iterator[int]:
 
 
 def cpu_threads() -> tuple[int, int]:
-    """(threads a light request runs on now, threads a queued long job gets)."""
-    return torch.get_num_threads(), _user_threads() or TORCH_THREADS
+    """(threads a light request runs on now, threads a queued long job gets): the same count since jobs
+    no longer change it (the module docstring); both kept, so a page can say each."""
+    n = torch.get_num_threads()
+    return n, n
 
 
 @dataclass(frozen=True)

@@ -131,17 +131,21 @@ def offered() -> tuple[str, ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=len(MODEL.options))
 def _load(key: str) -> Decoder:
+    """The decoder of ``key``; tf_core.failures.ModelLoadError when its package or file is missing or damaged."""
     from tf_core.device import get_device
+    from tf_core.failures import loading
 
     device = get_device()
     if key == SMOLLM2:
         from tf_core.models import smollm2
 
-        m = smollm2.load(device)
+        with loading(SMOLLM2):
+            m = smollm2.load(device)
         return Decoder(key=key, name=m.name, model=m.model, tokenizer=m.tokenizer, eos_id=m.eos_id)
     from tf_core.models import checkpoints
 
-    trained = checkpoints.load_gpt(device=device)
+    with loading(TINY_GPT):
+        trained = checkpoints.load_gpt(device=device)
     return Decoder(key=key, name="TinyGPT", model=trained.model, tokenizer=trained.model.cfg.vocab, eos_id=None)
 
 
@@ -149,17 +153,20 @@ _loaded: set[str] = set()  # keys loaded in this process: no spinner for those
 
 
 def decoder(key: str, lang: str) -> Decoder | None:
-    """The loaded decoder (seconds the first time in a process, then instant); None, with a message
-    on the page, when it cannot be loaded (package or checkpoint missing, a broken file)."""
+    """The loaded decoder (seconds the first time in a process, then instant); None, with the message of
+    ui.failures on the page, when it cannot be loaded (package or checkpoint missing, a damaged file, no
+    memory left): the page then shows its controls, so the learner can pick the other decoder."""
+    from ui import failures
+
     if key in _loaded:
         return _load(key)
     label = "SmolLM2-135M-Instruct" if key == SMOLLM2 else "TinyGPT"
     try:
         with st.spinner(t("dec.loading", lang, name=label)):
             dec = _load(key)
-    except Exception as e:  # noqa: BLE001 - any loading failure is shown, never a traceback
-        st.error(t("dec.load_failed", lang, name=label, reason=md_escape(str(e), max_len=200)),
-                 icon=":material/error:")
+    except Exception as e:  # noqa: BLE001 - a known failure is shown (and logged), any other raised on
+        if not failures.show(e, lang):
+            raise
         return None
     _loaded.add(key)
     return dec
@@ -306,7 +313,11 @@ class Progress:
             self.step(0, 1)
 
     def step(self, done: int, total: int) -> None:
-        """A lab's on_progress(done, total); redraws only when the bar moves a notch."""
+        """A lab's on_progress(done, total); redraws only when the bar moves a notch. Each step is also
+        where the job stops if it must (tf_core.worker.checkpoint: replaced, out of time, learner gone)."""
+        from tf_core.worker import checkpoint
+
+        checkpoint()
         frac = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
         notch = int(frac * PROGRESS_UPDATES)
         if notch != self._shown:
@@ -315,20 +326,21 @@ class Progress:
 
 
 def run_in_line(job: Callable[[Progress], R], lang: str, label: str) -> R:
-    """job(progress) through tf_core.worker: its position in line, then its progress (``label`` over
-    the bar), drawn in one box that is emptied when the job ends, however it ends. Call this inside
-    a st.cache_data function (see the module docstring)."""
-    from tf_core.device import all_cores
-    from tf_core.worker import run_queued
+    """job(progress) through tf_core.worker, as this learner's one long job (ui/jobs.py): its position in
+    line, then its progress (``label`` over the bar), drawn in one box that is emptied when the job ends,
+    however it ends; a full line or an early stop is said instead (ui.jobs.refused). Call this inside a
+    st.cache_data function (see the module docstring)."""
+    from tf_core.device import job_threads
+    from ui import jobs
 
-    def on_all_cores(p: Progress) -> R:
-        with all_cores():  # the job has the machine to itself: every core (tf_core/device.py)
+    def in_slot(p: Progress) -> R:
+        with job_threads():  # the process's one count: a job no longer changes other requests' (tf_core/device.py)
             return job(p)
 
     box = st.empty()
     progress = Progress(box, lang, label)
     try:
-        return run_queued(on_all_cores, progress, on_wait=progress.wait)
+        return jobs.run(in_slot, progress, lang=lang, on_wait=progress.wait)
     finally:
         box.empty()
 

@@ -2,8 +2,10 @@
 sentence, the model choice, the cached model, the token strip and the notices about them.
 
 The model loads once per process (st.cache_resource), only when such a lesson runs, under a
-spinner. The sentence is never rendered as Markdown or HTML: tokens go into a code block and into
-chart labels escaped for Plotly.
+spinner. A model the learner asked for whose package is not installed here gives a notice and the
+other encoder runs (:func:`model_notice`); a model that cannot be read at all stops the lesson with
+ui.failures' message. The sentence is never rendered as Markdown or HTML: tokens go into a code block
+and into chart labels escaped for Plotly.
 """
 from __future__ import annotations
 
@@ -28,9 +30,14 @@ MODEL = ChoiceParam("model", options=(registry.AUTO, *registry.ENCODERS), defaul
 
 @st.cache_resource(show_spinner=False, max_entries=len(registry.ENCODERS))
 def _encoder(key: str):
+    """The TextEncoder of ``key``; tf_core.failures.ModelLoadError when its package or file is missing or
+    damaged (the lesson's guard, ui.failures, shows it; st.cache_resource keeps no failure, so the next run
+    tries again)."""
     from tf_core.device import get_device
+    from tf_core.failures import loading
 
-    return registry.load(key, get_device())
+    with loading(key):
+        return registry.load(key, get_device())
 
 
 _loaded: set[str] = set()  # keys loaded in this process: no spinner needed for those
@@ -77,7 +84,8 @@ def model_notice(lesson: str, lang: str) -> None:
     text, key = current(lesson)
     requested = st.session_state[MODEL.key(lesson)]
     if requested != registry.AUTO and key != requested:
-        st.info(t("enc.model_missing", lang, name=MODELS[requested].pip_name), icon=":material/info:")
+        st.info(t("enc.model_missing", lang, name=MODELS[requested].pip_name, model=t(f"enc.model.{key}", lang)),
+                icon=":material/info:")
     elif registry.has_cjk(text) and key == "minilm":
         note = "enc.cjk_minilm" if requested == "minilm" else "enc.cjk_no_e5"
         st.info(t(note, lang), icon=":material/info:")

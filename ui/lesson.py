@@ -10,6 +10,7 @@ The experiment itself (controls, lab call, charts) stays in the page.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import sys
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import curriculum, export, presenter, qa
+from ui import curriculum, export, failures, presenter, qa
 from ui.charts.shared import VegaChart
 from ui.perf import freeze_heap
 from ui.i18n import t
@@ -316,6 +317,19 @@ def open_page(page: str, lessons: Mapping[str, tuple[Param, ...]]):
     lab = import_lab(qid, lang)
     show_device(lang)
     return qid, lang, lab
+
+
+def fragment(body: Callable[[], None]):
+    """``@lesson.fragment`` on a page's ``lesson_body()``: ``st.fragment`` (a control reruns the body alone)
+    with the body inside :func:`ui.failures.guard`, so a model that cannot be read or a run out of memory
+    ends the lesson with a message in the learner's language, on a full run and on the fragment's own
+    reruns alike (app.py's guard sees only full runs)."""
+    @functools.wraps(body)
+    def guarded() -> None:
+        with failures.guard(st.session_state.get("lang", "en")):
+            body()
+
+    return st.fragment(guarded)
 
 
 def matrix(image: VegaChart, heatmap: Callable[[], object], key: str, lang: str) -> None:

@@ -76,7 +76,12 @@ class Live:
             self.box.progress(0.0, text=self.label)
 
     def on_step(self, run: str, report) -> None:
-        """A lab's ``on_step(run, StepReport)``: records the loss, redraws at most every REDRAW_SECONDS."""
+        """A lab's ``on_step(run, StepReport)``: records the loss, redraws at most every REDRAW_SECONDS. Each
+        step is also where the job stops if it must (tf_core.worker.checkpoint: replaced, out of time,
+        learner gone)."""
+        from tf_core.worker import checkpoint
+
+        checkpoint()
         self.losses.setdefault(run, []).append(report.loss)
         self.done += 1
         now = time.monotonic()
@@ -100,7 +105,7 @@ def cached_run(key: tuple, job: Callable[[Live], R], lang: str, label: str, name
     """``job(live)``'s result for ``key`` (every input the result depends on): from the process's
     store when some session already ran it, else run now through tf_core.worker, drawn live in a
     box emptied when the job ends, however it ends (an exception goes on to the page)."""
-    from tf_core.worker import run_queued
+    from ui import jobs
 
     store = _store()
     hit = store.get(key)
@@ -114,7 +119,7 @@ def cached_run(key: tuple, job: Callable[[Live], R], lang: str, label: str, name
         return again if again is not None else job(live)
 
     try:
-        result = run_queued(in_slot, on_wait=live.wait)
+        result = jobs.run(in_slot, lang=lang, on_wait=live.wait)
     finally:
         box.empty()
     store.put(key, result)

@@ -170,7 +170,8 @@ def body(qid: str, lang: str, lab) -> None:
         c_measure.radio(t("pea.measure", lang), MEASURE.options, key=MEASURE.key(qid), horizontal=True,
                         format_func=lambda m: t(f"pea.measure.{m}", lang), help=t("pea.measure_help", lang))
         if requested != model_key:
-            st.info(t("enc.model_missing", lang, name=MODELS[requested].pip_name), icon=":material/info:")
+            st.info(t("enc.model_missing", lang, name=MODELS[requested].pip_name, model=t(f"enc.model.{model_key}", lang)),
+                    icon=":material/info:")
         with lesson.main():
             series = [(t(f"pea.read.{name}", lang), r.variant(f"{name}_{measure}"), colour, dashed) for name, colour, dashed in READINGS]
             lesson.chart(charts.recovery_lines(r.positions, series, len(r.token_ids), lang), key=f"{qid}.chart.recovery")

@@ -15,34 +15,48 @@ import streamlit as st
 
 from tf_core import limits
 from tf_core.models import registry
-from ui import encoders, lesson, params
+from ui import encoders, failures, lesson, params
 from ui.charts import positions as pe_charts
 from ui.charts import positions_variants as charts
 from ui.i18n import t
-from ui.text import md_escape, num
+from ui.text import num
 
 KINDS = ("none", "sinusoidal", "learned", "relative", "rope", "alibi")  # tf_core.lab.pe_variants.KINDS, without importing torch
 SHOWN = params.MultiChoiceParam("kinds", KINDS, KINDS)  # which kinds the charts draw (drawing only)
 VIEWS = (params.Param("k", limits.PE_OFFSET), params.Param("heads", limits.ALIBI_HEADS), params.Param("buckets", limits.T5_BUCKETS),
          params.Param("maxdist", limits.T5_MAX_DISTANCE), params.Param("side", limits.PE_BIAS_LENGTH))
 PARAMS = (params.Param("windows", limits.PE_WINDOWS), params.Param("seed", limits.SEED), SHOWN, *VIEWS)
-TRAIN_COMMAND = "python -m tf_core.train positions --kind all --seed 0 --threads 1"
 
 
 @st.cache_resource(show_spinner=False)
 def models(_lab):
-    """The six shipped PositionLMs, loaded once per process (raises CheckpointMissing when one is absent)."""
-    return _lab.load_models()
+    """The six shipped PositionLMs, loaded once per process (tf_core.failures.ModelLoadError when a file is
+    missing or damaged)."""
+    from tf_core.failures import loading
+
+    with loading("positions"):
+        return _lab.load_models()
+
+
+@st.cache_resource(show_spinner=False)
+def held_out() -> str:
+    """The held-out text the shipped models are scored on (positions/validation.txt), read once per process
+    (ModelLoadError when it is missing or damaged, as for the models beside it)."""
+    from tf_core.failures import loading
+    from tf_core.models import checkpoints
+
+    with loading("positions"):
+        return checkpoints.load_position_validation()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def sweep(windows: int, seed: int, _models, _lab, lang: str):
-    """All six kinds at every length, cached by (windows, seed): a queued long job, on every core (the lab's
-    docstring has the figures). ``lang`` only picks the progress bar's words."""
+def sweep(windows: int, seed: int, _models, _text: str, _lab, lang: str):
+    """All six kinds at every length, cached by (windows, seed): a queued long job, on the one thread count (the lab's
+    docstring has the figures). ``lang`` only picks the progress bar's words; ``_text``: :func:`held_out`."""
     from ui import decoders
 
     def job(progress):
-        return _lab.extrapolation(_models, windows=windows, seed=seed, on_progress=progress.step)
+        return _lab.extrapolation(_models, windows=windows, seed=seed, on_progress=progress.step, text=_text)
 
     return decoders.run_in_line(job, lang, t("pev.running", lang))
 
@@ -267,16 +281,18 @@ def positions_chart(qid: str, r, shown: list[str], lab, lang: str) -> None:
 
 
 def body(qid: str, lang: str, lab) -> None:
-    from tf_core.models.checkpoints import CheckpointMissing
+    """The lesson inside ui.failures.guard, as ui.lesson.fragment puts the other lessons: a missing or damaged
+    shipped model, or a sweep out of memory, ends it with a message (the positions page's lesson_body is a
+    plain st.fragment)."""
+    with failures.guard(lang):
+        _body(qid, lang, lab)
 
+
+def _body(qid: str, lang: str, lab) -> None:
     windows = params.clamp(f"{qid}.windows", limits.PE_WINDOWS.lo, limits.PE_WINDOWS.hi)
     seed = params.clamp(f"{qid}.seed", limits.SEED.lo, limits.SEED.hi)
-    try:
-        loaded = models(lab)
-    except CheckpointMissing as e:
-        st.error(t("pev.missing", lang, reason=md_escape(str(e), max_len=300), command=TRAIN_COMMAND), icon=":material/error:")
-        return
-    r = sweep(windows, seed, loaded, lab, lang)
+    loaded = models(lab)
+    r = sweep(windows, seed, loaded, held_out(), lab, lang)
     v = values(r, rope(limits.PE_OFFSET.default, seed, lab), lab.TOLERANCE, lang)
     sections = lesson.card(qid, lang, v)
     panel = lesson.answer(qid, sections, lang, figures(r, v, lang))

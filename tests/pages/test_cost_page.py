@@ -49,7 +49,7 @@ def test_complexity_at_the_defaults(lang):
     assert (points["lo"] <= points["value"]).all() and (points["value"] <= points["hi"]).all()
     walk = frames[2][1]
     assert len(walk) == 11 and "(1, 4, 1024, 1024)" in walk["shape"].tolist()
-    job = cpu_threads()[1]  # the run is a queued job: every core (tf_core.device.all_cores)
+    job = cpu_threads()[1]  # the run is a queued job (tf_core.device.job_threads)
     assert device_text(DeviceInfo("cpu", "", job, job), lang) in page_text(at)
 
 

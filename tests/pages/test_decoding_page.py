@@ -190,11 +190,11 @@ def test_model_switch_and_characters_the_tiny_gpt_lacks():
 
 
 def run_device_text(lang: str) -> str:
-    """The device as the lab saw it: inside the worker, with every core (ui.decoders.run_in_line)."""
-    from tf_core.device import all_cores, describe, get_device
+    """The device as the lab saw it: inside the worker, on the one thread count (ui.decoders.run_in_line)."""
+    from tf_core.device import describe, get_device, job_threads
     from ui.text import device_text
 
-    with all_cores():
+    with job_threads():
         return device_text(describe(get_device()), lang)
 
 

@@ -46,7 +46,7 @@ def test_opens_at_the_defaults_in_both_languages(lang):
     assert by_way[t("dva.way.dot", lang)] == grid == by_way[t("dva.way.additive", lang)]
     assert by_way[t("dva.way.naive", lang)] == [g for g in grid if lab.naive_affordable(g, limits.DVA_DK.default, limits.DVA_DA.default)]
     assert (times["lo"] <= times["ms"]).all() and (times["ms"] <= times["hi"]).all() and (times["ms"] > 0).all()
-    # the device and threads the timing ran on (a queued job's: tf_core.device.all_cores) are said on the page
+    # the device and threads the timing ran on (a queued job's: tf_core.device.job_threads) are said on the page
     job_threads = cpu_threads()[1]
     assert device_text(DeviceInfo("cpu", "", job_threads, job_threads), lang) in page_text(at)
 

@@ -32,7 +32,7 @@ def healthy(at, lang: str, vega: int, plotly: int, panels: int = 2):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_default_page_quotes_the_live_sweep(lang):
-    from tf_core.device import all_cores
+    from tf_core.device import job_threads
     from tf_core.lab import pe_variants as lab
 
     at = open_app(q=QID, lang=lang)
@@ -40,7 +40,7 @@ def test_default_page_quotes_the_live_sweep(lang):
     frames, figures, _ = healthy(at, lang, vega=7, plotly=2)
     assert figures[0]["data"][0]["type"] == "scatter3d" and shape(figures[1]) == f"{limits.PE_LEARNED_ROWS}, {limits.PE_LEARNED_ROWS}"
     assert len(at.metric) == 3
-    with all_cores():  # the threads the page's queued sweep ran on, so the sums match to the last bit
+    with job_threads():  # the threads the page's queued sweep ran on, so the sums match to the last bit
         r = lab.extrapolation(lab.load_models(), windows=limits.PE_WINDOWS.default, seed=limits.SEED.default)
     ratio = dict(zip(r.kinds, r.ratio))
     assert at.metric[0].value == f"{num(min(ratio.values()))} → {num(max(ratio.values()))}"
@@ -89,6 +89,7 @@ def test_a_bad_windows_value_falls_back_with_a_notice():
 
 
 def test_a_missing_checkpoint_names_the_command(monkeypatch, tmp_path):
+    """ui.failures' message: what is missing and the command that restores it, no server path."""
     from tf_core.models import checkpoints
 
     real = checkpoints.load_position_lm
@@ -102,7 +103,8 @@ def test_a_missing_checkpoint_names_the_command(monkeypatch, tmp_path):
         st.cache_resource.clear()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
-    assert "python -m tf_core.train positions --kind all" in errors
+    assert "PositionLM" in errors and "model file is missing" in errors
+    assert "git checkout -- assets/models/positions" in errors and str(tmp_path) not in errors
 
 
 def test_the_kinds_shown_live_in_the_url():

@@ -27,6 +27,22 @@ def e5_encoder():
 
 
 @pytest.fixture(scope="session")
+def e5_dense(e5_encoder):
+    """e5 with its word table dequantised whole into an nn.Embedding (366 MiB more), every other
+    tensor shared: the reference that e5's 4-bit table, read a block of rows at a time, must match."""
+    from dataclasses import replace
+
+    from torch import nn
+
+    from tf_core.models.encoder import Encoder
+
+    model = e5_encoder.model
+    dense = Encoder.from_state(model.cfg, model.state_dict())  # the word table's entry: dequantised
+    assert isinstance(dense.embeddings.word, nn.Embedding)
+    return replace(e5_encoder, model=dense)
+
+
+@pytest.fixture(scope="session")
 def real_tokenizers():
     """The tokenization lesson's real tokenizers, key -> RealTokenizer, for every installed package
     (e5's 250,002 unigram pieces take ~1 s to build: once per session)."""

@@ -139,25 +139,33 @@ def test_configure_threads_ignores_a_malformed_setting(torch_threads, monkeypatc
     assert dev.configure_threads() == dev.interactive_threads()
 
 
-def test_all_cores_sets_torch_default_and_restores(torch_threads, monkeypatch):
+def test_a_queued_job_runs_on_the_process_count_and_changes_nothing(torch_threads, monkeypatch):
+    """torch.set_num_threads is process-wide: a job that raised it would raise it for every other learner's
+    request started meanwhile (a new thread reads the global count), so a job keeps the one count."""
     monkeypatch.delenv(dev.THREADS_ENV, raising=False)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    torch.set_num_threads(1)
-    with dev.all_cores() as n:
-        assert n == dev.TORCH_THREADS == torch.get_num_threads()
-    assert torch.get_num_threads() == 1
-    with pytest.raises(RuntimeError):  # put back when the job fails too
-        with dev.all_cores():
-            raise RuntimeError("job failed")
-    assert torch.get_num_threads() == 1
-
-
-def test_describe_names_both_thread_counts(torch_threads, monkeypatch):
-    monkeypatch.delenv(dev.THREADS_ENV, raising=False)
-    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    torch.set_num_threads(1)
+    seen = {}
+    with dev.job_threads() as n:
+        other = threading.Thread(target=lambda: seen.setdefault("other", torch.get_num_threads()))
+        other.start()
+        other.join(5)
+        assert n == dev.interactive_threads() == torch.get_num_threads() == seen["other"]
+    assert torch.get_num_threads() == n
     info = dev.describe(torch.device("cpu"))
-    assert (info.threads, info.job_threads) == (1, dev.TORCH_THREADS)
+    assert info.threads == info.job_threads == n
+
+
+def test_fixed_threads_changes_nothing_when_the_count_is_already_in_force(torch_threads):
+    torch.set_num_threads(1)
+    with dev.fixed_threads(1) as n:
+        assert n == torch.get_num_threads() == 1
+    torch.set_num_threads(2)
+    with dev.fixed_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == 2  # put back
+    with pytest.raises(ValueError):
+        with dev.fixed_threads(0):
+            pass
 
 
 # --------------------------------------------------------------------------- timing

@@ -128,3 +128,9 @@ def test_learned_norms_of_minilm(minilm):
     assert (m.d, m.vocab, len(m.position_norms)) == (384, 30_522, 512)
     # one scale for both learned tables (measured: 1.11 and 0.478), far from what sqrt(d) = 19.6 would give
     assert 0.5 < m.ratio < 5 and m.ratio == pytest.approx(m.word_quantiles[1] / np.median(m.position_norms))
+
+
+def test_e5_word_norms_read_in_blocks_equal_the_float32_tables(e5_encoder, e5_dense):
+    got, want = lab.learned(e5_encoder), lab.learned(e5_dense)
+    assert got.vocab == want.vocab == 250_037
+    np.testing.assert_array_equal(got.word_quantiles, want.word_quantiles)

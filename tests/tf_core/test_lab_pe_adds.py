@@ -118,7 +118,7 @@ def test_orthogonality_against_theory_and_a_direct_computation():
 def test_orthogonality_of_the_real_table(minilm):
     o = pe_adds.orthogonality(minilm, d_values=(384,), n=256, seed=0)
     W, valid = minilm.model.embeddings.word.weight.detach().double(), table_index(minilm).valid
-    torch.testing.assert_close(pe_adds._valid_mean(minilm.model.embeddings.word.weight.detach(), valid), W[valid].mean(0),
+    torch.testing.assert_close(pe_adds._valid_mean(minilm.model.embeddings.word, valid), W[valid].mean(0),
                                rtol=1e-12, atol=1e-12)  # read in blocks, summed in float64
     assert o.model_d == 384 and abs(o.centered_cos_mean) < abs(o.table_cos_mean)
     assert 0 < o.table_cos_std < 1 and 0 < o.centered_max_abs <= 1
@@ -156,3 +156,15 @@ def test_dominant_period_of_a_pure_sinusoid():
 def test_learned_structure_caps(k):
     with pytest.raises(ValueError):
         pe_adds.learned_structure(None, k=k)
+
+
+def test_e5_4bit_table_read_in_blocks_gives_the_float32_tables_results(e5_encoder, e5_dense):
+    """Recovery and the orthogonality of the real rows read e5's 4-bit table a block at a time: the
+    same numbers as from its float32 table (the blocks' rows are exactly the table's)."""
+    got, want = (pe_adds.recover(enc, positions=2, sample=3, seed=4) for enc in (e5_encoder, e5_dense))
+    np.testing.assert_array_equal(got.nearest, want.nearest)
+    np.testing.assert_array_equal(got.accuracy, want.accuracy)
+    assert (got.self_dot, got.word_norm, got.vocab) == (want.self_dot, want.word_norm, want.vocab)
+    got, want = (pe_adds.orthogonality(enc, d_values=(384,), n=64, seed=1) for enc in (e5_encoder, e5_dense))
+    for field in ("model_d", "table_cos_mean", "table_cos_std", "table_max_abs", "centered_cos_mean", "centered_max_abs"):
+        assert getattr(got, field) == getattr(want, field), field

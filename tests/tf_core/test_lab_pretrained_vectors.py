@@ -51,6 +51,15 @@ def test_e5_index_leaves_out_specials_and_unused_rows(e5_encoder):
     torch.testing.assert_close(ix5.inv_norm[:1000], 1 / W[:1000].detach().norm(dim=1))
 
 
+def test_e5_index_read_in_blocks_equals_the_whole_tables(e5_encoder, e5_dense):
+    """e5's 4-bit table, read a block of rows at a time, gives the index of its float32 table."""
+    q4, dense = lab.table_index(e5_encoder), lab.table_index(e5_dense)
+    assert torch.equal(q4.inv_norm, dense.inv_norm) and torch.equal(q4.valid, dense.valid)
+    W = e5_dense.model.embeddings.word.weight.detach()
+    torch.testing.assert_close(q4.inv_norm, torch.where(W.norm(dim=1) > 0, 1 / W.norm(dim=1), 0.0))
+    assert q4.std == pytest.approx(W.std().item(), rel=1e-5)  # float64 sums over blocks vs torch's float32 std
+
+
 # --------------------------------------------------------------------------- neighbours
 
 
@@ -79,6 +88,26 @@ def test_e5_neighbours_and_the_mean_of_two_pieces(e5_encoder):
     assert list(n.mean.ids) == ids and n.mean.query == "Transformer"
     np.testing.assert_allclose(n.mean.similarity, sims, atol=1e-5)
     assert n.table_shape == (250_037, 384) and n.n_candidates == 250_002 - 5
+
+
+@pytest.mark.parametrize("word", ["bank", "Transformer", "unbelievably", "注意力", "<unk> </s>"])
+def test_e5_chunked_search_equals_the_search_over_the_whole_table(e5_encoder, e5_dense, word):
+    """The 4-bit table's block-wise product against the float32 table's one product: the same
+    neighbours in the same order, cosines equal to float32 rounding (different summation order)."""
+    got, want = lab.neighbours(e5_encoder, word, k=50), lab.neighbours(e5_dense, word, k=50)
+    assert (got.pieces, got.searched, got.table_shape) == (want.pieces, want.searched, want.table_shape)
+    assert len(got.per_piece) == len(want.per_piece) and (got.mean is None) == (want.mean is None)
+    for a, b in zip(got.per_piece + ((got.mean,) if got.mean else ()), want.per_piece + ((want.mean,) if want.mean else ())):
+        assert a.query == b.query and list(a.ids) == list(b.ids) and a.pieces == b.pieces
+        np.testing.assert_allclose(a.similarity, b.similarity, rtol=0, atol=1e-6)
+
+
+def test_e5_table_share_counts_the_4bit_table_as_its_values(e5_encoder, e5_dense):
+    r, dense = lab.run(e5_encoder, "bank", 5, "en", 0), lab.run(e5_dense, "bank", 5, "en", 0)
+    assert r.table_params == 250_037 * 384 == dense.table_params
+    assert r.model_params == sum(p.numel() for p in e5_dense.model.parameters()) == dense.model_params
+    assert r.categories.acc_real == dense.categories.acc_real and r.categories.acc_random == dense.categories.acc_random
+    np.testing.assert_array_equal(r.contexts.cos_layers, dense.contexts.cos_layers)
 
 
 def test_real_tables_put_related_words_close(minilm):

@@ -184,3 +184,121 @@ def test_default_worker_and_validation():
     for bad in (0, -1, True, 1.5):
         with pytest.raises(ValueError):
             Worker(slots=bad)
+
+
+# --- fairness and bounds (issue 18): one job per owner, a bounded line, a time limit, a learner gone ---
+from tf_core.worker import Busy, Cancelled, checkpoint  # noqa: E402
+
+
+def outcome(fn) -> tuple[threading.Thread, dict]:
+    """fn() in a thread; its result or exception lands in the returned dict."""
+    out: dict = {}
+
+    def body():
+        try:
+            out["result"] = fn()
+        except BaseException as e:  # noqa: BLE001 - the test reads it
+            out["error"] = e
+    return start(body), out
+
+
+def test_a_newer_job_of_the_same_owner_replaces_the_waiting_one():
+    w = Worker(slots=1)
+    started, release = threading.Event(), threading.Event()
+    blocker = hold(w, started, release)
+    assert started.wait(5)
+    first, out1 = outcome(lambda: w.run(lambda: "first", owner="ana"))
+    until(lambda: w.waiting == 1)
+    other, out3 = outcome(lambda: w.run(lambda: "bob's", owner="bob"))
+    until(lambda: w.waiting == 2)
+    second, out2 = outcome(lambda: w.run(lambda: "second", owner="ana"))
+    first.join(5)
+    assert isinstance(out1["error"], Cancelled) and out1["error"].reason == "replaced"
+    assert w.waiting == 2  # bob's job and ana's newer one: ana holds one place, not two
+    release.set()
+    for t in (blocker, other, second):
+        t.join(5)
+    assert out2["result"] == "second" and out3["result"] == "bob's" and w.running == 0 and w.waiting == 0
+
+
+def test_a_running_job_stops_at_its_next_step_when_its_owner_asks_again():
+    w = Worker(slots=1)
+    steps, running = [], threading.Event()
+
+    def long_job():
+        while True:
+            running.set()
+            checkpoint()
+            steps.append(1)
+            time.sleep(0.005)
+
+    old, out_old = outcome(lambda: w.run(long_job, owner="ana"))
+    assert running.wait(5)
+    new, out_new = outcome(lambda: w.run(lambda: "newer", owner="ana"))
+    for t in (old, new):
+        t.join(5)
+    assert isinstance(out_old["error"], Cancelled) and out_old["error"].reason == "replaced"
+    assert out_new["result"] == "newer" and steps and w.running == 0
+
+
+def test_a_full_line_answers_busy_at_once_and_queues_nothing():
+    w = Worker(slots=1, line=2)
+    started, release = threading.Event(), threading.Event()
+    blocker = hold(w, started, release)
+    assert started.wait(5)
+    waiters = [outcome(lambda i=i: w.run(lambda: i, owner=f"learner {i}")) for i in range(2)]
+    until(lambda: w.waiting == 2)
+    t0 = time.monotonic()
+    with pytest.raises(Busy) as info:
+        w.run(lambda: "never", owner="late")
+    assert time.monotonic() - t0 < 0.5 and info.value.ahead == 3 and info.value.line == 2
+    assert w.waiting == 2
+    release.set()
+    for t, _ in waiters:
+        t.join(5)
+    blocker.join(5)
+    assert sorted(out["result"] for _, out in waiters) == [0, 1]
+    with pytest.raises(ValueError):
+        Worker(slots=1, line=0)
+
+
+def test_a_job_past_its_time_limit_stops_at_its_next_step():
+    w = Worker(slots=1, time_limit=0.05)
+
+    def slow():
+        for _ in range(1000):
+            checkpoint()
+            time.sleep(0.01)
+        return "finished"
+
+    with pytest.raises(Cancelled) as info:
+        w.run(slow)
+    assert info.value.reason == "time" and 0.05 <= info.value.seconds < 1
+    assert w.running == 0  # the slot came back
+    checkpoint()  # outside a job: nothing to stop
+
+
+def test_a_learner_who_left_loses_their_place_and_their_running_job():
+    w = Worker(slots=1, poll=0.02)
+    started, release = threading.Event(), threading.Event()
+    blocker = hold(w, started, release)
+    assert started.wait(5)
+    here = {"ana": True}
+    t, out = outcome(lambda: w.run(lambda: "never", owner="ana", alive=lambda: here["ana"]))
+    until(lambda: w.waiting == 1)
+    here["ana"] = False  # the tab closed while waiting
+    t.join(5)
+    assert isinstance(out["error"], Cancelled) and out["error"].reason == "gone" and w.waiting == 0
+    release.set()
+    blocker.join(5)
+
+    here["bob"] = True
+
+    def job():
+        here["bob"] = False  # the tab closes during the run
+        checkpoint()
+        return "never"
+
+    with pytest.raises(Cancelled) as info:
+        w.run(job, owner="bob", alive=lambda: here["bob"])
+    assert info.value.reason == "gone" and w.running == 0

@@ -19,19 +19,25 @@ class LocalModels:
 
     @functools.cache
     def load(self, key: str):
+        """The model of ``key``; tf_core.failures.ModelLoadError when its package or file is missing or damaged."""
+        from tf_core.failures import loading
+
         if key in ("minilm", "e5"):
             from tf_core.models import registry
 
-            return registry.load(key, self.device)
+            with loading(key):
+                return registry.load(key, self.device)
         if key == "smollm2":
             from tf_core.models import smollm2
 
-            m = smollm2.load(self.device)
+            with loading("smollm2"):
+                m = smollm2.load(self.device)
             return SimpleNamespace(model=m.model, tokenizer=m.tokenizer, name=m.name, eos_id=m.eos_id)
         if key == "tinygpt":
             from tf_core.models import checkpoints
 
-            trained = checkpoints.load_gpt(device=self.device)
+            with loading("tiny-gpt"):
+                trained = checkpoints.load_gpt(device=self.device)
             return SimpleNamespace(model=trained.model, tokenizer=trained.model.cfg.vocab, name="TinyGPT", eos_id=None)
         raise ValueError(f"unknown model {key!r}: one of {KEYS}")
 

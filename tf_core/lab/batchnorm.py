@@ -85,7 +85,9 @@ class BatchNormResult:
 
 
 def make_model(norm: str, length: int) -> Stack:
-    """The stack both runs train (only the norm differs); positions for twice the training length."""
+    """The stack both runs train (only the norm differs); positions for twice the training length (ValueError
+    on a length outside limits.BN_LENGTH)."""
+    length = limits.BN_LENGTH.check("length", length)
     task = load("reverse")
     block = BlockConfig(d_model=64, n_heads=4, d_ff=256, norm=norm, placement="pre")
     return Stack(StackConfig(task.vocab, 2 * length, limits.BN_LAYERS, block))

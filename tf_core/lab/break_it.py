@@ -242,7 +242,9 @@ def _pairs(value: object) -> tuple[tuple[str, str], ...]:
 def embed(encoder: TextEncoder, sentences: Sequence[str], ablation: Ablation = Ablation()) -> tuple[torch.Tensor, int]:
     """(N, D) L2-normalised mean-pooled last hidden states of each sentence alone (the prefix, special
     tokens and the encoder's token cap as ``TextEncoder.tokenize``), with ``ablation``'s positions;
-    and how many sentences were cut. ValueError on an empty sentence."""
+    and how many sentences were cut. ValueError on an empty sentence, or more sentences than
+    limits.BREAKIT_PAIRS allows pairs (one side of the retrieval test at a time)."""
+    limits.IntRange(1, limits.BREAKIT_PAIRS.hi, limits.BREAKIT_PAIRS.hi).check("number of sentences", len(sentences))
     ablation = _ablation(ablation).check(encoder)
     device = _device(encoder.model)
     rows, cut = [], 0

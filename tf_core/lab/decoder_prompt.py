@@ -156,6 +156,7 @@ def encode(tokenizer, text: object, max_tokens: int = limits.DECODER_TOKENS,
     beginning is kept). Raises ValueError for an empty prompt (nothing but whitespace), one with no
     token (only characters the tokenizer drops) and a cap outside its limit."""
     max_tokens = limits.IntRange(1, limits.DECODER_TOKENS, limits.DECODER_TOKENS).check("max_tokens", max_tokens)
+    max_chars = limits.IntRange(1, limits.DECODER_TEXT_CHARS, limits.DECODER_TEXT_CHARS).check("max_chars", max_chars)
     full = as_text(text)
     cut = full[:max_chars]
     if not cut.strip():

@@ -29,12 +29,15 @@ import torch
 
 from tf_core import limits
 from tf_core.lab.positional_encoding import strided_dims
+from tf_core.models.quantized import CHUNK_ROWS, chunks
 from tf_core.models.text_encoder import TextEncoder
 from tf_core.positional import sinusoid_at
 
 
 def init_std(init: str, d: int) -> float:
-    """The standard deviation of each entry of a table initialised by ``init`` (limits.EMB_INITS)."""
+    """The standard deviation of each entry of a table initialised by ``init`` (limits.EMB_INITS), ``d`` wide
+    (limits.EMB_D)."""
+    d = limits.EMB_D.check("d", d)
     if init == "tied":
         return 1.0 / math.sqrt(d)  # N(0, 1/d): rows of norm ~1, small logits through a tied output layer
     if init == "bert":
@@ -148,7 +151,8 @@ def learned(encoder: TextEncoder) -> Learned:
     """The norms of a BERT-style encoder's own word, position and token-type rows, as loaded."""
     emb = encoder.model.embeddings
     with torch.inference_mode():
-        word = emb.word.weight.detach().to("cpu", torch.float64).norm(dim=1)  # (V,)
+        word = torch.cat([rows.to("cpu", torch.float64).norm(dim=1)  # (V,), a block of rows at a time
+                          for _, rows in chunks(emb.word, CHUNK_ROWS)])
         pos = emb.position.weight.detach().to("cpu", torch.float64).norm(dim=1)  # (max_positions,)
         kind = float(emb.token_type.weight[0].detach().to("cpu", torch.float64).norm())
     q = torch.quantile(word, torch.tensor([0.1, 0.5, 0.9], dtype=torch.float64))

@@ -224,7 +224,7 @@ def run(encoder: TextEncoder, text: str, layer: int, max_tokens: int, head: int 
     x_in = f64(tr.x_in)  # (T, D)
     if layer == 0:  # the embeddings, recomputed from the model's own tables
         emb = encoder.model.embeddings
-        ids = torch.tensor(tokens.ids, device=emb.word.weight.device)  # (T,)
+        ids = torch.tensor(tokens.ids, device=emb.position.weight.device)  # (T,)
         word = emb.word(ids).double()  # (T, D)
         pos = emb.position(torch.arange(T, device=ids.device)).double()  # (T, D)
         summed = word + pos + emb.token_type.weight[0].double()  # (T, D)

@@ -247,9 +247,17 @@ def no_query_forwards(S: int) -> int:
     return 5 if S >= 2 else 1
 
 
+# The text the no-Q-cache demonstrations run on: a prompt of at most DECODER_TOKENS and the first
+# KV_UNCACHED_TOKENS - 1 tokens decoded after it (:func:`_no_q_text`), each position five forwards.
+NO_Q_POSITIONS = limits.IntRange(1, limits.DECODER_TOKENS + limits.KV_UNCACHED_TOKENS - 1, 1)
+
+
 def no_query_cache(model, seq: torch.Tensor, layer: int, seed: int) -> NoQueryCache:
-    """The demonstrations on ``seq`` (1, S): its last position is the decoding step."""
-    S = seq.shape[1]
+    """The demonstrations on ``seq`` (1, S): its last position is the decoding step. ValueError on a layer
+    the model lacks, a seed outside limits.SEED or S outside :data:`NO_Q_POSITIONS`."""
+    layer = limits.IntRange.indices(model.cfg.n_layers).check("layer", layer)
+    seed = limits.SEED.check("seed", seed)
+    S = NO_Q_POSITIONS.check("positions", seq.shape[1])
     nan = float("nan")
     full = model(seq, need_weights=True)  # S queries per layer
     if S < 2:

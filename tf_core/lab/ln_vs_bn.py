@@ -273,7 +273,10 @@ def _stack(placement_: str, depth: int, vocab: int) -> Stack:
 
 def init_gradient_norms(placement_: str, depth: int, seed: int, device: torch.device | None = None) -> np.ndarray:
     """(depth,) each block's gradient norm at initialisation (the weights ``train`` starts from for this
-    seed), averaged over ``limits.LNBN_INIT_BATCHES`` batches of the reverse task; no update."""
+    seed), averaged over ``limits.LNBN_INIT_BATCHES`` batches of the reverse task; no update. ValueError on a
+    depth or seed outside limits.LNBN_DEPTH, limits.SEED."""
+    depth = limits.LNBN_DEPTH.check("depth", depth)
+    seed = limits.SEED.check("seed", seed)
     task = tasks.load("reverse")
     model = _stack(placement_, depth, task.vocab)
     dev = device or get_device()

@@ -105,8 +105,9 @@ def pick_head(first_key_share: np.ndarray, layer: int | None = None, head: int |
     ((1, 0), (0, 1))
     """
     share = np.asarray(first_key_share, dtype=float)
-    rows = range(share.shape[0]) if layer is None else [layer]
-    cols = range(share.shape[1]) if head is None else [head]
+    # checked: a negative index would silently pick a layer or head counted from the end
+    rows = range(share.shape[0]) if layer is None else [limits.IntRange.indices(share.shape[0]).check("layer", layer)]
+    cols = range(share.shape[1]) if head is None else [limits.IntRange.indices(share.shape[1]).check("head", head)]
     return min(((i, j) for i in rows for j in cols), key=lambda ij: (share[ij], ij))
 
 

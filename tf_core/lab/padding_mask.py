@@ -181,8 +181,9 @@ def split_sentences(text: str) -> tuple[tuple[str, ...], bool]:
 
 
 def tokenize_all(encoder: TextEncoder, sentences: Sequence[str], max_tokens: int) -> tuple[list[Tokens], list[bool]]:
-    """Each sentence cut to ``limits.ENCODER_TEXT_CHARS`` characters, then to ``max_tokens`` tokens.
-    Returns the tokens and, per sentence, whether anything was cut."""
+    """Each sentence cut to ``limits.ENCODER_TEXT_CHARS`` characters, then to ``max_tokens`` tokens
+    (limits.ENCODER_TOKEN_CAP). Returns the tokens and, per sentence, whether anything was cut."""
+    max_tokens = limits.ENCODER_TOKEN_CAP.check("max_tokens", max_tokens)
     toks, cut = [], []
     for s in sentences:
         text = "" if s is None else str(s)

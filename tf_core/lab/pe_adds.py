@@ -53,6 +53,7 @@ import torch
 
 from tf_core import limits
 from tf_core.lab.pretrained_vectors import table_index
+from tf_core.models.quantized import chunks
 from tf_core.models.text_encoder import TextEncoder
 from tf_core.positional import cosine_similarity_matrix, principal_components, similarity_by_offset, sinusoid_at
 from tf_core.progress import Progress
@@ -82,6 +83,7 @@ def _block_generator(seed: int, block: int) -> torch.Generator:
 
 def synthetic_rows(seed: int, rows: torch.Tensor, vocab: int, d: int, block_rows: int = limits.PEADD_BLOCK_ROWS) -> torch.Tensor:
     """Rows ``rows`` (S,) of the seeded N(0, 1/d) table E (vocab, d), float32, without building E whole."""
+    seed = limits.SEED.check("seed", seed)
     out = torch.empty(len(rows), d)
     for b in torch.unique(torch.div(rows, block_rows, rounding_mode="floor")).tolist():
         lo = b * block_rows
@@ -132,8 +134,7 @@ def recover(encoder: TextEncoder, positions: int = limits.PEADD_POSITIONS.defaul
     sample = limits.PEADD_SAMPLE.check("sample", sample)
     seed = limits.SEED.check("seed", seed)
     emb = encoder.model.embeddings
-    W = emb.word.weight.detach().to("cpu", torch.float32)  # (V, D): the model's own tensor on the CPU, not a copy
-    V, D = W.shape
+    V, D = emb.word.num_embeddings, emb.word.embedding_dim  # the table is read a block at a time (e5's is 4-bit)
     valid = table_index(encoder).valid.cpu()  # (V,)
     valid_ids = torch.nonzero(valid).squeeze(1)  # (C,)
     sample = min(sample, len(valid_ids))
@@ -148,7 +149,7 @@ def recover(encoder: TextEncoder, positions: int = limits.PEADD_POSITIONS.defaul
         shift = (emb.position.weight[pos.to(emb.position.weight.device)] + emb.token_type.weight[0]).to("cpu", torch.float32)  # (P, D)
         gamma = emb.ln.weight.detach().to("cpu", torch.float32)  # (D,)
         beta = emb.ln.bias.detach().to("cpu", torch.float32)  # (D,)
-        words = W[ids]  # (S, D)
+        words = emb.word(ids.to(emb.position.weight.device)).to("cpu", torch.float32)  # (S, D)
         x = words[:, None, :] + shift[None, :, :]  # (S, P, D): every query, before LayerNorm
         mu = x.mean(-1)  # (S, P)
         sd = (x.var(-1, unbiased=False) + emb.ln.eps).sqrt()  # (S, P): LayerNorm's denominator
@@ -163,9 +164,8 @@ def recover(encoder: TextEncoder, positions: int = limits.PEADD_POSITIONS.defaul
         self_arg = torch.zeros((2, sample), dtype=torch.long)
         n_blocks = math.ceil(V / limits.PEADD_BLOCK_ROWS)
         progress = Progress(n_blocks, on_progress)
-        for b in range(n_blocks):
-            lo = b * limits.PEADD_BLOCK_ROWS
-            Wb = W[lo: lo + limits.PEADD_BLOCK_ROWS]  # (Vb, D)
+        for b, (lo, rows) in enumerate(chunks(emb.word, limits.PEADD_BLOCK_ROWS)):
+            Wb = rows.to("cpu", torch.float32)  # (Vb, D): the model's own rows on the CPU (e5's dequantised)
             Eb = torch.randn(len(Wb), D, generator=_block_generator(seed, b)) / math.sqrt(D)  # (Vb, D)
             # -inf on the rows that may not win, folded into the per-position term (cheap: (P, Vb))
             off = torch.zeros(len(Wb)).masked_fill(valid[lo: lo + len(Wb)].logical_not(), -math.inf)  # (Vb,)
@@ -237,14 +237,14 @@ def _pair_cosines(x: torch.Tensor) -> torch.Tensor:
     return (unit @ unit.T)[i, j]
 
 
-def _valid_mean(W: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
-    """The float64 mean of the rows of W (V, D) that ``valid`` (V,) keeps, read in blocks of
+def _valid_mean(table: torch.nn.Module, valid: torch.Tensor) -> torch.Tensor:
+    """The float64 mean of the rows of an embedding table (V, D) that ``valid`` (V,) keeps, read in blocks of
     limits.PEADD_BLOCK_ROWS rows (e5's whole table in float64 would be ~770 MB)."""
-    total = torch.zeros(W.shape[1], dtype=torch.float64)
+    total = torch.zeros(table.embedding_dim, dtype=torch.float64)
     valid = valid.cpu()
-    for lo in range(0, len(W), limits.PEADD_BLOCK_ROWS):
-        keep = valid[lo: lo + limits.PEADD_BLOCK_ROWS]
-        total += W[lo: lo + limits.PEADD_BLOCK_ROWS][keep.to(W.device)].to("cpu", torch.float64).sum(0)
+    for lo, rows in chunks(table, limits.PEADD_BLOCK_ROWS):
+        keep = valid[lo: lo + len(rows)]
+        total += rows[keep.to(rows.device)].to("cpu", torch.float64).sum(0)
     return total / int(valid.sum())
 
 
@@ -267,13 +267,13 @@ def orthogonality(encoder: TextEncoder | None = None, d_values: tuple[int, ...] 
                  centered_cos_mean=math.nan, centered_cos_std=math.nan, centered_max_abs=math.nan)
     if encoder is not None:
         with torch.inference_mode():
-            W = encoder.model.embeddings.word.weight.detach()
+            word = encoder.model.embeddings.word  # (V, D)
             valid_ids = torch.nonzero(table_index(encoder).valid.cpu()).squeeze(1)  # (C,)
             rows = valid_ids[torch.randperm(len(valid_ids), generator=torch.Generator().manual_seed(seed))[:n]]
-            x = W[rows.to(W.device)].to("cpu", torch.float64)  # (n, D)
-            mean = _valid_mean(W, table_index(encoder).valid)  # (D,) over every valid row
+            x = word(rows.to(encoder.model.embeddings.position.weight.device)).to("cpu", torch.float64)  # (n, D)
+            mean = _valid_mean(word, table_index(encoder).valid)  # (D,) over every valid row
         raw, centered = _pair_cosines(x), _pair_cosines(x - mean)
-        table = dict(model=encoder.name, model_d=int(W.shape[1]), table_cos_mean=float(raw.mean()),
+        table = dict(model=encoder.name, model_d=word.embedding_dim, table_cos_mean=float(raw.mean()),
                      table_cos_std=float(raw.square().mean().sqrt()), table_max_abs=float(raw.abs().max()),
                      centered_cos_mean=float(centered.mean()), centered_cos_std=float(centered.square().mean().sqrt()),
                      centered_max_abs=float(centered.abs().max()))

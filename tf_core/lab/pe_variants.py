@@ -37,8 +37,8 @@ Cost (``python benchmarks/positions.py``, 2-core machine, idle, a fresh process)
 (6 kinds x 5 lengths x 16,384 characters, ~490k characters through the models) takes 8.2 s median
 (p95 8.8 s, 20 runs) on two torch threads and 11.8 s (p95 13.2 s, 5 runs) on one; loading the six
 checkpoints takes ~0.1 s (tf_core.models.weights skips the meta-device initialisation that once
-cost ~2.6 s of first imports). The page runs it as a queued job on every core
-(tf_core.device.all_cores). Under other processes' load two threads can be far slower (OpenMP's
+cost ~2.6 s of first imports). The page runs it as a queued job on the process's one thread count
+(tf_core.device.job_threads: 1 on a 2-core machine, so that a job never changes other requests' count). Under other processes' load two threads can be far slower (OpenMP's
 threads wait for each other: 34-56 s was once seen on a shared machine at load ~4), which is why the
 tests pin their own thread count.
 """
@@ -220,8 +220,8 @@ def rope_offset(k: int = limits.PE_OFFSET.default, seed: int = limits.SEED.defau
     d_head = limits.PE_ROPE_D.check("d_head", d_head)
     if d_head % 2:
         raise ValueError(f"RoPE turns pairs: d_head must be even, got {d_head}")
-    if not 1 <= positions <= limits.PE_ROPE_POSITIONS:
-        raise ValueError(f"positions must be 1 .. {limits.PE_ROPE_POSITIONS}, got {positions}")
+    theta = limits.PE_BASE.check("theta", theta)  # RoPE's base is the sinusoid's (limits.PE_BASE)
+    positions = limits.IntRange(1, limits.PE_ROPE_POSITIONS, limits.PE_ROPE_POSITIONS).check("positions", positions)
     g = torch.Generator().manual_seed(seed)
     q = torch.randn(d_head, generator=g, dtype=torch.float64)  # (Dh,)
     key = torch.randn(d_head, generator=g, dtype=torch.float64)  # (Dh,)

@@ -5,7 +5,7 @@ A Transformer's first layer is a lookup table: row ``ids[t]`` of the word-embedd
 vectors, if each of the model's tokens has a pretrained vector and the widths match (or a learned
 projection D' -> D is put after it). This module looks at the real tables of the two encoders,
 MiniLM (30,522 WordPiece rows x 384) and multilingual-e5-small (250,037 SentencePiece rows x 384;
-4-bit weights, dequantised), and measures three things:
+kept in 4-bit blocks, dequantised as they are read), and measures three things:
 
   neighbours   a word through the model's tokenizer (it may become several pieces), and the rows
                closest to each piece by cosine similarity over the whole table. With several
@@ -29,11 +29,14 @@ MiniLM (30,522 WordPiece rows x 384) and multilingual-e5-small (250,037 Sentence
                rows themselves agree exactly (cosine 1).
 
 Cost: the table's row norms are computed once per model and kept (``table_index``: 1 MB for e5,
-not a second 384 MB normalised copy); a search is then one (V, D) x (D, <= 8) product.
+not a second 366 MiB normalised copy); a search is then one (V, D) x (D, <= 8) product. e5's table
+is never whole in float32: the index and the product read it a block of rows at a time
+(``tf_core.models.quantized``: ``chunks``, ``products``), the product on the blocks' nibbles directly.
 """
 from __future__ import annotations
 
 import functools
+import math
 import re
 import tomllib
 import weakref
@@ -44,6 +47,7 @@ import numpy as np
 import torch
 
 from tf_core import limits
+from tf_core.models.quantized import chunks, parameter_count, products
 from tf_core.models.text_encoder import TextEncoder
 
 WORDS_FILE = Path(__file__).resolve().parents[2] / "assets" / "text" / "word_categories.toml"
@@ -52,6 +56,10 @@ META = "\u2581"  # SentencePiece's "▁" (a space); alone it is the space before
 # Pieces that are markers, never words: BERT's bracketed specials and unused slots, XLM-R's specials.
 SPECIAL_PIECE = re.compile(r"^(\[(PAD|UNK|CLS|SEP|MASK|unused\d+)\]|<(s|/s|pad|unk|mask)>)$")
 _MARK = re.compile(r"\[([^\[\]]+)\]")
+# Rows per block when the index reads the whole table: each block of e5's 4-bit table is a new
+# float32 tensor, and 1024 rows (1.5 MiB) came out fastest: e5's index in ~0.34 s at 1 thread, what
+# the float32 table's W.norm and W.std took (4096 rows: ~0.4 s).
+INDEX_ROWS = 1024
 
 
 # --------------------------------------------------------------------------- the table index
@@ -88,11 +96,9 @@ def table_index(encoder: TextEncoder) -> TableIndex:
 
 
 def _build_index(encoder: TextEncoder) -> TableIndex:
-    W = encoder.model.embeddings.word.weight.detach()  # (V, D)
     tok = encoder.tokenizer
     with torch.inference_mode():
-        norm = W.norm(dim=1)  # (V,)
-        std = W.std().item()
+        norm, std = _norms_and_std(encoder.model.embeddings.word)  # (V,), float
     valid = norm > 0
     valid[tok.get_vocab_size():] = False  # e5: rows 250,002.. exist in the table, no piece uses them
     special = {i for t, i in tok.get_vocab().items() if t[:1] in "[<" and SPECIAL_PIECE.match(t)}
@@ -101,6 +107,20 @@ def _build_index(encoder: TextEncoder) -> TableIndex:
     valid[sorted(i for i in special if i < len(valid))] = False
     inv = torch.where(norm > 0, 1.0 / norm.clamp_min(1e-30), torch.zeros_like(norm))
     return TableIndex(inv_norm=inv.contiguous(), valid=valid.contiguous(), std=std)
+
+
+def _norms_and_std(table: torch.nn.Module) -> tuple[torch.Tensor, float]:
+    """Every row's norm (V,) float32 and the standard deviation of all the table's entries, read
+    ``INDEX_ROWS`` rows at a time (e5's rows exist in float32 only a block at a time). The norms are
+    the whole table's ``W.norm(dim=1)``, row for row; the sums for the deviation are float64, the
+    squares' sum taken from the norms."""
+    norms, n, total = [], 0, 0.0
+    for _, rows in chunks(table, INDEX_ROWS):
+        norms.append(rows.norm(dim=1))  # (n,)
+        n, total = n + rows.numel(), total + float(rows.sum(dtype=torch.float64))
+    norm = torch.cat(norms)  # (V,)
+    total_sq = float(norm.double().square().sum())
+    return norm, math.sqrt(max(0.0, total_sq - total * total / n) / (n - 1))
 
 
 # --------------------------------------------------------------------------- neighbours
@@ -152,10 +172,15 @@ def split_word(encoder: TextEncoder, word: str) -> tuple[str, bool, list[int], l
 
 def unit_rows(encoder: TextEncoder, ids: list[int]) -> torch.Tensor:
     """(n,) ids -> (n, D) float32 unit vectors of those table rows."""
-    W = encoder.model.embeddings.word.weight
-    idx = torch.as_tensor(ids, dtype=torch.long, device=W.device)
+    word = encoder.model.embeddings.word
+    idx = torch.as_tensor(ids, dtype=torch.long, device=_device(encoder))
     with torch.inference_mode():
-        return W[idx] * table_index(encoder).inv_norm[idx, None]
+        return word(idx) * table_index(encoder).inv_norm[idx, None]
+
+
+def _device(encoder: TextEncoder) -> torch.device:
+    """Where the encoder's tables are (e5's word table holds buffers, not a weight: ask the positions')."""
+    return encoder.model.embeddings.position.weight.device
 
 
 def neighbours(encoder: TextEncoder, word: str, k: int) -> Neighbours:
@@ -165,7 +190,7 @@ def neighbours(encoder: TextEncoder, word: str, k: int) -> Neighbours:
     if not isinstance(word, str):
         raise ValueError(f"word must be a string, got {type(word).__name__}")
     index = table_index(encoder)
-    W = encoder.model.embeddings.word.weight  # (V, D)
+    table = encoder.model.embeddings.word  # (V, D): nn.Embedding, or e5's 4-bit Q4Embedding
     word, cut, ids, pieces, unknown, searched = split_word(encoder, word)
     order = list(dict.fromkeys(i for i, s in zip(ids, searched) if s))  # distinct searched ids
     lists: list[NeighbourList] = []
@@ -177,13 +202,7 @@ def neighbours(encoder: TextEncoder, word: str, k: int) -> Neighbours:
             if len(order) > 1:
                 m = unit_rows(encoder, used).mean(dim=0, keepdim=True)  # (1, D)
                 queries = torch.cat([queries, m / m.norm().clamp_min(1e-30)])  # (P + 1, D)
-            # subtle: the product is memory-bound (e5's table is 384 MB). (V, D) @ (D, P) with the
-            # queries as a transposed view takes MKL's fast path (Q @ W.T was 2-7 x slower), but
-            # not for a single column (a matrix-vector product, ~45 ms for e5 on 2 cores): pad to
-            # at least 4 columns (~20 ms).
-            cols = queries.new_zeros(max(4, len(queries)), queries.shape[1])  # (>= 4, D)
-            cols[: len(queries)] = queries
-            sim = torch.mm(W, cols.T)[:, : len(queries)] * index.inv_norm[:, None]  # (V, P[+1]) cosines
+            sim = products(table, queries) * index.inv_norm[:, None]  # (V, P[+1]) cosines
             sim[~index.valid] = -torch.inf
             sim[order] = -torch.inf  # the word's own pieces are not their own neighbours
             top = torch.topk(sim.T, k=min(k, index.n_valid - len(order)), dim=1)  # (P[+1], k)
@@ -198,7 +217,8 @@ def neighbours(encoder: TextEncoder, word: str, k: int) -> Neighbours:
         mean = lists.pop() if len(lists) > len(order) else lists[0]
     return Neighbours(
         word=word, truncated=cut, pieces=tuple(pieces), ids=tuple(ids), unknown=tuple(unknown),
-        searched=tuple(searched), per_piece=tuple(lists), mean=mean, table_shape=tuple(W.shape),
+        searched=tuple(searched), per_piece=tuple(lists), mean=mean,
+        table_shape=(table.num_embeddings, table.embedding_dim),
         n_candidates=index.n_valid, index_bytes=index.nbytes)
 
 
@@ -428,7 +448,7 @@ def contexts(encoder: TextEncoder, lang: str) -> ContextResult:
     for r, e in enumerate(encs):
         ids[r, : len(e.ids)] = torch.tensor(e.ids)
         mask[r, : len(e.ids)] = True
-    device = encoder.model.embeddings.word.weight.device
+    device = _device(encoder)
     out = encoder.model(ids.to(device), mask.to(device), need_weights=False)
     hidden = torch.stack(out.hidden_states).double()  # (L + 1, S, T, D)
     vec = torch.stack([hidden[:, r, p].mean(dim=1) for r, p in enumerate(positions)], dim=1)  # (L + 1, S, D)
@@ -455,7 +475,7 @@ class VectorsResult:
     categories: CategoryResult
     contexts: ContextResult
     table_params: int  # V x D of the word-embedding table
-    model_params: int  # every parameter of the encoder
+    model_params: int  # every parameter of the encoder (e5's 4-bit table counted as its V x D values)
 
     @property
     def table_share(self) -> float:
@@ -465,7 +485,7 @@ class VectorsResult:
 
 def run(encoder: TextEncoder, word: str, k: int, lang: str, seed: int) -> VectorsResult:
     """The whole lesson in one call: ``word``'s neighbours, and the two experiments in ``lang``."""
-    model = encoder.model
+    model, table = encoder.model, encoder.model.embeddings.word
     return VectorsResult(neighbours=neighbours(encoder, word, k), categories=categories(encoder, lang, seed),
-                         contexts=contexts(encoder, lang), table_params=model.embeddings.word.weight.numel(),
-                         model_params=sum(p.numel() for p in model.parameters()))
+                         contexts=contexts(encoder, lang), table_params=table.num_embeddings * table.embedding_dim,
+                         model_params=parameter_count(model))

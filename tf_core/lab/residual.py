@@ -62,6 +62,8 @@ class ResidualResult:
 
 
 def make_model(depth: int, norm: str, residual: bool) -> Stack:
+    """The stack of ``depth`` blocks (limits.RES_DEPTH) both runs train, with or without its residuals."""
+    depth = limits.RES_DEPTH.check("depth", depth)
     task = load("reverse")
     block = BlockConfig(d_model=64, n_heads=4, d_ff=256, norm=norm, placement="pre", residual=residual)
     return Stack(StackConfig(task.vocab, limits.RES_LENGTH, depth, block))

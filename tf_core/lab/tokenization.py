@@ -247,9 +247,11 @@ def _dropped(rt: RealTokenizer, chars: set[str]) -> set[str]:
 
 
 def compare(text: str, tokenizers: Sequence[RealTokenizer], max_chars: int = limits.TOKENIZE_TEXT_CHARS) -> Comparison:
-    """The text (cut at ``max_chars`` characters) through each tokenizer. Never raises on odd text:
-    empty, control characters, emoji, HTML, lone surrogates (they become U+FFFD first)."""
-    cut, n_total, truncated = cut_text(text, max(0, int(max_chars)))
+    """The text (cut at ``max_chars`` characters, 0 .. limits.TOKENIZE_TEXT_CHARS) through each tokenizer.
+    Never raises on odd text: empty, control characters, emoji, HTML, lone surrogates (they become U+FFFD
+    first); ValueError on a ``max_chars`` outside its limit."""
+    max_chars = limits.IntRange(0, limits.TOKENIZE_TEXT_CHARS, limits.TOKENIZE_TEXT_CHARS).check("max_chars", max_chars)
+    cut, n_total, truncated = cut_text(text, max_chars)
     given = {rt.key for rt in tokenizers}
     return Comparison(text=cut, n_chars_total=n_total, truncated=truncated,
                       results=tuple(tokenize(rt, cut) for rt in tokenizers),

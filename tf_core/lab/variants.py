@@ -154,6 +154,7 @@ def decoder_states(layers: int, seed: int) -> dict[str, dict[str, torch.Tensor]]
     """The three decoders' weights, way -> state dict (tf_core.models.llama names), from one seeded draw:
     N(0, 0.02²) matrices, norm gains 1. GQA and MQA take the first 3 and 1 heads' rows of the MHA model's
     K and V projections; every other tensor is the same one."""
+    seed = limits.SEED.check("seed", seed)
     g = torch.Generator().manual_seed(seed)
     draw = lambda *shape: torch.randn(shape, generator=g) * 0.02  # noqa: E731
     base = {"tok_emb.weight": draw(VOCAB, D_MODEL), "norm.weight": torch.ones(D_MODEL)}
@@ -182,8 +183,9 @@ def decoder(way: str, state: dict[str, torch.Tensor], layers: int, device: torch
 
 
 def random_cache(layers: int, kv_heads: int, n: int, g: torch.Generator, device: torch.device) -> KVCache:
-    """A cache of n positions: per layer K and V (1, kv_heads, n, 64) of N(0, 1) numbers (their values
-    do not change the time a step takes)."""
+    """A cache of n positions (at most limits.VAR_LENGTH's cap): per layer K and V (1, kv_heads, n, 64) of
+    N(0, 1) numbers (their values do not change the time a step takes)."""
+    n = limits.IntRange(1, limits.VAR_LENGTH.hi, limits.VAR_LENGTH.hi).check("n", n)
     draw = lambda: torch.randn((1, kv_heads, n, D_HEAD), generator=g).to(device)  # noqa: E731
     keys, values = zip(*[(draw(), draw()) for _ in range(layers)])
     return KVCache(tuple(keys), tuple(values))
@@ -231,6 +233,7 @@ def normalise(kind: str, x: torch.Tensor) -> torch.Tensor:
 
 def norm_statistics(seed: int, tokens: int = limits.VAR_STAT_TOKENS, d: int = D_MODEL) -> NormStatistics:
     """The draw of the module docstring (CPU, float32) through both norms, and the shift and scale checks."""
+    seed = limits.SEED.check("seed", seed)
     g = torch.Generator().manual_seed(seed + 1)  # its own stream
     scale = torch.exp(torch.empty(tokens, 1).uniform_(math.log(SCALE_RANGE[0]), math.log(SCALE_RANGE[1]), generator=g))
     offset = torch.linspace(-OFFSET_RANGE, OFFSET_RANGE, tokens).unsqueeze(1) * scale  # (T, 1)

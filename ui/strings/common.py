@@ -46,8 +46,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "device.cpu1": {"en": "the CPU (one torch thread)", "zh": "CPU（1 个 torch 线程）"},
     "device.cuda": {"en": "the GPU {name}", "zh": "GPU {name}"},
     "device.other": {"en": "the {type} device", "zh": "{type} 设备"},
-    "sidebar.cpu": {"en": "Computing on: CPU, torch threads: {n} per request, {heavy} for a queued long job",
-                    "zh": "计算设备：CPU，torch 线程：每次请求 {n} 个，排队的长任务 {heavy} 个"},
+    "sidebar.cpu": {"en": "Computing on: CPU, torch threads: {n} per request, {heavy} for a queued long job (one count for all, so no job slows the others)",
+                    "zh": "计算设备：CPU，torch 线程：每次请求 {n} 个，排队的长任务 {heavy} 个（全部相同，任何任务都不会拖慢别人）"},
     # --- notices about URL parameters ------------------------------------------------------------
     "notice.text_cut": {
         "en": "The text in the link was longer than {hi} characters: only its first {hi} are used.",
@@ -173,8 +173,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "enc.model.e5": {"en": "e5-small (multilingual)", "zh": "e5-small（多语言）"},
     "enc.loading": {"en": "Loading {name} (once per server)…", "zh": "正在加载 {name}（每个服务器进程只加载一次）…"},
     "enc.model_missing": {
-        "en": "The package {name} is not installed here, so the English MiniLM runs instead.",
-        "zh": "本机未安装软件包 {name}，因此改用英文的 MiniLM。",
+        "en": "The package {name} is not installed here, so {model} runs instead.",
+        "zh": "本机未安装软件包 {name}，因此改用 {model}。",
     },
     "enc.cjk_minilm": {
         "en": "MiniLM's vocabulary has only 244 Chinese characters: most of this sentence becomes [UNK]. "
@@ -279,10 +279,42 @@ STRINGS: dict[str, dict[str, str]] = {
     "dec.model.smollm2": {"en": "SmolLM2-135M (real)", "zh": "SmolLM2-135M（真实模型）"},
     "dec.model.tiny-gpt": {"en": "TinyGPT (trained here)", "zh": "TinyGPT（本仓库训练）"},
     "dec.loading": {"en": "Loading {name} (once per server)…", "zh": "正在加载 {name}（每个服务器进程只加载一次）…"},
-    "dec.load_failed": {
-        "en": "{name} could not be loaded here: {reason}",
-        "zh": "本机无法加载 {name}：{reason}",
+    # ui/failures.py: what failed and how to repair it (no traceback, no server path); fix is a shell command
+    "fail.package": {
+        "en": "{model} cannot run on this server: the package {package} is not installed. To repair it, run "
+        "`{fix}` on the server, then restart the app.",
+        "zh": "{model} 无法在本服务器上运行：没有安装软件包 {package}。修复方法：在服务器上运行 `{fix}`，然后重启应用。",
     },
+    "fail.missing": {
+        "en": "{model} cannot run on this server: its model file is missing. To repair it, run `{fix}` on the "
+        "server, then restart the app.",
+        "zh": "{model} 无法在本服务器上运行：缺少它的模型文件。修复方法：在服务器上运行 `{fix}`，然后重启应用。",
+    },
+    "fail.damaged": {
+        "en": "{model} cannot run on this server: its model file is damaged or incomplete. To repair it, run "
+        "`{fix}` on the server, then restart the app.",
+        "zh": "{model} 无法在本服务器上运行：它的模型文件已损坏或不完整。修复方法：在服务器上运行 `{fix}`，然后重启应用。",
+    },
+    "fail.import": {
+        "en": "This lesson needs the package {package}, which is not installed on this server. To repair it, run "
+        "`{fix}` on the server, then restart the app.",
+        "zh": "本课需要软件包 {package}，但本服务器没有安装它。修复方法：在服务器上运行 `{fix}`，然后重启应用。",
+    },
+    "fail.unavailable": {
+        "en": "A package or model this lesson needs is not installed on this server. To repair it, run `{fix}` "
+        "on the server, then restart the app.",
+        "zh": "本课需要的软件包或模型没有安装在本服务器上。修复方法：在服务器上运行 `{fix}`，然后重启应用。",
+    },
+    "fail.memory": {
+        "en": "The server ran out of memory during this run. Try smaller settings (a shorter text, fewer tokens "
+        "or steps), or try again in a minute, once other learners' runs have finished.",
+        "zh": "服务器在这次运行中内存不足。请调小设置（更短的文本、更少的词元或步数），或者等一分钟，其他学习者的运行结束后再试。",
+    },
+    "fail.log": {
+        "en": "The other lessons still work; the technical details are in the server's log.",
+        "zh": "其他课程仍可正常使用；技术细节已写入服务器日志。",
+    },
+    "fail.then_log": {"en": "{failure} {log}", "zh": "{failure}{log}"},  # Chinese puts no space after 。
     "dec.model_missing": {
         "en": "The decoder named in the link is not available on this server (its checkpoint is missing): "
         "SmolLM2 runs instead.",

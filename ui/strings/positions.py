@@ -268,10 +268,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "pev.running": {"en": "Evaluating the six models at five lengths…", "zh": "正在以五种长度评估六个模型…"},
     "pev.empty": {"en": "No kind selected: pick at least one encoding to draw its curves.",
                   "zh": "没有选择任何编码：请至少选一种来画出它的曲线。"},
-    "pev.missing": {
-        "en": "The shipped models are missing ({reason}). Train them with `{command}`.",
-        "zh": "缺少随仓库提供的模型（{reason}）。请用 `{command}` 训练它们。",
-    },
     "pev.axis.length": {"en": "evaluation length (characters)", "zh": "评估长度（字符）"},
     "pev.axis.loss": {"en": "held-out loss (nats / char)", "zh": "留出损失（奈特 / 字符）"},
     "pev.axis.ratio": {"en": "÷ loss at training length", "zh": "÷ 训练长度处的损失"},
