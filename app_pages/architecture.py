@@ -11,6 +11,7 @@ import streamlit as st
 
 from app_pages.lessons import variants
 from tf_core import limits
+from ui.caching import cached
 from ui import encoders, lesson, params
 from ui.charts import architecture as charts
 from ui.charts import shared
@@ -40,7 +41,7 @@ LESSONS = {"encoder": PARAMS, "cross-attention": XATTN, "variants": variants.PAR
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def run_walk(model_key: str, text: str, layer: int, head: int, _encoder):
     """Cached by (model, text, layer, head); ``_encoder`` is the loaded model for ``model_key``."""
     return lab.run(_encoder, text, layer=layer, max_tokens=limits.ENCODER_TOKENS, head=head)
@@ -199,7 +200,7 @@ def translator():
         return checkpoints.load_seq2seq()
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(256)
 def run_xattn(text: str, layer: int, head: int):
     """Cached by (text, layer, head); head -1 is the mean over the heads."""
     return lab.run(text, layer=layer, head=None if head < 0 else head, trained=translator())

@@ -7,11 +7,14 @@ moves between them and carries the sentence, the model, the layer and the head o
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import streamlit as st
 
 from app_pages.lessons import dot_vs_additive
 from tf_core import limits
+from ui.caching import cached
 from ui import encoders, images, lesson, params
 from ui.charts import attention as charts
 from ui.charts import shared
@@ -87,16 +90,18 @@ def pieces_and_notices(text: str, r, enc) -> None:
 
 
 # --- lesson multi-head -------------------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
-def run_multi_head(model_key: str, text: str, layer: int, head: int, _encoder):
-    """Cached by (model, text, layer, head); ``_encoder`` is the loaded model for ``model_key``."""
-    return lab.run(_encoder, text, max_tokens=limits.ENCODER_TOKENS, ablate=(auto_or(layer), auto_or(head)))
+@cached(64)
+def run_multi_head(model_key: str, text: str, layer: int, head: int, _encoder) -> tuple[lab.MultiHeadResult, bytes]:
+    """Cached by (model, text, layer, head); ``_encoder`` is the loaded model for ``model_key``.
 
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def overview_png(model_key: str, text: str, layer: int, head: int, _attentions: np.ndarray, lang: str) -> bytes:
-    """The layers x heads image, cached with the result it draws."""
-    return images.png(images.head_grid(_attentions, (layer, head), layer_label="L", head_label="H"))
+    Keeps what the page draws, not every map the run computed: the overview image of all layers' and
+    heads' maps, drawn here once, and the result with ``attentions`` cut to the selected head's map, shape
+    (1, 1, T, T). At 128 tokens on e5's 12 x 12 heads the maps are 9.4 MB, an entry then ~0.2 MB."""
+    r = lab.run(_encoder, text, max_tokens=limits.ENCODER_TOKENS, ablate=(auto_or(layer), auto_or(head)))
+    at_layer, at_head = r.ablated  # "auto" resolved by the lab's rule
+    overview = images.png(images.head_grid(r.attentions, (at_layer, at_head), layer_label="L", head_label="H"))
+    selected = r.attentions[at_layer:at_layer + 1, at_head:at_head + 1].copy()
+    return dataclasses.replace(r, attentions=selected), overview
 
 
 def head_name(layer: int, head: int) -> str:
@@ -176,7 +181,7 @@ def multi_head_lesson() -> None:
     enc = encoders.encoder(model_key, lang)
     cfg = enc.model.cfg
     asked = layer_and_head(cfg.n_layers, cfg.n_heads)
-    r = run_multi_head(model_key, text, *asked, enc)
+    r, overview = run_multi_head(model_key, text, *asked, enc)
     layer, head = r.ablated  # "auto" resolved by the lab's rule
     values = multi_head_values(r, enc.name, cfg.d_model, layer, head)
     sections = lesson.card(LESSON, lang, values)
@@ -186,7 +191,7 @@ def multi_head_lesson() -> None:
         with lesson.main():
             st.markdown(f"**{t('mh.overview', lang)}**")
             # output_format: Streamlit would otherwise decode this RGB PNG and re-encode it as JPEG (lossy, ~14 ms)
-            st.image(overview_png(model_key, text, layer, head, r.attentions, lang), output_format="PNG")
+            st.image(overview, output_format="PNG")
             lesson.note(t("mh.overview_caption", lang, model=enc.name, layers=cfg.n_layers, heads=cfg.n_heads,
                           maps=cfg.n_layers * cfg.n_heads, tokens=len(r.pieces), layer=layer, head=head))
             auto_note(asked, (layer, head), float(r.first_key_share[layer, head]), r.pieces[0])
@@ -206,7 +211,7 @@ def multi_head_lesson() -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.markdown(f"**{t('mh.detail_title', lang, layer=layer, head=head)}**")
-        w = r.attentions[layer, head]
+        w = r.attentions[0, 0]  # the selected head's map: all the cached result keeps
         left_out = first_column(float(r.first_key_share[layer, head]), r.pieces[0], f"{LESSON}.first_col")
         lesson.chart(shared.token_heatmap(w, r.pieces, lang, None, signed=False,
                                           scale=float(w[:, 1:].max()) if left_out and w.shape[1] > 1 else None),
@@ -228,7 +233,7 @@ def multi_head_lesson() -> None:
 
 
 # --- lesson qk-separate ------------------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def run_qk(model_key: str, text: str, layer: int, _encoder):
     """Cached by (model, text, layer); ``_encoder`` is the loaded model for ``model_key``."""
     return lab.run(_encoder, text, layer=layer, max_tokens=limits.ENCODER_TOKENS)

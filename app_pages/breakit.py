@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import curriculum, decoders, encoders
 from ui.charts import breakit as charts
 from ui.decoders import run_in_line
@@ -40,14 +41,14 @@ def lesson_link(switch: str) -> str:
     return f"[{t('brk.lesson', lang, title=cur.get(qid).short(lang))}](/?q={qid}&lang={lang})"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def decoder_run(ablation: Ablation, text_lang: str, _dec):
     texts, prompts = {text_lang: lab.eval_text(text_lang)}, {text_lang: lab.prompt(text_lang)}
     return run_in_line(lambda p: lab.run(_dec.model, _dec.tokenizer, ablation, texts=texts, prompts=prompts,
                                          eos_id=_dec.eos_id, on_progress=p.step), lang, t("brk.running", lang))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@cached(8)
 def overview_scores(text_lang: str, _dec) -> list[tuple[str, float]]:
     """Perplexity of the text as trained and with each decoder switch removed alone."""
     heads = _dec.model.cfg.n_heads
@@ -64,7 +65,7 @@ def overview_scores(text_lang: str, _dec) -> list[tuple[str, float]]:
     return run_in_line(job, lang, t("brk.overview_running", lang))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def encoder_run(positions: str, seed: int, _enc):
     return lab.run(ablation=Ablation(positions=positions, seed=seed) if positions != "keep" else Ablation(), encoder=_enc)
 

@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import decoders, lesson, params
 from ui.charts import decoding as charts
 from ui.i18n import t
@@ -70,7 +71,7 @@ def bad_run(e: Exception) -> None:
 
 
 # --- lesson parallelism ------------------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(32)
 def run_parallel(model_key: str, text: str, n: int, repeats: int, _dec, _label: str):
     """Cached by (model, prompt, n, repeats); the lab advances the bar after each forward call."""
     def job(progress):
@@ -173,7 +174,7 @@ def parallelism_lesson() -> None:
 
 
 # --- lesson kv-cache ---------------------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(32)
 def run_kv(model_key: str, text: str, n_new: int, _dec, _label: str):
     """Cached by (model, prompt, new tokens asked): both decodes, timed step by step (the lab cuts
     n_new to the model's context and says so). The demonstration layer and seed are not inputs here
@@ -184,7 +185,7 @@ def run_kv(model_key: str, text: str, n_new: int, _dec, _label: str):
     return decoders.run_in_line(job, lang, _label)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def run_no_q(model_key: str, text: str, n_new: int, layer: int, seed: int, _dec, _r):
     """The no-Q-cache demonstrations at another layer or seed, on the cached run's text: five
     forwards, not a new decode."""

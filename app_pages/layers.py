@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import encoders, lesson, params, training
 from ui.charts import layers as charts
 from ui.charts import shared
@@ -52,12 +53,12 @@ LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a
 
 
 # --- lesson ffn ---------------------------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def ffn_position(model_key: str, text: str, _encoder):
     return lab.position_check(_encoder, text, max_tokens=limits.ENCODER_TOKENS)
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@cached(1)
 def ffn_static():
     """The activation curves and the real models' configs (read from their files once per process)."""
     return lab.curves(), lab.param_table(lab.configs())
@@ -192,7 +193,7 @@ def ffn_lesson() -> None:
 
 
 # --- lesson weight-tying ------------------------------------------------------------------------------
-@st.cache_data(max_entries=1, show_spinner=False)
+@cached(1)
 def tie_file():
     """SmolLM2's GGUF header facts (None when the package is not installed here; tf_core.failures.ModelLoadError
     when its file is damaged: the lesson's guard says so)."""
@@ -294,7 +295,7 @@ def weight_tying_lesson() -> None:
 
 
 # --- lesson lr-dropout --------------------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def lrd_dropout(model_key: str, text: str, seed: int, _encoder):
     """MiniLM with the rate of its own config file; e5-small (whose files give none) with MiniLM's."""
     return lab.dropout_runs(_encoder, text, seed, rate=None if model_key == "minilm" else lab.reference_rate())

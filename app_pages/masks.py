@@ -13,6 +13,7 @@ import streamlit as st
 from tf_core import limits
 from tf_core.models import registry
 from app_pages.lessons import batch_lengths
+from ui.caching import cached
 from ui import decoders, encoders, lesson, params
 from ui.charts import masks as charts
 from ui.charts import shared
@@ -46,7 +47,7 @@ LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a
 
 
 # --- lesson padding-mask ---------------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def run_padding(model_key: str, sentences: tuple[str, ...], extra: int, layer: int, head: int, _encoder):
     """Through the line for medium work (tf_core.worker.medium_worker): ~0.2 s at the defaults, up to ~1.6 s
     at the caps, one such run at a time, never behind a long job."""
@@ -157,7 +158,7 @@ def padding_lesson() -> None:
 
 
 # --- decoder lessons causal-mask and residual-leak: a decoder on the learner's prompt ---------------
-@st.cache_data(max_entries=12, show_spinner=False)
+@cached(12)
 def run_decoder(qid: str, model_key: str, text: str, position: int, replacement: int | None, _dec, _label: str):
     """Cached by the lesson and its inputs (not the layer or head: the result holds every one), through
     the bounded worker, the bar advanced by the lab after each forward pass. Up to ~9 MB a result

@@ -10,6 +10,7 @@ import streamlit as st
 
 from tf_core import limits
 from tf_core.models import registry
+from ui.caching import cached
 from ui import encoders, lesson, params, training
 from ui.charts import norms as charts
 from ui.i18n import t
@@ -49,7 +50,7 @@ LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a
 
 
 # --- lesson ln-vs-bn ----------------------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def run_lnbn_stats(model_key: str, sentences: tuple[str, ...], layer: int, _encoder):
     return lab.statistics(_encoder, sentences, layer=layer)
 

@@ -16,6 +16,7 @@ import streamlit as st
 from tf_core import limits
 from tf_core.models import registry
 from app_pages.lessons import pe_adds, pe_variants
+from ui.caching import cached
 from ui import encoders, lesson, params
 from ui.charts import positions as charts
 from ui.charts.shared import RAW, SCALED, THEORY
@@ -53,17 +54,17 @@ LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a
 
 
 # --- lesson positional-encoding -------------------------------------------------------------------------
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(32)
 def pe_table(d: int, length: int, base: float):
     return lab.sinusoids(d, length, base)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def pe_shift(d: int, length: int, base: float, k: int):
     return lab.shift(d, length, base, k)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def pe_shuffle(model_key: str, text: str, seed: int, _encoder):
     return lab.shuffle(_encoder, text, seed)
 
@@ -240,12 +241,12 @@ def positional_encoding_lesson() -> None:
 
 
 # --- lesson embed-scale ---------------------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def emb_run(d: int, init: str, seed: int):
     return lab.run(d, init, seed)
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@cached(2)
 def emb_learned(model_key: str, _encoder):
     return lab.learned(_encoder)
 

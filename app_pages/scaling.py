@@ -6,6 +6,7 @@ import math
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import lesson, params
 from ui.charts import scaling as charts
 from ui.i18n import t
@@ -27,7 +28,7 @@ LESSONS = {"scaling": PARAMS}
 LESSON, lang, lab = lesson.open_page(PAGE, LESSONS)  # torch loads here, under a spinner
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@cached(512)
 def run(dk: int, n: int, seed: int, sigma: float) -> lab.ScalingResult:
     return lab.run(dk=dk, n=n, seed=seed, sigma=sigma)
 

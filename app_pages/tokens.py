@@ -12,6 +12,7 @@ from tf_core import limits
 from tf_core.limits import IntRange
 from tf_core.models.catalog import MODELS
 from tf_core.models import registry
+from ui.caching import cached
 from ui import encoders, lesson, params
 from ui.charts import tokens as charts
 from ui.i18n import t
@@ -60,13 +61,13 @@ def tokenizers() -> list:
     return out
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def compare(text: str, keys: tuple[str, ...], _toks):
     """Cached by (text, tokenizers); ``_toks`` are the loaded tokenizers named by ``keys``."""
     return lab.compare(text, _toks)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def train(text: str, merges: int, level: str):
     return lab.train_bpe(text, n_merges=merges, level=level)
 
@@ -230,7 +231,7 @@ def tokenization_lesson() -> None:
 
 
 # --- lesson pretrained-vectors ---------------------------------------------------------------------
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def run_vectors(model_key: str, word: str, k: int, lang: str, _encoder):
     """Cached by (model, word, k, language of the word lists); ``_encoder`` is the loaded model."""
     return lab.run(_encoder, word, k=k, lang=lang, seed=SEED)

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ui.caching import cached
 from ui import curriculum
 from ui.i18n import STRINGS, t
 from ui.text import md_escape, num
@@ -44,7 +45,7 @@ class AppModels:
         return decoders._load({"smollm2": decoders.SMOLLM2, "tinygpt": decoders.TINY_GPT}[key])
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def measure(qid: str, _lang: str):
     """The card's live quantity (tf_core.drill.QUANTITIES[qid].compute), in the worker's line. Kept per
     process and shared by both languages (``_lang`` only words the progress line): its settings are fixed,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from tf_core import limits
 from tf_core.models import registry
+from ui.caching import cached
 from ui import encoders, lesson, params
 from ui.charts import masks as charts
 from ui.i18n import t
@@ -16,7 +17,7 @@ PARAMS = (encoders.MODEL, params.Param("n", limits.BATCH_SENTENCES), params.Para
           params.Param("pool", limits.BATCH_POOL), params.Param("seed", limits.SEED))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(32)
 def run_batching(model_key: str, sentences: tuple[str, ...], bs: int, pool: int, seed: int, _encoder, _lab, _lang: str):
     """Through the main line (ui.decoders.run_in_line): up to ~3.6 s at the caps, and a timing, which
     another learner's long job running beside it would distort."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import lesson, params
 from ui.charts import cost as charts
 from ui.i18n import t
@@ -26,7 +27,7 @@ PARAMS = (params.Param("n", limits.BC_N, options=N_OPTIONS), params.Param("d", l
           params.Param("repeats", limits.BC_REPEATS), params.Param("seed", limits.SEED))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def measure(n: int, d: int, heads: int, ff: int, repeats: int, seed: int, _lab, _lang: str):
     """The timed run (up to a few seconds): it waits in the worker's line, with a bar. ``_lang`` only picks
     the bar's words, so a language switch shows the same measurement."""

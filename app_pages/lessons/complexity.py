@@ -15,6 +15,7 @@ import re
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import lesson, params
 from ui.charts import cost as charts
 from ui.i18n import t
@@ -30,7 +31,7 @@ ROW_PX = 35  # a st.dataframe row's height
 CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def measure(n: int, d: int, heads: int, repeats: int, seed: int, _lab, _lang: str):
     """The timed run (up to a few seconds): it waits in the worker's line, with a bar. ``_lang`` only picks
     the bar's words, so a language switch shows the same measurement."""

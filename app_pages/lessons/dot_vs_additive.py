@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import lesson, params
 from ui.charts import attention as charts
 from ui.i18n import t
@@ -33,7 +34,7 @@ FLOAT32_BYTES = 4
 CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")  # "的 约 69 倍" -> "的约 69 倍"
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def measure(n: int, dk: int, da: int, repeats: int, seed: int, _lab, _lang: str):
     """The timed run (up to a few seconds): it waits in the worker's line, with a bar. ``_lang`` only
     picks the bar's words, so a language switch shows the same measurement (a cache hit replays the

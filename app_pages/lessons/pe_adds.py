@@ -14,6 +14,7 @@ import streamlit as st
 
 from tf_core import limits
 from tf_core.models import registry
+from ui.caching import cached
 from ui import encoders, lesson, params
 from ui.charts import positions as charts
 from ui.charts.shared import PALETTE
@@ -30,7 +31,7 @@ READINGS = (("learned_raw", PALETTE[1], False), ("learned_ln", PALETTE[2], True)
 MISSES_SHOWN = 200  # rows of the table of lost words (a sinusoid without √d can lose all 128 x 32)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def recovery(model_key: str, positions: int, sample: int, seed: int, _encoder, _lab, lang: str):
     """The nearest-row search (seconds on e5's 250,037 rows: it waits in the worker's line with a bar).
     ``lang`` only picks the bar's words."""
@@ -42,13 +43,13 @@ def recovery(model_key: str, positions: int, sample: int, seed: int, _encoder, _
     return decoders.run_in_line(job, lang, t("pea.running", lang))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def spread(model_key: str, d: int, seed: int, _encoder, _lab):
     widths = tuple(sorted({*limits.PEADD_ORTHO_D_VALUES, d}))
     return _lab.orthogonality(_encoder, d_values=widths, seed=seed)
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@cached(2)
 def structure(model_key: str, _encoder, _lab):
     return _lab.learned_structure(_encoder)
 

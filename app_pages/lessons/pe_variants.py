@@ -15,6 +15,7 @@ import streamlit as st
 
 from tf_core import limits
 from tf_core.models import registry
+from ui.caching import cached
 from ui import encoders, failures, lesson, params
 from ui.charts import positions as pe_charts
 from ui.charts import positions_variants as charts
@@ -49,7 +50,7 @@ def held_out() -> str:
         return checkpoints.load_position_validation()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def sweep(windows: int, seed: int, _models, _text: str, _lab, lang: str):
     """All six kinds at every length, cached by (windows, seed): a queued long job, on the one thread count (the lab's
     docstring has the figures). ``lang`` only picks the progress bar's words; ``_text``: :func:`held_out`."""
@@ -61,22 +62,22 @@ def sweep(windows: int, seed: int, _models, _text: str, _lab, lang: str):
     return decoders.run_in_line(job, lang, t("pev.running", lang))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def rope(k: int, seed: int, _lab):
     return _lab.rope_offset(k, seed)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def alibi(heads: int, side: int, _lab):
     return _lab.alibi_view(heads, side)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def t5(buckets: int, maxdist: int, side: int, _model, _lab):
     return _lab.t5_view(_model, buckets, maxdist, side)
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@cached(2)
 def learned(model_key: str, _encoder, _lab):
     return _lab.learned_view(_encoder)
 

@@ -18,6 +18,7 @@ import numpy as np
 import streamlit as st
 
 from tf_core import limits
+from ui.caching import cached
 from ui import curriculum, lesson, params, training
 from ui.charts import architecture_variants as charts
 from ui.charts import shared
@@ -35,7 +36,7 @@ MAP = (("pre_ln", ("ln-vs-bn", "residual")), ("rmsnorm", ("variants", "ln-vs-bn"
 CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")  # "的 约 1.1 倍" -> "的约 1.1 倍"
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached(16)
 def measure(length: int, repeats: int, seed: int, _lab, _lang: str):
     """The timed run (a second or a few): it waits in the worker's line, with a bar. ``_lang`` only picks
     the bar's words, so a language switch shows the same measurement."""

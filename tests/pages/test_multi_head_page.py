@@ -178,3 +178,22 @@ def test_language_switch_keeps_settings_and_reset_restores_them():
     assert_healthy(at, "zh")
     assert at.query_params["head"] == "auto"  # the default
     assert at.query_params["text"] == "这只动物没有过马路，因为它太累了。"
+
+
+def test_the_cache_keeps_the_drawn_head_not_every_map():
+    """The cached run keeps the overview image and the selected head's map: at the token cap, on 6 x 12
+    heads, every map would be 6·12·T² float32 (~4.7 MB at T = 128) per entry."""
+    from streamlit.runtime.caching import cache_data_api
+
+    def cached_bytes() -> int:  # Streamlit's estimate of the function's whole cache (every entry)
+        return sum(s.byte_length for family in cache_data_api._data_caches.get_stats().values() for s in family
+                   if s.cache_name.endswith("run_multi_head"))
+
+    before = cached_bytes()
+    words = " ".join(["the heads of this model read different words"] * 40)  # past the token cap
+    at = open_app(q=QID, lang="en", model="minilm", text=words, layer="1", head="3")
+    assert_healthy(at, "en")
+    T = int(np.sqrt(len(charts(at)["detail"][1])))
+    assert T == limits.ENCODER_TOKENS
+    entry = cached_bytes() - before  # this text is used by no other test: one new entry
+    assert 0 < entry < 6 * 12 * T * T * 4 / 8, entry

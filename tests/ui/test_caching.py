@@ -1,0 +1,38 @@
+"""Every result cache of the app is bounded in entries and in age (ui/caching.py)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from tf_core import limits
+from ui import caching
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_cached_is_st_cache_data_with_the_apps_age_limit(monkeypatch):
+    seen = {}
+
+    def fake_cache_data(**kwargs):
+        seen.update(kwargs)
+        return lambda f: f
+
+    monkeypatch.setattr(st, "cache_data", fake_cache_data)
+    caching.cached(7)
+    assert seen == {"max_entries": 7, "ttl": limits.CACHE_SECONDS, "show_spinner": False}
+    assert 60 <= limits.CACHE_SECONDS <= 24 * 3600
+
+
+def test_no_page_caches_results_without_the_bounds():
+    """A plain st.cache_data in a page would keep its results for the life of the server."""
+    offenders = []
+    for path in [*ROOT.glob("app_pages/**/*.py"), *ROOT.glob("ui/**/*.py"), ROOT / "app.py"]:
+        if path.name == "caching.py":
+            continue
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"\s*@st\.cache_data\b", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{i}")
+    assert not offenders, offenders
+    assert any("@cached(" in p.read_text(encoding="utf-8") for p in ROOT.glob("app_pages/*.py"))
