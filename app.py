@@ -15,7 +15,7 @@ import streamlit as st
 from ui import curriculum, failures
 from ui.i18n import t
 from ui.params import add_notice
-from ui.perf import freeze_heap
+from ui.perf import freeze_heap, start_trimmer
 from ui.sidebar import init_language, language_switch
 from ui.text import md_escape
 
@@ -56,6 +56,7 @@ if raw_q is not None:
             st.switch_page(target, query_params=dict(st.query_params))
 
 freeze_heap("app")  # what every page imports; see ui/perf.py
+start_trimmer()  # the heap's free pages back to the system every few seconds (ui/perf.py)
 # A model that cannot be read or a run out of memory ends the page with a message in the learner's language
 # (ui/failures.py), below the navigation and the sidebar, which keep working; a lesson's body has its own guard
 # (ui.lesson.fragment) for the reruns that skip this file.

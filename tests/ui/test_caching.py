@@ -36,3 +36,31 @@ def test_no_page_caches_results_without_the_bounds():
                 offenders.append(f"{path.relative_to(ROOT)}:{i}")
     assert not offenders, offenders
     assert any("@cached(" in p.read_text(encoding="utf-8") for p in ROOT.glob("app_pages/*.py"))
+
+
+def test_the_trimmer_hands_free_pages_back_every_few_seconds(monkeypatch):
+    """ui.perf.start_trimmer starts one thread per process calling malloc_trim(0) at its interval, and none
+    where there is no glibc."""
+    import threading
+    import time
+
+    from ui import perf
+
+    calls = []
+    monkeypatch.setattr(perf, "malloc_trim", lambda: calls.append)
+    monkeypatch.setattr(perf, "_trimmer", [])
+    monkeypatch.setattr(perf, "_stop_trimming", threading.Event())
+    before = set(threading.enumerate())
+    try:
+        assert perf.start_trimmer(0.01) and perf.start_trimmer(0.01)
+        deadline = time.monotonic() + 5
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert calls[:3] == [0, 0, 0]
+        assert [t.name for t in set(threading.enumerate()) - before] == ["malloc-trim"]
+    finally:
+        perf._stop_trimming.set()
+
+    monkeypatch.setattr(perf, "malloc_trim", lambda: None)
+    monkeypatch.setattr(perf, "_trimmer", [])
+    assert perf.start_trimmer(0.01) is False

@@ -1,14 +1,13 @@
 """Loading named tensors into a model, every name and shape checked (shared by every model here)."""
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
 from collections.abc import Callable, Mapping
 
 import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
+
+from tf_core.libc import malloc_trim
 
 
 def load_checked(model: nn.Module, state: Mapping[str, torch.Tensor], assign: bool = False) -> nn.Module:
@@ -51,16 +50,6 @@ def build_on_meta(make: Callable[[], nn.Module], state: Mapping[str, torch.Tenso
     return load_checked(model, state, assign=True)
 
 
-@functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None where the C library is not glibc (macOS, musl)."""
-    name = ctypes.util.find_library("c")
-    try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
-    except OSError:
-        return None
-
-
 def release_free_memory() -> bool:
     """Hand the heap's free pages back to the operating system (glibc's ``malloc_trim(0)``); False
     where there is no glibc. Each real model's loader calls it once it is done.
@@ -72,7 +61,7 @@ def release_free_memory() -> bool:
     matrix into column-major order, left 424 MiB so (965 MiB resident above the imports for 513 MiB
     of weights; trimmed, 542). It now reads one tensor at a time, which leaves little: trimming
     returns ~20 MiB after SmolLM2 and ~10 after e5. It frees no live object: the model is unchanged."""
-    trim = _malloc_trim()
+    trim = malloc_trim()
     if trim is None:
         return False
     trim(0)
