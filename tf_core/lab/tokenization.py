@@ -90,9 +90,8 @@ def load_tokenizer(key: str) -> RealTokenizer:
     elif key == "e5":
         from tf_core.models import e5
 
-        v = e5.read_vocab()
-        tok = e5.tokenizer(v)
-        unk, missing, specials = v.unk, (), frozenset((v.bos, v.eos, v.pad, v.unk))
+        tok, (bos, eos, pad, unk) = e5.shared_tokenizer()  # the model's own, when it is loaded (~260 MiB each)
+        missing, specials = (), frozenset((bos, eos, pad, unk))
     elif key == "smollm2":
         from tf_core.models import smollm2
 

