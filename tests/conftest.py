@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -22,3 +24,24 @@ elif "TF_CORE_THREADS" not in os.environ:
     import torch
 
     os.environ["TF_CORE_THREADS"] = str(torch.get_num_threads())
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, through Playwright) for the session, shared by tests/browser and
+    tests/deploy: Playwright's sync API runs one instance per thread, so a second ``sync_playwright()``
+    in a worker whose session browser is open fails ("Sync API inside the asyncio loop")."""
+    browser_dir = str(ROOT / "tests" / "browser")
+    if browser_dir not in sys.path:  # importlib import mode: make browser_helpers importable
+        sys.path.insert(0, browser_dir)
+    import browser_helpers as bh
+
+    bh.require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = bh.launch_chromium(pw)
+        try:
+            yield b
+        finally:
+            b.close()

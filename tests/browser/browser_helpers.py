@@ -220,3 +220,26 @@ def rss_kib(pid: int) -> int:
             continue
         todo.extend(_children(p))
     return total
+
+
+def require_browser() -> None:
+    """Fail (or skip, with TDL_SKIP_BROWSER=1) when Chromium or Playwright is missing."""
+    import pytest
+
+    skip = os.environ.get("TDL_SKIP_BROWSER") == "1"
+    problem = None
+    if not os.access(CHROMIUM, os.X_OK):
+        problem = f"{CHROMIUM} is missing"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright Python package is missing"
+    if problem:
+        if skip:
+            pytest.skip(f"browser tests skipped (TDL_SKIP_BROWSER=1): {problem}")
+        pytest.fail(
+            f"{problem}: run `bash scripts/install.sh test` to install the browser test dependencies, "
+            "or set TDL_SKIP_BROWSER=1 to skip the browser tests.",
+            pytrace=False,
+        )

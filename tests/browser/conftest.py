@@ -1,12 +1,12 @@
-"""Fixtures for the browser tests: one real ``streamlit run`` server and one headless Chromium for
-the whole session (each test opens its own context and page).
+"""Fixtures for the browser tests: one real ``streamlit run`` server for the whole session (the one
+headless Chromium, ``browser``, is in tests/conftest.py, shared with tests/deploy; each test opens its own
+context and page).
 
 The browser is Debian's /usr/bin/chromium (``bash scripts/install.sh test`` installs it), never a
 Playwright download. Set TDL_SKIP_BROWSER=1 to skip these tests where no browser can be had.
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -21,31 +21,10 @@ import browser_helpers as bh  # noqa: E402
 SERVER_LOG = bh.ARTIFACTS / "browser-tests-server.log"
 
 
-def _browser_available() -> None:
-    """Fail (or skip, with TDL_SKIP_BROWSER=1) when Chromium or Playwright is missing."""
-    skip = os.environ.get("TDL_SKIP_BROWSER") == "1"
-    problem = None
-    if not os.access(bh.CHROMIUM, os.X_OK):
-        problem = f"{bh.CHROMIUM} is missing"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright Python package is missing"
-    if problem:
-        if skip:
-            pytest.skip(f"browser tests skipped (TDL_SKIP_BROWSER=1): {problem}")
-        pytest.fail(
-            f"{problem}: run `bash scripts/install.sh test` to install the browser test dependencies, "
-            "or set TDL_SKIP_BROWSER=1 to skip the browser tests.",
-            pytrace=False,
-        )
-
-
 @pytest.fixture(scope="session")
 def server() -> str:
     """Base URL of a ``streamlit run app.py`` server on a free loopback port; stopped at the end."""
-    _browser_available()
+    bh.require_browser()
     port = bh.free_port()
     base_url = f"http://127.0.0.1:{port}"
     proc = bh.start_server(port, SERVER_LOG)  # inherits TF_CORE_DEVICE=cpu from tests/conftest.py
@@ -58,20 +37,6 @@ def server() -> str:
         yield base_url
     finally:
         bh.stop_server(proc)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the session."""
-    _browser_available()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = bh.launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="session")

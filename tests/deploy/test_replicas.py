@@ -198,69 +198,63 @@ def test_websocket_reconnect_stays_on_its_replica(replicas):
 
 
 @pytest.mark.browser
-def test_failover_keeps_the_lesson_and_its_settings(replicas):
-    if not os.access(bh.CHROMIUM, os.X_OK):
-        if os.environ.get("TDL_SKIP_BROWSER") == "1":
-            pytest.skip(f"browser test skipped (TDL_SKIP_BROWSER=1): {bh.CHROMIUM} is missing")
-        pytest.fail(f"{bh.CHROMIUM} is missing: run `bash scripts/install.sh test`", pytrace=False)
-    from playwright.sync_api import expect, sync_playwright
+def test_failover_keeps_the_lesson_and_its_settings(replicas, browser):
+    from playwright.sync_api import expect
 
     url = replicas["url"]
-    with sync_playwright() as pw:
-        browser = bh.launch_chromium(pw)
-        try:
-            ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
-            ctx.set_default_timeout(60_000)
-            page = ctx.new_page()
-            # In order: (path, X-Replica) of every response nginx gave, ("websocket", None) for each
-            # websocket the page opened.
-            events: list[tuple[str, str | None]] = []
-            page.on("response", lambda r: events.append((r.url[len(url):].split("?")[0], r.headers.get("x-replica"))))
-            page.on("websocket", lambda ws: events.append(("websocket", None)))
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
+    ctx.set_default_timeout(60_000)
+    try:
+        page = ctx.new_page()
+        # In order: (path, X-Replica) of every response nginx gave, ("websocket", None) for each
+        # websocket the page opened.
+        events: list[tuple[str, str | None]] = []
+        page.on("response", lambda r: events.append((r.url[len(url):].split("?")[0], r.headers.get("x-replica"))))
+        page.on("websocket", lambda ws: events.append(("websocket", None)))
 
-            first = page.goto(url + LESSON).headers["x-replica"]
-            bh.wait_page(page, lesson=True)
-            title = page.locator("h1").first.inner_text()
-            dk = bh.slider(page, t("scaling.dk", "en"))
-            expect(dk).to_have_attribute("aria-valuetext", "256")
-            (other,) = set(replicas["replicas"]) - {first}
+        first = page.goto(url + LESSON).headers["x-replica"]
+        bh.wait_page(page, lesson=True)
+        title = page.locator("h1").first.inner_text()
+        dk = bh.slider(page, t("scaling.dk", "en"))
+        expect(dk).to_have_attribute("aria-valuetext", "256")
+        (other,) = set(replicas["replicas"]) - {first}
 
-            # Stop the learner's replica as an operator would (SIGTERM to its process group).
-            stopped = replicas["replicas"][first]
-            events.clear()
-            os.killpg(stopped["pid"], signal.SIGTERM)
-            _wait(lambda: _refuses(stopped["port"]), 20, f"{first} to stop", page)
+        # Stop the learner's replica as an operator would (SIGTERM to its process group).
+        stopped = replicas["replicas"][first]
+        events.clear()
+        os.killpg(stopped["pid"], signal.SIGTERM)
+        _wait(lambda: _refuses(stopped["port"]), 20, f"{first} to stop", page)
 
-            # The frontend reconnects by itself: it checks /_stcore/health, which the other replica
-            # answers for the same cookie, then opens a new websocket. (A check made while the stopped
-            # replica was still shutting down may have reached it: only the order is asserted.)
-            def reconnected() -> bool:
-                health = [i for i, e in enumerate(events) if e == ("/_stcore/health", other)]
-                return bool(health) and ("websocket", None) in events[health[0]:]
+        # The frontend reconnects by itself: it checks /_stcore/health, which the other replica
+        # answers for the same cookie, then opens a new websocket. (A check made while the stopped
+        # replica was still shutting down may have reached it: only the order is asserted.)
+        def reconnected() -> bool:
+            health = [i for i, e in enumerate(events) if e == ("/_stcore/health", other)]
+            return bool(health) and ("websocket", None) in events[health[0]:]
 
-            _wait(reconnected, 30, f"the frontend to reconnect through {other}", page)
-            expect(page.locator("h1").first).to_have_text(title)
-            expect(dk).to_have_attribute("aria-valuetext", "256")
+        _wait(reconnected, 30, f"the frontend to reconnect through {other}", page)
+        expect(page.locator("h1").first).to_have_text(title)
+        expect(dk).to_have_attribute("aria-valuetext", "256")
 
-            # A reload (see the module's docstring): the other replica serves the lesson from the address.
-            events.clear()
-            assert page.reload().headers["x-replica"] == other
-            bh.wait_page(page, lesson=True)
-            expect(page.locator("h1").first).to_have_text(title)
-            expect(dk).to_have_attribute("aria-valuetext", "256")
-            assert bh.query(page.url)["dk"] == "256" and bh.query(page.url)["q"] == "scaling", page.url
-            # ... and the session there is live: a slider move reruns the lesson and reaches the address.
-            dk.focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_url(lambda u: bh.query(u).get("dk") not in (None, "256"), timeout=60_000)
-            bh.wait_rerun(page)
-            expect(dk).to_have_attribute("aria-valuetext", bh.query(page.url)["dk"])
-            bh.raise_on_exception(page)
-            # Only the other replica answered since the reload (static files may come from the browser's
-            # cache, with the headers they were first served with; Streamlit's own endpoints do not).
-            assert {r for p, r in events if p.startswith("/_stcore/")} == {other}, events
-        finally:
-            browser.close()
+        # A reload (see the module's docstring): the other replica serves the lesson from the address.
+        events.clear()
+        assert page.reload().headers["x-replica"] == other
+        bh.wait_page(page, lesson=True)
+        expect(page.locator("h1").first).to_have_text(title)
+        expect(dk).to_have_attribute("aria-valuetext", "256")
+        assert bh.query(page.url)["dk"] == "256" and bh.query(page.url)["q"] == "scaling", page.url
+        # ... and the session there is live: a slider move reruns the lesson and reaches the address.
+        dk.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_url(lambda u: bh.query(u).get("dk") not in (None, "256"), timeout=60_000)
+        bh.wait_rerun(page)
+        expect(dk).to_have_attribute("aria-valuetext", bh.query(page.url)["dk"])
+        bh.raise_on_exception(page)
+        # Only the other replica answered since the reload (static files may come from the browser's
+        # cache, with the headers they were first served with; Streamlit's own endpoints do not).
+        assert {r for p, r in events if p.startswith("/_stcore/")} == {other}, events
+    finally:
+        ctx.close()
 
 
 def test_sigterm_stops_everything(replicas):

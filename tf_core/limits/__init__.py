@@ -15,11 +15,6 @@ from tf_core.limits.ranges import FloatRange, IntRange
 # Any lesson's random seed.
 SEED = IntRange(0, 9_999, 0)
 
-# How long a cached experiment result is kept after it was computed (ui/caching.py, st.cache_data's ttl).
-# The caches are shared by every learner of a server; each is bounded in entries, and this bounds their
-# age, so a lesson a class has left gives its memory back. A learner coming back later waits for one run.
-CACHE_SECONDS = 30 * 60
-
 
 from tf_core.limits.attention import *
 from tf_core.limits.cost import *
@@ -29,3 +24,4 @@ from tf_core.limits.training import *
 from tf_core.limits.positions import *
 from tf_core.limits.drill import *
 from tf_core.limits.breakit import *
+from tf_core.limits.server import *
