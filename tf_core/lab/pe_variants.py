@@ -33,10 +33,10 @@ What the card compares with the paper, all defined here before any model was eva
 The lab reads the models the caller loaded (a dict, or a function kind -> model), so a page caches
 them once; it runs under ``torch.no_grad`` on the models' device and never changes them.
 
-Cost (``python benchmarks/positions.py``, 2-core machine, idle, a fresh process): the default sweep
-(6 kinds x 5 lengths x 16,384 characters, ~490k characters through the models) takes 8.2 s median
-(p95 8.8 s, 20 runs) on two torch threads and 11.8 s (p95 13.2 s, 5 runs) on one; loading the six
-checkpoints takes ~0.1 s (tf_core.models.weights skips the meta-device initialisation that once
+Cost (``python benchmarks/positions.py --threads 1 2``, 2-core machine, 2026-12-06, 20 runs each): the default
+sweep (6 kinds x 5 lengths x 16,384 characters, ~490k characters through the models) takes 2.96 s median
+(p95 3.11 s) on one torch thread, the count a 2-core server runs it on, and 1.91 s (p95 2.03 s) on two; loading the six
+checkpoints takes ~0.02 s (tf_core.models.weights skips the meta-device initialisation that once
 cost ~2.6 s of first imports). The page runs it as a queued job on the process's one thread count
 (tf_core.device.job_threads: 1 on a 2-core machine, so that a job never changes other requests' count). Under other processes' load two threads can be far slower (OpenMP's
 threads wait for each other: 34-56 s was once seen on a shared machine at load ~4), which is why the
