@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import curriculum, failures
+from ui import curriculum, failover, failures
 from ui.i18n import t
 from ui.params import add_notice
 from ui.perf import freeze_heap, start_trimmer
@@ -57,6 +57,7 @@ if raw_q is not None:
 
 freeze_heap("app")  # what every page imports; see ui/perf.py
 start_trimmer()  # the heap's free pages back to the system every few seconds (ui/perf.py)
+failover.install()  # after a replica stops, the first control moved on the next one reruns the page (ui/failover.py)
 # A model that cannot be read or a run out of memory ends the page with a message in the learner's language
 # (ui/failures.py), below the navigation and the sidebar, which keep working; a lesson's body has its own guard
 # (ui.lesson.fragment) for the reruns that skip this file.

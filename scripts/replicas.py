@@ -3,7 +3,7 @@
     .venv/bin/python scripts/replicas.py [-n 2] [--port 8080] [--host 127.0.0.1] [--workdir DIR]
                                          [--cookie-secret S] [--nginx /usr/sbin/nginx] [--timeout 120]
 
-Starts ``-n`` copies of ``streamlit run app.py`` on free loopback ports and Debian's nginx in front of
+Starts ``-n`` copies of ``streamlit run app.py`` (through ``python -m ui.serve``, which adds ui/failover.py) on free loopback ports and Debian's nginx in front of
 them on ``--host:--port`` (``--port 0``: a free port), waits until every replica and nginx answer
 ``/_stcore/health``, prints the address and keeps running; Ctrl+C or SIGTERM stops nginx, then the
 replicas, and exits. ``bash scripts/install.sh test`` installs nginx.
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name, p in ports.items():
             procs[name] = spawn(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(p),
+                [sys.executable, "-m", "ui.serve", "run", "app.py", "--server.port", str(p),
                  "--server.address", "127.0.0.1", "--server.headless", "true"],
                 work / "logs" / f"{name}.log", env,
             )

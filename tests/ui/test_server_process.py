@@ -1,4 +1,5 @@
-"""Every result cache of the app is bounded in entries and in age (ui/caching.py)."""
+"""What the server process does for every learner at once: result caches bounded in entries and age
+(ui/caching.py), free heap pages handed back (ui/perf.py), a reconnect after a replica stopped (ui/failover.py)."""
 from __future__ import annotations
 
 import re
@@ -64,3 +65,36 @@ def test_the_trimmer_hands_free_pages_back_every_few_seconds(monkeypatch):
     monkeypatch.setattr(perf, "malloc_trim", lambda: None)
     monkeypatch.setattr(perf, "_trimmer", [])
     assert perf.start_trimmer(0.01) is False
+
+
+def test_failover_runs_the_whole_page_for_an_unknown_fragment_of_a_fresh_session(monkeypatch):
+    """ui/failover.py: a fragment rerun that a session which never ran the app does not know becomes a rerun of
+    the whole page; a known fragment, or a session that has run the app (it holds the language), is left alone."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSession
+
+    from ui import failover
+    from ui.sidebar import LANG_KEY
+
+    asked = []
+    monkeypatch.setattr(AppSession, "request_rerun", lambda self, client_state=None: asked.append(client_state))
+    assert failover.install() and failover.install()  # the second call does not wrap twice
+
+    class Session:
+        def __init__(self, fragments, state):
+            self.fragments, self.session_state = fragments, state
+
+        def has_fragment(self, fragment_id):
+            return fragment_id in self.fragments
+
+    def rerun(session, fragment):
+        AppSession.request_rerun(session, ClientState(fragment_id=fragment, query_string="q=scaling&dk=256"))
+        return asked.pop()
+
+    fresh = rerun(Session(set(), {}), "f1")
+    assert fresh.fragment_id == "" and fresh.query_string == "q=scaling&dk=256"
+    assert rerun(Session({"f1"}, {}), "f1").fragment_id == "f1"  # a fragment it has
+    assert rerun(Session(set(), {LANG_KEY: "en"}), "f1").fragment_id == "f1"  # removed by a full run: Streamlit's rule
+    assert rerun(Session(set(), {}), "").fragment_id == ""
+    AppSession.request_rerun(Session(set(), {}), None)
+    assert asked.pop() is None
