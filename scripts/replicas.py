@@ -209,7 +209,8 @@ def healthy(url: str) -> bool:
 
 
 def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
-    """SIGTERM the child's process group (Streamlit may have children of its own), then SIGKILL."""
+    """SIGTERM the child's process group (Streamlit may have children of its own), wait, then SIGKILL what is
+    left of the group (tests/browser/browser_helpers.py stops its servers with this too)."""
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -218,11 +219,13 @@ def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
             pass
         except subprocess.TimeoutExpired:
             pass
+    # The group may outlive its leader (a child it started): kill whatever is left.
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    proc.wait()
+    if proc.poll() is None:
+        proc.wait(timeout=timeout)
 
 
 class Stop(Exception):

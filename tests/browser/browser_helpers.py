@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -102,23 +101,14 @@ def wait_healthy(base_url: str, proc: subprocess.Popen, timeout: float = 60.0, p
 
 
 def stop_server(proc: subprocess.Popen, timeout: float = 10.0) -> None:
-    """SIGTERM the server's process group, wait, then SIGKILL it if it is still there."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    # The group may outlive its leader (a child it started): kill whatever is left.
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    if proc.poll() is None:
-        proc.wait(timeout=timeout)
+    """SIGTERM the server's process group, wait, then SIGKILL whatever is left of it (the one copy of this
+    is scripts/replicas.py's ``stop``, which stops its replicas the same way)."""
+    scripts = str(ROOT / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    from replicas import stop
+
+    stop(proc, timeout)
 
 
 # --- browser -----------------------------------------------------------------------------------
