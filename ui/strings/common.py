@@ -46,8 +46,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "device.cpu1": {"en": "the CPU (one torch thread)", "zh": "CPU（1 个 torch 线程）"},
     "device.cuda": {"en": "the GPU {name}", "zh": "GPU {name}"},
     "device.other": {"en": "the {type} device", "zh": "{type} 设备"},
-    "sidebar.cpu": {"en": "Computing on: CPU, torch threads: {n} per request, {heavy} for a queued long job (one count for the whole server: a long job never changes the thread count of other requests)",
-                    "zh": "计算设备：CPU，torch 线程：每次请求 {n} 个，排队的长任务 {heavy} 个（整个服务器共用一个线程数：长任务不会改变其他请求的线程数）"},
+    "sidebar.cpu": {"en": "Computing on: CPU, torch threads: {n} per request, {heavy} for a queued long job (one count for the whole server: no job changes it)",
+                    "zh": "计算设备：CPU，torch 线程：每次请求 {n} 个，排队的长任务 {heavy} 个（全服务器共用一个线程数，任何任务都不改变它）"},
     # --- notices about URL parameters ------------------------------------------------------------
     "notice.text_cut": {
         "en": "The text in the link was longer than {hi} characters: only its first {hi} are used.",
